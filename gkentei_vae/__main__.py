@@ -1,0 +1,3 @@
+from gkentei_vae.cli import main
+
+raise SystemExit(main())

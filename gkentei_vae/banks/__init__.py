@@ -1,0 +1,17 @@
+"""Quiz banks: YAML files → validated pydantic models (no textual, no torch)."""
+
+from gkentei_vae.banks.loader import BankError, CheckResult, check_paths, load_banks
+from gkentei_vae.banks.models import Bank, LyricLine, Question, Song
+from gkentei_vae.banks.safe_yaml import Problem
+
+__all__ = [
+    "Bank",
+    "BankError",
+    "CheckResult",
+    "LyricLine",
+    "Problem",
+    "Question",
+    "Song",
+    "check_paths",
+    "load_banks",
+]

@@ -1,0 +1,50 @@
+"""Command line entry point: parses arguments and hands off to the layers below.
+
+Each area registers its subcommands from a module in ``gkentei_vae.commands``;
+those modules import torch and textual only inside their handlers, so that
+``gkentei-vae --help`` and the quiz path stay light.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from gkentei_vae import __version__
+from gkentei_vae.commands import COMMAND_MODULES, UsageError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser, with every registered subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="gkentei-vae",
+        description="G検定対策: 「変分オートエンコーダ(VAE)覚えうた」で学ぶ問題演習・復習・VAEデモ",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="コマンド")
+    for module in COMMAND_MODULES:
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        from gkentei_vae.commands.home import run_home
+
+        return run_home(args)
+    try:
+        return int(handler(args) or 0)
+    except UsageError as exc:
+        print(f"gkentei-vae {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
