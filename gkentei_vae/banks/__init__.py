@@ -1,7 +1,7 @@
 """Quiz banks: YAML files → validated pydantic models (no textual, no torch)."""
 
 from gkentei_vae.banks.loader import BankError, CheckResult, check_paths, load_banks
-from gkentei_vae.banks.models import Bank, LyricLine, Question, Song
+from gkentei_vae.banks.models import Bank, LyricLine, Question, Song, Term
 from gkentei_vae.banks.safe_yaml import Problem
 
 __all__ = [
@@ -12,6 +12,7 @@ __all__ = [
     "Problem",
     "Question",
     "Song",
+    "Term",
     "check_paths",
     "load_banks",
 ]

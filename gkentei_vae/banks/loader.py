@@ -152,6 +152,23 @@ def _content_problems(doc: Document) -> list[tuple[int, str]]:
         topic = lyric.get("topic")
         if isinstance(topic, str) and topic not in TOPICS:
             out.append((doc.line_of((*where, "topic")), _unknown("トピック", topic, TOPICS)))
+        cloze, text = lyric.get("cloze"), lyric.get("text")
+        if isinstance(cloze, str) and isinstance(text, str) and cloze.strip() not in text:
+            out.append((doc.line_of((*where, "cloze")), f"cloze '{cloze}' が歌詞の中にありません"))
+    terms = data.get("terms")
+    term_ids: set[str] = set()
+    for i, term in enumerate(terms if isinstance(terms, list) else []):
+        if not isinstance(term, dict):
+            continue
+        tid, tline = term.get("id"), term.get("line")
+        if isinstance(tid, str):
+            if tid in term_ids:
+                out.append((doc.line_of(("terms", i, "id")), f"用語 id '{tid}' が重複しています"))
+            term_ids.add(tid)
+        if isinstance(tline, str) and line_ids and tline not in line_ids:
+            out.append(
+                (doc.line_of(("terms", i, "line")), _unknown("歌詞の行 id", tline, sorted(line_ids)))
+            )
     questions = data.get("questions")
     seen: dict[str, int] = {}
     for i, q in enumerate(questions if isinstance(questions, list) else []):

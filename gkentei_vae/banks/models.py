@@ -22,6 +22,21 @@ class LyricLine(_Strict):
     """The lyric, verbatim from the song."""
     topic: str | None = None
     """The topic id this line teaches (optional; DESIGN.md §2)."""
+    cloze: str | None = None
+    """The key term blanked on this line's flashcard; it must occur in ``text``."""
+
+
+class Term(_Strict):
+    """A glossary card: a term and what it means, keyed to a lyric line."""
+
+    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    """Stable id, unique among the bank's terms; the card id is ``bank_id:term:id``."""
+    line: str = Field(min_length=1)
+    """The lyric line id the term belongs to."""
+    term: str = Field(min_length=1)
+    """The term as the exam writes it (front of the card)."""
+    meaning: str = Field(min_length=1)
+    """What it means, in one or two sentences (back of the card)."""
 
 
 class Song(_Strict):
@@ -71,6 +86,8 @@ class Bank(_Strict):
     """The song the questions are keyed to."""
     questions: list[Question] = Field(min_length=1)
     """The questions."""
+    terms: list[Term] = Field(default_factory=list)
+    """Glossary cards for the flashcard mode (optional)."""
 
     def line(self, line_id: str) -> LyricLine:
         """The lyric line with this id."""
