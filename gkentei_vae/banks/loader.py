@@ -65,7 +65,9 @@ def check_paths(paths: Iterable[Path]) -> CheckResult:
         problems, bank, doc = check_file(path)
         if bank is not None and bank.id in seen_ids:
             problems.append(
-                Problem(str(path), 1, f"バンク id '{bank.id}' は {seen_ids[bank.id]} と重複しています")
+                Problem(
+                    str(path), 1, f"バンク id '{bank.id}' は {seen_ids[bank.id]} と重複しています"
+                )
             )
             bank = None
         result.problems.extend(problems)
@@ -167,7 +169,10 @@ def _content_problems(doc: Document) -> list[tuple[int, str]]:
             term_ids.add(tid)
         if isinstance(tline, str) and line_ids and tline not in line_ids:
             out.append(
-                (doc.line_of(("terms", i, "line")), _unknown("歌詞の行 id", tline, sorted(line_ids)))
+                (
+                    doc.line_of(("terms", i, "line")),
+                    _unknown("歌詞の行 id", tline, sorted(line_ids)),
+                )
             )
     questions = data.get("questions")
     seen: dict[str, int] = {}
@@ -212,7 +217,12 @@ def _question_problems(
     kind = q.get("kind")
     need = OPTIONS_PER_KIND.get(kind) if isinstance(kind, str) else None
     if need is not None and len(options) != need:
-        out.append((at("options"), f"種類 '{kind}' の問題には選択肢が {need} つ必要です({len(options)} つあります)"))
+        out.append(
+            (
+                at("options"),
+                f"種類 '{kind}' の問題には選択肢が {need} つ必要です({len(options)} つあります)",
+            )
+        )
     for j, text in enumerate(options):
         if isinstance(text, str) and texts.index(text.strip()) != j:
             out.append((at("options", j), f"選択肢 '{text.strip()}' が重複しています"))
@@ -224,11 +234,15 @@ def _question_problems(
         keys = {str(k).strip() for k in reasons}
         for text in texts:
             if text != answer.strip() and text not in keys:
-                out.append((at("why_wrong"), f"誤りの選択肢 '{text}' の理由が why_wrong にありません"))
+                out.append(
+                    (at("why_wrong"), f"誤りの選択肢 '{text}' の理由が why_wrong にありません")
+                )
         for key in reasons:
             k = str(key).strip()
             if k == answer.strip():
-                out.append((at("why_wrong", key), "正解の選択肢に why_wrong の理由が書かれています"))
+                out.append(
+                    (at("why_wrong", key), "正解の選択肢に why_wrong の理由が書かれています")
+                )
             elif k not in texts:
                 out.append((at("why_wrong", key), f"why_wrong のキー '{k}' が選択肢にありません"))
     stem = q.get("stem")
@@ -239,7 +253,12 @@ def _question_problems(
         for j, text in enumerate(texts):
             missing = [lab for lab in labels if lab not in text]
             if missing:
-                out.append((at("options", j), f"空欄問題の選択肢に（{'）（'.join(missing)}）の語句がありません"))
+                out.append(
+                    (
+                        at("options", j),
+                        f"空欄問題の選択肢に（{'）（'.join(missing)}）の語句がありません",
+                    )
+                )
     return out
 
 

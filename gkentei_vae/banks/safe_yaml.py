@@ -74,7 +74,9 @@ def read_document(path: Path) -> Document:
         raise YamlReadError(Problem(shown, 1, f"読み込めません: {exc.strerror}")) from None
     if size > MAX_BANK_BYTES:
         raise YamlReadError(
-            Problem(shown, 1, f"ファイルが大きすぎます({size:,} バイト、上限 {MAX_BANK_BYTES:,} バイト)")
+            Problem(
+                shown, 1, f"ファイルが大きすぎます({size:,} バイト、上限 {MAX_BANK_BYTES:,} バイト)"
+            )
         )
     raw = path.read_bytes()
     try:
@@ -83,7 +85,9 @@ def read_document(path: Path) -> Document:
         line = raw[: exc.start].count(b"\n") + 1
         bad = raw[exc.start : exc.start + 1].hex()
         raise YamlReadError(
-            Problem(shown, line, f"UTF-8 ではないバイト列があります(0x{bad})。UTF-8 で保存してください")
+            Problem(
+                shown, line, f"UTF-8 ではないバイト列があります(0x{bad})。UTF-8 で保存してください"
+            )
         ) from None
     try:
         node = yaml.compose(text, Loader=_Loader)

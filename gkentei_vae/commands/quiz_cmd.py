@@ -1,0 +1,76 @@
+"""`quiz`: a G検定-style multiple-choice session in the terminal."""
+
+from __future__ import annotations
+
+import argparse
+
+from gkentei_vae.banks import BankError
+from gkentei_vae.commands import UsageError
+from gkentei_vae.commands.banks_cmds import add_bank_option, report_bank_error
+
+
+def positive_int(text: str) -> int:
+    """argparse type: an integer ≥ 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"整数を指定してください: {text}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"1 以上を指定してください: {text}")
+    return value
+
+
+def add_filter_options(parser: argparse.ArgumentParser) -> None:
+    """``--topic`` and ``--line``, shared by every mode that selects questions."""
+    parser.add_argument(
+        "--topic", action="append", default=[], metavar="T", help="トピック id で絞り込む(複数可)"
+    )
+    parser.add_argument(
+        "--line",
+        action="append",
+        default=[],
+        metavar="L",
+        help="歌詞の行 id (L1〜L10) で絞り込む(複数可)",
+    )
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    quiz = sub.add_parser(
+        "quiz",
+        help="G検定形式の4択問題を解く",
+        description="歌詞の各行に対応した4択問題を出題する。キー: 1–4/a–d 解答、n/Enter 次へ、? ヘルプ、q 終了。",
+    )
+    add_filter_options(quiz)
+    quiz.add_argument(
+        "--count", type=positive_int, default=10, metavar="N", help="出題数(既定: 10)"
+    )
+    quiz.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        metavar="S",
+        help="出題順と選択肢の並びを固定する乱数シード",
+    )
+    add_bank_option(quiz)
+    quiz.set_defaults(handler=run_quiz)
+
+
+def run_quiz(args: argparse.Namespace) -> int:
+    from gkentei_vae.study.selection import SelectionError, choose, load_default_banks, matching
+    from gkentei_vae.study.session import QuizSession
+
+    try:
+        banks = load_default_banks(args.bank)
+    except BankError as exc:
+        return report_bank_error(exc)
+    try:
+        picks = matching(banks, args.topic, args.line)
+    except SelectionError as exc:
+        raise UsageError(str(exc)) from None
+    if not picks:
+        raise UsageError("条件に合う問題がありません")
+    session = QuizSession.from_picks(choose(picks, args.count, args.seed), args.seed)
+
+    from gkentei_vae.tui.launch import run_quiz_app
+
+    return run_quiz_app(session, args)

@@ -1,0 +1,1 @@
+"""Study logic: quiz sessions, spaced repetition and the SQLite store (no textual, no torch)."""

@@ -1,0 +1,83 @@
+"""Choosing questions from banks by topic and lyric line."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from gkentei_vae.banks import Bank, LyricLine, Question, load_banks
+from gkentei_vae.banks.vocab import TOPICS
+from gkentei_vae.paths import quizzes_dir
+
+
+class SelectionError(ValueError):
+    """A topic or line id that no loaded bank knows; the message lists the valid ones."""
+
+
+@dataclass(frozen=True)
+class Pick:
+    """One question with the bank and lyric line it belongs to."""
+
+    bank: Bank
+    question: Question
+
+    @property
+    def card_id(self) -> str:
+        """The stable id the store keys history on."""
+        return f"{self.bank.id}:{self.question.id}"
+
+    @property
+    def lyric(self) -> LyricLine:
+        """The lyric line this question is keyed to."""
+        return self.bank.line(self.question.line)
+
+
+def load_default_banks(extra: Sequence[Path] | None = None) -> list[Bank]:
+    """The banks given with ``--bank``, or the bundled ones when none are given."""
+    return load_banks(list(extra) if extra else [quizzes_dir()])
+
+
+def line_ids(banks: Iterable[Bank]) -> list[str]:
+    """Every lyric line id the banks define, in song order, without repeats."""
+    out: list[str] = []
+    for bank in banks:
+        out += [lyric.id for lyric in bank.song.lines if lyric.id not in out]
+    return out
+
+
+def validate_filters(banks: Sequence[Bank], topics: Sequence[str], lines: Sequence[str]) -> None:
+    """Raise SelectionError for a topic or line id that doesn't exist."""
+    bad_topics = [t for t in topics if t not in TOPICS]
+    if bad_topics:
+        raise SelectionError(
+            f"未知のトピック: {', '.join(bad_topics)}(使えるもの: {', '.join(TOPICS)})"
+        )
+    known = line_ids(banks)
+    bad_lines = [ln for ln in lines if ln not in known]
+    if bad_lines:
+        raise SelectionError(
+            f"未知の歌詞の行: {', '.join(bad_lines)}(使えるもの: {', '.join(known)})"
+        )
+
+
+def matching(
+    banks: Sequence[Bank], topics: Sequence[str] = (), lines: Sequence[str] = ()
+) -> list[Pick]:
+    """Every question tagged with one of ``topics`` and keyed to one of ``lines`` (empty = any)."""
+    validate_filters(banks, topics, lines)
+    return [
+        Pick(bank, q)
+        for bank in banks
+        for q in bank.questions
+        if (not topics or set(topics) & set(q.topics)) and (not lines or q.line in lines)
+    ]
+
+
+def choose(picks: Sequence[Pick], count: int | None, seed: int | None) -> list[Pick]:
+    """Up to ``count`` picks in a random order (reproducible for a given seed)."""
+    rng = random.Random(seed)
+    chosen = list(picks)
+    rng.shuffle(chosen)
+    return chosen if count is None else chosen[:count]

@@ -1,0 +1,1 @@
+"""The Textual app: one screen module per mode, each with its .tcss beside it."""

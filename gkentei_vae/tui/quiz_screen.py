@@ -1,0 +1,169 @@
+"""The quiz mode: one question at a time, feedback after each answer."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from gkentei_vae.banks.vocab import KINDS
+from gkentei_vae.study.session import Answer, QuizSession
+from gkentei_vae.tui.confirm_screen import ConfirmScreen
+from gkentei_vae.tui.widgets import LyricHook, OptionCard
+
+HELP_KEYS: list[tuple[str, str]] = [
+    ("1–4 / a–d", "選択肢を選んで解答する(クリックでも可)"),
+    ("n / Enter", "次の問題へ(解答後)"),
+    ("?", "このヘルプを表示する"),
+    ("q", "終了する(確認あり)"),
+    ("Esc", "ヘルプや確認を閉じる"),
+]
+"""Every key of the quiz, as the help screen lists them."""
+
+AnswerHook = Callable[[Answer], None]
+
+
+class QuizScreen(Screen[None]):
+    """Asks the session's items in order; pushes the summary when the last one is done."""
+
+    CSS_PATH = "quiz_screen.tcss"
+    BINDINGS = [
+        *(
+            Binding(str(i + 1), f"choose({i})", "解答", show=i == 0, key_display="1–4")
+            for i in range(4)
+        ),
+        *(Binding(letter, f"choose({i})", "解答", show=False) for i, letter in enumerate("abcd")),
+        Binding("n", "next", "次へ", key_display="n/Enter"),
+        Binding("enter", "next", "次へ", show=False),
+        Binding("q", "quit_session", "終了"),
+    ]
+
+    def __init__(self, session: QuizSession, on_answer: AnswerHook | None = None) -> None:
+        super().__init__()
+        self.session = session
+        self.on_answer = on_answer
+        self.last: Answer | None = None
+        """The answer whose feedback is on screen (None while a question waits)."""
+        self._shown_at = time.monotonic()
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="progress")
+        with VerticalScroll(id="body"):
+            yield LyricHook(self.session.current.pick.lyric, id="hook")
+            yield Static(id="kind")
+            yield Static(id="stem")
+            with Vertical(id="options"):
+                for i in range(4):
+                    yield OptionCard(i, classes="option")
+            yield Static(id="feedback")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show_question()
+
+    # -- rendering -------------------------------------------------------------
+
+    def show_question(self) -> None:
+        item = self.session.current
+        q = item.pick.question
+        self.last = None
+        self.query_one("#hook", LyricHook).show(item.pick.lyric)
+        self.query_one("#kind", Static).update(Text(f"【{KINDS[q.kind]}】", style="bold"))
+        self.query_one("#stem", Static).update(Text(q.stem))
+        for card in self.query(OptionCard):
+            card.remove_class("-correct", "-wrong", "-dim")
+            card.show(item.options[card.index])
+        feedback = self.query_one("#feedback", Static)
+        feedback.update("")
+        feedback.display = False
+        self.update_progress()
+        self.query_one("#body", VerticalScroll).scroll_home(animate=False)
+        self._shown_at = time.monotonic()
+        self.refresh_bindings()
+
+    def update_progress(self) -> None:
+        s = self.session
+        number = min(s.position + (0 if self.last else 1), len(s.items))
+        text = Text(f" 問 {number}/{len(s.items)}", style="bold")
+        text.append(f"   正解 {s.score}/{len(s.answers)}")
+        self.query_one("#progress", Static).update(text)
+
+    def show_feedback(self, answer: Answer) -> None:
+        item = answer.item
+        q = item.pick.question
+        for card in self.query(OptionCard):
+            if card.index == item.correct_index:
+                card.add_class("-correct")
+                card.show(item.options[card.index], "← 正解")
+            elif card.index == answer.chosen:
+                card.add_class("-wrong")
+                card.show(item.options[card.index], "← あなたの解答")
+            else:
+                card.add_class("-dim")
+        text = Text()
+        if answer.correct:
+            text.append("○ 正解！\n", style="bold green")
+        else:
+            text.append("× 不正解", style="bold red")
+            text.append(f"  正解は {item.correct_index + 1}. {q.answer}\n", style="bold")
+        text.append("\n解説: ", style="bold")
+        text.append(q.explanation)
+        if not answer.correct:
+            reason = item.why_wrong(answer.chosen) or ""
+            text.append(f"\n\nあなたの選んだ {answer.chosen + 1} が誤りの理由: ", style="bold")
+            text.append(reason)
+        text.append("\n\n出典: ", style="dim bold")
+        text.append(q.source, style="dim")
+        text.append("\n\nn / Enter で次へ", style="italic")
+        feedback = self.query_one("#feedback", Static)
+        feedback.set_class(answer.correct, "-right")
+        feedback.set_class(not answer.correct, "-missed")
+        feedback.update(text)
+        feedback.display = True
+        self.update_progress()
+        self.refresh_bindings()
+        self.call_after_refresh(feedback.scroll_visible, animate=False)
+
+    # -- actions ---------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "choose":
+            return self.last is None
+        if action == "next":
+            return self.last is not None
+        return True
+
+    def action_choose(self, index: int) -> None:
+        if self.last is not None or self.session.finished:
+            return
+        answer = self.session.answer(index, time.monotonic() - self._shown_at)
+        self.last = answer
+        if self.on_answer is not None:
+            self.on_answer(answer)
+        self.show_feedback(answer)
+
+    def on_option_card_chosen(self, event: OptionCard.Chosen) -> None:
+        self.action_choose(event.index)
+
+    def action_next(self) -> None:
+        if self.last is None:
+            return
+        if self.session.finished:
+            from gkentei_vae.tui.summary_screen import SummaryScreen
+
+            self.app.switch_screen(SummaryScreen(self.session))
+        else:
+            self.show_question()
+
+    def action_quit_session(self) -> None:
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.app.exit(0)
+
+        self.app.push_screen(ConfirmScreen("クイズを終了しますか？"), done)
