@@ -230,7 +230,7 @@ def _question_problems(
     if isinstance(answer, str) and answer.strip() not in texts:
         out.append((at("answer"), f"正解 '{answer.strip()}' が選択肢の中にありません"))
     reasons = q.get("why_wrong")
-    if isinstance(reasons, dict) and isinstance(answer, str):
+    if isinstance(reasons, dict) and isinstance(answer, str) and answer.strip() in texts:
         keys = {str(k).strip() for k in reasons}
         for text in texts:
             if text != answer.strip() and text not in keys:

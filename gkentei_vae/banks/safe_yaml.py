@@ -95,14 +95,29 @@ def read_document(path: Path) -> Document:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         what = exc.problem or exc.context or "構文エラー"
+        if exc.context_mark is not None and mark is not exc.context_mark:
+            what += f"({exc.context_mark.line + 1} 行目から: {exc.context})"
         raise YamlReadError(Problem(shown, line, f"YAML の構文エラー: {what}")) from None
     except yaml.YAMLError as exc:
         raise YamlReadError(Problem(shown, 1, f"YAML の構文エラー: {exc}")) from None
     if node is None:
         raise YamlReadError(Problem(shown, 1, "空のファイルです"))
+    if "*" in text:
+        _refuse_aliases(text, shown)
     builder = _Builder(shown)
     data = builder.build(node, ())
     return Document(data=data, lines=builder.lines)
+
+
+def _refuse_aliases(text: str, shown: str) -> None:
+    """Point at the first alias itself (the composed graph only knows its anchor)."""
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            line = event.start_mark.line + 1
+            raise YamlReadError(Problem(shown, line, _NO_ALIASES))
+
+
+_NO_ALIASES = "アンカーとエイリアス(& と *)はバンクでは使えません"
 
 
 class _Builder:
@@ -121,7 +136,7 @@ class _Builder:
         # An alias is the same node object reached twice: refusing it is what
         # stops alias bombs, since nothing is ever expanded.
         if id(node) in self.seen:
-            raise self.fail(node, "アンカーとエイリアス(& と *)はバンクでは使えません")
+            raise self.fail(node, _NO_ALIASES)
         self.seen.add(id(node))
         if len(self.seen) > MAX_NODES:
             raise self.fail(node, f"要素が多すぎます(上限 {MAX_NODES:,})")

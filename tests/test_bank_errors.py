@@ -1,0 +1,110 @@
+"""Every malformed-bank fixture gives its file:line message, exit 1, and no traceback."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from gkentei_vae.banks import check_paths
+from gkentei_vae.banks.safe_yaml import MAX_BANK_BYTES
+from tests.conftest import FIXTURES, MINI_BANK, run_cli
+
+MALFORMED = sorted((FIXTURES / "malformed").glob("*.yaml"))
+
+
+def expectation(path: Path) -> tuple[int, str]:
+    """The ``# expect: LINE: TEXT`` header of a fixture (read as bytes: one is not UTF-8)."""
+    first = path.read_bytes().split(b"\n", 1)[0].decode("utf-8")
+    _, line, text = first.split(":", 2)
+    return int(line), text.strip()
+
+
+def test_there_are_enough_fixtures() -> None:
+    assert len(MALFORMED) >= 15
+
+
+@pytest.mark.parametrize("path", MALFORMED, ids=lambda p: p.stem)
+def test_library_reports_file_and_line(path: Path) -> None:
+    line, text = expectation(path)
+    result = check_paths([path])
+    assert not result.ok and not result.banks
+    assert any(p.line == line and text in p.message for p in result.problems), result.problems
+
+
+@pytest.mark.parametrize("path", MALFORMED, ids=lambda p: p.stem)
+def test_check_command_prints_file_line_and_exits_1(path: Path) -> None:
+    line, text = expectation(path)
+    proc = run_cli("check", str(path))
+    assert proc.returncode == 1
+    assert f"{path}:{line}: " in proc.stderr
+    assert text in proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+
+
+def test_quiz_refuses_an_invalid_bank_with_the_same_messages() -> None:
+    path = FIXTURES / "malformed" / "06_undefined_line.yaml"
+    proc = run_cli("quiz", "--bank", str(path))
+    assert proc.returncode == 1
+    assert f"{path}:12: 未知の歌詞の行 id 'L11'" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_one_bad_bank_among_good_ones_stops_the_quiz(tmp_path: Path) -> None:
+    good = tmp_path / "good.yaml"
+    good.write_bytes(MINI_BANK.read_bytes())
+    bad = tmp_path / "zz_bad.yaml"
+    bad.write_bytes((FIXTURES / "malformed" / "08_unknown_demo.yaml").read_bytes())
+    proc = run_cli("quiz", "--bank", str(tmp_path))
+    assert proc.returncode == 1
+    assert "zz_bad.yaml:27: 未知のデモ id 'diffusion'" in proc.stderr
+
+
+def test_every_problem_is_reported_not_just_the_first(tmp_path: Path) -> None:
+    text = MINI_BANK.read_text(encoding="utf-8")
+    text = text.replace("line: L8", "line: L99").replace("demo: encode", "demo: nope")
+    path = tmp_path / "two.yaml"
+    path.write_text(text, encoding="utf-8")
+    messages = [p.message for p in check_paths([path]).problems]
+    assert any("L99" in m for m in messages) and any("nope" in m for m in messages)
+
+
+def test_oversized_file_is_refused_quickly(tmp_path: Path) -> None:
+    path = tmp_path / "huge.yaml"
+    path.write_text("# " + "x" * (MAX_BANK_BYTES + 10) + "\n", encoding="utf-8")
+    proc = run_cli("check", str(path))
+    assert proc.returncode == 1
+    assert f"{path}:1: ファイルが大きすぎます" in proc.stderr
+
+
+def test_alias_bomb_is_refused_without_expanding() -> None:
+    start = time.perf_counter()
+    result = check_paths([FIXTURES / "malformed" / "13_alias_bomb.yaml"])
+    # Expanding 9^9 strings would take minutes and gigabytes; refusal is immediate.
+    assert time.perf_counter() - start < 1.0
+    assert "アンカーとエイリアス" in result.problems[0].message
+
+
+def test_python_tag_runs_nothing(tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    path = tmp_path / "evil.yaml"
+    path.write_text(f'id: !!python/object/apply:os.system ["touch {marker}"]\n', encoding="utf-8")
+    result = check_paths([path])
+    assert not marker.exists()
+    assert "タグ" in result.problems[0].message
+
+
+def test_missing_path_is_reported(tmp_path: Path) -> None:
+    proc = run_cli("check", str(tmp_path / "nope.yaml"))
+    assert proc.returncode == 1
+    assert "ファイルもフォルダもありません" in proc.stderr
+
+
+def test_duplicate_bank_ids_across_files(tmp_path: Path) -> None:
+    for name in ("a.yaml", "b.yaml"):
+        (tmp_path / name).write_bytes(MINI_BANK.read_bytes())
+    result = check_paths([tmp_path])
+    assert [p.message for p in result.problems] == [
+        f"バンク id 'mini' は {tmp_path / 'a.yaml'} と重複しています"
+    ]
