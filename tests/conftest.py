@@ -15,7 +15,9 @@ MINI_BANK = FIXTURES / "banks" / "mini.yaml"
 
 
 @pytest.fixture(autouse=True)
-def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def _isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     """Every test gets its own data and cache dirs, so no test reads or writes the user's."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("GKENTEI_VAE_HOME", str(home / "data"))
@@ -23,7 +25,9 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     return home
 
 
-def run_cli(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, cwd: Path | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     """Run ``python -m gkentei_vae ARGS`` as a user would, capturing output."""
     env = dict(os.environ)
     env.setdefault("COLUMNS", "100")

@@ -56,7 +56,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_quiz(args: argparse.Namespace) -> int:
-    from gkentei_vae.study.selection import SelectionError, choose, load_default_banks, matching
+    from gkentei_vae.study.selection import SelectionError, load_default_banks
     from gkentei_vae.study.session import QuizSession
 
     try:
@@ -64,12 +64,11 @@ def run_quiz(args: argparse.Namespace) -> int:
     except BankError as exc:
         return report_bank_error(exc)
     try:
-        picks = matching(banks, args.topic, args.line)
+        session = QuizSession.select(banks, args.topic, args.line, args.count, args.seed)
     except SelectionError as exc:
         raise UsageError(str(exc)) from None
-    if not picks:
+    if not session.items:
         raise UsageError("条件に合う問題がありません")
-    session = QuizSession.from_picks(choose(picks, args.count, args.seed), args.seed)
 
     from gkentei_vae.tui.launch import run_quiz_app
 

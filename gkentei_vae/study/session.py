@@ -7,7 +7,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from gkentei_vae.study.selection import Pick
+from gkentei_vae.banks import Bank
+from gkentei_vae.study.selection import Pick, choose, matching
 
 OPTION_KEYS = ("1", "2", "3", "4")
 """Keys that choose an option, in display order (a–d work too)."""
@@ -73,6 +74,18 @@ class QuizSession:
             rng.shuffle(options)
             items.append(Item(pick, tuple(options)))
         return cls(items)
+
+    @classmethod
+    def select(
+        cls,
+        banks: Sequence[Bank],
+        topics: Sequence[str] = (),
+        lines: Sequence[str] = (),
+        count: int | None = None,
+        seed: int | None = None,
+    ) -> QuizSession:
+        """A session of up to ``count`` questions matching the filters (SelectionError if unknown)."""
+        return cls.from_picks(choose(matching(banks, topics, lines), count, seed), seed)
 
     @property
     def position(self) -> int:
