@@ -37,7 +37,8 @@ class Answer:
     """What the learner chose for one item."""
 
     item: Item
-    chosen: int
+    chosen: int | None
+    """Index into ``item.options``; None when left unanswered (exam time-out)."""
     seconds: float
 
     @property

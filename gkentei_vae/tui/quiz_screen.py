@@ -8,14 +8,14 @@ from collections.abc import Callable
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from gkentei_vae.banks.vocab import KINDS
 from gkentei_vae.study.session import Answer, QuizSession
 from gkentei_vae.tui.confirm_screen import ConfirmScreen
-from gkentei_vae.tui.widgets import LyricHook, OptionCard
+from gkentei_vae.tui.question_view import QuestionView
+from gkentei_vae.tui.widgets import OptionCard
 
 HELP_KEYS: list[tuple[str, str]] = [
     ("1–4 / a–d", "選択肢を選んで解答する(クリックでも可)"),
@@ -55,13 +55,7 @@ class QuizScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="progress")
         with VerticalScroll(id="body"):
-            yield LyricHook(self.session.current.pick.lyric, id="hook")
-            yield Static(id="kind")
-            yield Static(id="stem")
-            with Vertical(id="options"):
-                for i in range(4):
-                    yield OptionCard(i, classes="option")
-            yield Static(id="feedback")
+            yield QuestionView(self.session.current, id="question")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -70,18 +64,8 @@ class QuizScreen(Screen[None]):
     # -- rendering -------------------------------------------------------------
 
     def show_question(self) -> None:
-        item = self.session.current
-        q = item.pick.question
         self.last = None
-        self.query_one("#hook", LyricHook).show(item.pick.lyric)
-        self.query_one("#kind", Static).update(Text(f"【{KINDS[q.kind]}】", style="bold"))
-        self.query_one("#stem", Static).update(Text(q.stem))
-        for card in self.query(OptionCard):
-            card.remove_class("-correct", "-wrong", "-dim")
-            card.show(item.options[card.index])
-        feedback = self.query_one("#feedback", Static)
-        feedback.update("")
-        feedback.display = False
+        self.query_one(QuestionView).show(self.session.current)
         self.update_progress()
         self.query_one("#body", VerticalScroll).scroll_home(animate=False)
         self._shown_at = time.monotonic()
@@ -95,37 +79,7 @@ class QuizScreen(Screen[None]):
         self.query_one("#progress", Static).update(text)
 
     def show_feedback(self, answer: Answer) -> None:
-        item = answer.item
-        q = item.pick.question
-        for card in self.query(OptionCard):
-            if card.index == item.correct_index:
-                card.add_class("-correct")
-                card.show(item.options[card.index], "← 正解")
-            elif card.index == answer.chosen:
-                card.add_class("-wrong")
-                card.show(item.options[card.index], "← あなたの解答")
-            else:
-                card.add_class("-dim")
-        text = Text()
-        if answer.correct:
-            text.append("○ 正解！\n", style="bold green")
-        else:
-            text.append("× 不正解", style="bold red")
-            text.append(f"  正解は {item.correct_index + 1}. {q.answer}\n", style="bold")
-        text.append("\n解説: ", style="bold")
-        text.append(q.explanation)
-        if not answer.correct:
-            reason = item.why_wrong(answer.chosen) or ""
-            text.append(f"\n\nあなたの選んだ {answer.chosen + 1} が誤りの理由: ", style="bold")
-            text.append(reason)
-        text.append("\n\n出典: ", style="dim bold")
-        text.append(q.source, style="dim")
-        text.append("\n\nn / Enter で次へ", style="italic")
-        feedback = self.query_one("#feedback", Static)
-        feedback.set_class(answer.correct, "-right")
-        feedback.set_class(not answer.correct, "-missed")
-        feedback.update(text)
-        feedback.display = True
+        feedback = self.query_one(QuestionView).reveal(answer, "n / Enter で次へ")
         self.update_progress()
         self.refresh_bindings()
         self.call_after_refresh(feedback.scroll_visible, animate=False)

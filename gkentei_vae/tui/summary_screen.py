@@ -83,7 +83,7 @@ class SummaryScreen(Screen[None]):
             text.append(f"\n■ {q.id} [{q.line}] ", style="bold")
             text.append(q.stem)
             text.append("\n  あなたの解答: ", style="red")
-            text.append(a.item.options[a.chosen])
+            text.append("(未解答)" if a.chosen is None else a.item.options[a.chosen])
             text.append("\n  正解: ", style="green bold")
             text.append(q.answer)
             text.append("\n  解説: ", style="bold")
