@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from gkentei_vae.study.exam import ExamSession
 from gkentei_vae.study.session import QuizSession
 from gkentei_vae.tui.app import GkenteiApp
 
@@ -18,3 +19,15 @@ def quiz_app(session: QuizSession) -> GkenteiApp:
 def run_quiz_app(session: QuizSession, args: argparse.Namespace) -> int:
     """Run the quiz until the learner quits; returns the exit code."""
     return quiz_app(session).run() or 0
+
+
+def exam_app(exam: ExamSession) -> GkenteiApp:
+    """The app for a mock exam (tests drive this with Pilot)."""
+    from gkentei_vae.tui.exam_screen import HELP_KEYS, ExamScreen
+
+    return GkenteiApp(lambda: ExamScreen(exam), HELP_KEYS)
+
+
+def run_exam_app(exam: ExamSession, args: argparse.Namespace) -> int:
+    """Run the mock exam until the learner quits; returns the exit code."""
+    return exam_app(exam).run() or 0

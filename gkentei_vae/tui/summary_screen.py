@@ -1,4 +1,4 @@
-"""The end-of-quiz summary: score per topic and per lyric line, then the missed questions."""
+"""The result of a quiz or mock exam: score against the pass line, per topic and lyric line, missed questions."""
 
 from __future__ import annotations
 
@@ -11,7 +11,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from gkentei_vae.banks.vocab import TOPICS
-from gkentei_vae.study.session import QuizSession, Tally
+from gkentei_vae.study.exam import PASS_MARK
+from gkentei_vae.study.session import Answer, QuizSession, Tally
+from gkentei_vae.tui.question_view import QuestionView
+
+BAR_WIDTH = 40
 
 
 def tally_table(title: str, rows: list[tuple[str, str, Tally]]) -> Table:
@@ -23,52 +27,75 @@ def tally_table(title: str, rows: list[tuple[str, str, Tally]]) -> Table:
     table.add_column("正答率", no_wrap=True)
     for key, label, tally in rows:
         filled = round(tally.percent / 10)
-        style = "green" if tally.percent >= 70 else "red"
+        style = "green" if tally.percent >= PASS_MARK * 100 else "red"
         bar = Text("█" * filled, style=style) + Text("░" * (10 - filled), style="dim")
         bar.append(f" {tally.percent:3.0f}%")
         table.add_row(key, Text(label), f"{tally.right}/{tally.total}", bar)
     return table
 
 
+def score_bar(right: int, total: int) -> Text:
+    """The score as a bar with the 70 % pass line marked (▼ above, │ inside the bar)."""
+    ratio = right / total if total else 0.0
+    filled = round(ratio * BAR_WIDTH)
+    mark = round(PASS_MARK * BAR_WIDTH)
+    passed = ratio >= PASS_MARK
+    top = Text(" " * mark + f"▼ 合格ライン {PASS_MARK:.0%}\n", style="bold yellow")
+    bar = Text()
+    for i in range(BAR_WIDTH):
+        if i == mark:
+            bar.append("│", style="bold yellow")
+        bar.append(
+            "█" if i < filled else "░",
+            style=("green" if passed else "red") if i < filled else "dim",
+        )
+    bar.append(f"  {ratio:.0%}", style="bold")
+    return top + bar
+
+
+def lyric_sort_key(line_id: str) -> tuple[str, int]:
+    digits = line_id.lstrip("L")
+    return (line_id[: len(line_id) - len(digits)], int(digits) if digits.isdigit() else 0)
+
+
 class SummaryScreen(Screen[None]):
-    """Shown once the last question is answered."""
+    """Shown once a session ends; `w` walks through the missed questions one by one."""
 
     CSS_PATH = "summary_screen.tcss"
     BINDINGS = [
+        Binding("w", "walk", "間違えた問題を振り返る"),
         Binding("q", "app.exit(0)", "終了"),
         Binding("escape", "app.exit(0)", "終了", show=False),
     ]
 
-    def __init__(self, session: QuizSession) -> None:
+    def __init__(self, session: QuizSession, title: str = "結果") -> None:
         super().__init__()
         self.session = session
+        self.title_text = title
 
     def compose(self) -> ComposeResult:
         s = self.session
         total = len(s.answers)
+        unanswered = sum(a.chosen is None for a in s.answers)
         percent = 100 * s.score / total if total else 0
-        verdict = "合格ライン(70%)以上" if percent >= 70 else "合格ライン(70%)未満"
+        verdict = "合格ライン以上" if percent >= PASS_MARK * 100 else "合格ライン未満"
         headline = Text(
-            f"結果: {s.score}/{total} 問正解 ({percent:.0f}%) — {verdict}", style="bold"
+            f"{self.title_text}: {s.score}/{total} 問正解 ({percent:.0f}%) — {verdict}",
+            style="bold",
         )
+        if unanswered:
+            headline.append(f"  (未解答 {unanswered} 問)", style="bold red")
         with VerticalScroll(id="summary-body"):
             yield Static(headline, id="headline")
+            yield Static(score_bar(s.score, total), id="score-bar")
             topics = s.by_topic()
-            yield Static(
-                tally_table(
-                    "トピック別", [(t, TOPICS.get(t, t), topics[t]) for t in TOPICS if t in topics]
-                ),
-                id="by-topic",
-            )
+            rows = [(t, TOPICS.get(t, t), topics[t]) for t in TOPICS if t in topics]
+            yield Static(tally_table("トピック別", rows), id="by-topic")
             lines = s.by_line()
-            lyric_rows = []
-            seen: set[str] = set()
-            for a in s.answers:
-                lyric = a.item.pick.lyric
-                if lyric.id not in seen:
-                    seen.add(lyric.id)
-                    lyric_rows.append((lyric.id, lyric.text, lines[lyric.id]))
-            lyric_rows.sort(key=lambda row: int(row[0][1:]) if row[0][1:].isdigit() else 0)
+            lyrics = {a.item.pick.lyric.id: a.item.pick.lyric.text for a in s.answers}
+            lyric_rows = [
+                (lid, lyrics[lid], lines[lid]) for lid in sorted(lyrics, key=lyric_sort_key)
+            ]
             yield Static(tally_table("歌詞の行別", lyric_rows), id="by-line")
             yield Static(self.missed_text(), id="missed")
         yield Footer()
@@ -77,7 +104,7 @@ class SummaryScreen(Screen[None]):
         missed = self.session.missed()
         if not missed:
             return Text("間違えた問題はありません。全問正解です！", style="bold green")
-        text = Text(f"間違えた問題 ({len(missed)} 問)\n", style="bold")
+        text = Text(f"間違えた問題 ({len(missed)} 問) — w で1問ずつ振り返る\n", style="bold")
         for a in missed:
             q = a.item.pick.question
             text.append(f"\n■ {q.id} [{q.line}] ", style="bold")
@@ -90,3 +117,54 @@ class SummaryScreen(Screen[None]):
             text.append(q.explanation)
             text.append("\n")
         return text
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return bool(self.session.missed()) if action == "walk" else True
+
+    def action_walk(self) -> None:
+        missed = self.session.missed()
+        if missed:
+            self.app.push_screen(MissedWalkScreen(missed))
+
+
+class MissedWalkScreen(Screen[None]):
+    """Each missed question in full: the options, the correct one, the explanation."""
+
+    BINDINGS = [
+        Binding("n", "move(1)", "次", key_display="n/→"),
+        Binding("right", "move(1)", "次", show=False),
+        Binding("p", "move(-1)", "前", key_display="p/←"),
+        Binding("left", "move(-1)", "前", show=False),
+        Binding("escape", "app.pop_screen", "結果に戻る", key_display="Esc"),
+    ]
+    DEFAULT_CSS = """
+    MissedWalkScreen #walk-bar { height: 1; background: $primary; }
+    MissedWalkScreen #walk-body { padding: 0 1; }
+    """
+
+    def __init__(self, missed: list[Answer]) -> None:
+        super().__init__()
+        self.missed = missed
+        self.index = 0
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="walk-bar")
+        with VerticalScroll(id="walk-body"):
+            yield QuestionView(self.missed[0].item)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show_current()
+
+    def show_current(self) -> None:
+        answer = self.missed[self.index]
+        view = self.query_one(QuestionView)
+        view.show(answer.item)
+        view.reveal(answer)
+        bar = Text(f" 振り返り {self.index + 1}/{len(self.missed)}", style="bold")
+        self.query_one("#walk-bar", Static).update(bar)
+        self.query_one("#walk-body", VerticalScroll).scroll_home(animate=False)
+
+    def action_move(self, step: int) -> None:
+        self.index = max(0, min(self.index + step, len(self.missed) - 1))
+        self.show_current()
