@@ -7,12 +7,19 @@ class UsageError(Exception):
     """Bad command-line input (exit status 2); the message is shown to the user."""
 
 
-from gkentei_vae.commands import banks_cmds, exam_cmd, export_cmd, quiz_cmd  # noqa: E402
+from gkentei_vae.commands import (  # noqa: E402
+    banks_cmds,
+    exam_cmd,
+    export_cmd,
+    quiz_cmd,
+    study_cmds,
+)
 
 # One module per area, in the order `--help` lists them.
 COMMAND_MODULES = [
     quiz_cmd,
     exam_cmd,
+    study_cmds,
     banks_cmds,
     export_cmd,
 ]

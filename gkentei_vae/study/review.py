@@ -1,0 +1,301 @@
+"""A review session: the queue of due and new cards, answering, and undo.
+
+The queue, built once when the session starts:
+
+1. cards due now (their served due time has passed), most overdue first;
+2. then new cards (never answered), in bank order, up to ``new_per_day`` a day, counting
+   the cards of the same family (questions, or flashcards) already introduced today in any
+   mode (a question first met in ``quiz`` today counts);
+3. cards answered in this session whose next due time is within ``LEARN_AHEAD`` (FSRS's
+   learning steps: 1 and 10 minutes) come back once due, and at the end of the session
+   even if a few minutes early, as Anki does.
+
+Only cards built from the loaded banks are served: a card whose question disappeared from
+its bank keeps its history in the store but is not in the queue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, tzinfo
+
+from fsrs import Rating
+
+from gkentei_vae.banks import Bank, LyricLine, Question
+from gkentei_vae.study.clock import as_utc, from_db, to_db, utcnow
+from gkentei_vae.study.selection import Pick, matching
+from gkentei_vae.study.srs import AnswerRecord, Mode, Srs, rating_for_answer
+from gkentei_vae.study.store import Store
+
+DEFAULT_NEW_PER_DAY = 10
+"""New cards a day unless ``--new`` says otherwise."""
+LEARN_AHEAD = timedelta(minutes=20)
+"""A card answered in the session comes back in it if its next due time is this close."""
+QUESTION_KINDS: tuple[str, ...] = ("question",)
+FLASHCARD_KINDS: tuple[str, ...] = ("cloze", "term")
+
+
+@dataclass(frozen=True)
+class StudyItem:
+    """One servable card: a question, a lyric cloze or a glossary term."""
+
+    card_id: str
+    kind: str
+    """``question``, ``cloze`` or ``term``."""
+    bank_id: str
+    line_id: str
+    topics: tuple[str, ...]
+    front: str
+    """What is shown first: the stem, the lyric with its key term blanked, or the term."""
+    back: str
+    """The answer side: the correct option, the blanked term, or the meaning."""
+    lyric: LyricLine
+    """The lyric line the card is keyed to (shown as the mnemonic after answering)."""
+    pick: Pick | None = None
+    """For questions: the bank and question, as the quiz screens take them."""
+
+    @property
+    def question(self) -> Question | None:
+        return self.pick.question if self.pick else None
+
+
+def question_items(
+    banks: Sequence[Bank], topics: Sequence[str] = (), lines: Sequence[str] = ()
+) -> list[StudyItem]:
+    """A card per question matching the filters (SelectionError for unknown ids)."""
+    return [
+        StudyItem(
+            card_id=pick.card_id,
+            kind="question",
+            bank_id=pick.bank.id,
+            line_id=pick.question.line,
+            topics=tuple(pick.question.topics),
+            front=pick.question.stem,
+            back=pick.question.answer,
+            lyric=pick.lyric,
+            pick=pick,
+        )
+        for pick in matching(banks, topics, lines)
+    ]
+
+
+@dataclass
+class Queue:
+    """The cards a session starts with."""
+
+    due: list[StudyItem]
+    new: list[StudyItem]
+    new_today: int
+    """New cards of this family already introduced today (before this queue)."""
+    items: Sequence[StudyItem] = ()
+    """Every card the session may serve (those filtered in)."""
+
+
+def build_queue(
+    store: Store,
+    items: Sequence[StudyItem],
+    *,
+    new_per_day: int = DEFAULT_NEW_PER_DAY,
+    now: datetime | None = None,
+    srs: Srs | None = None,
+) -> Queue:
+    """Due cards among ``items``, then today's allowance of new ones (see the module doc)."""
+    srs = srs or Srs(store)
+    now = as_utc(now or utcnow())
+    by_id = {item.card_id: item for item in items}
+    due = [by_id[cid] for cid in store.due_card_ids(to_db(now)) if cid in by_id]
+    kinds = {item.kind for item in items}
+    family = QUESTION_KINDS if kinds <= set(QUESTION_KINDS) else FLASHCARD_KINDS
+    new_today = store.introduced_since(to_db(srs.today_start(now)), family)
+    allowance = max(0, new_per_day - new_today)
+    new: list[StudyItem] = []
+    if allowance and items:
+        seen = store.seen_card_ids()
+        for item in items:
+            if item.card_id not in seen:
+                new.append(item)
+                if len(new) == allowance:
+                    break
+    return Queue(due, new, new_today, items)
+
+
+def next_due(store: Store, items: Sequence[StudyItem]) -> datetime | None:
+    """The earliest served due time among ``items`` already seen (None if none seen)."""
+    wanted = {item.card_id for item in items}
+    dues = [row.due for row in store.cards() if row.card_id in wanted]
+    return from_db(min(dues)) if dues else None
+
+
+@dataclass
+class _Snapshot:
+    """The queue position just before an answer, restored by undo."""
+
+    current: StudyItem
+    source: str
+    due_pos: int
+    new_pos: int
+    learning: dict[str, tuple[datetime, StudyItem]]
+    last_served: str | None
+
+
+@dataclass
+class ReviewSession:
+    """Serves cards one at a time; every answer is committed before the next card.
+
+    The UI shows ``current``, calls ``answer`` (multiple choice) or ``rate`` (flashcards),
+    shows the returned record's ``due`` (``srs.describe_due``), and may call ``undo``.
+    """
+
+    srs: Srs
+    queue: Queue
+    mode: Mode = "review"
+    clock: Callable[[], datetime] = utcnow
+    history: list[AnswerRecord] = field(default_factory=list)
+    current: StudyItem | None = None
+    _due_pos: int = 0
+    _new_pos: int = 0
+    _learning: dict[str, tuple[datetime, StudyItem]] = field(default_factory=dict)
+    _last_served: str | None = None
+    _source: str = "none"
+    """Where ``current`` came from: due, new, learning (or none)."""
+    _undo: list[_Snapshot] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.current is None:
+            self.current = self._next()
+
+    @classmethod
+    def start(
+        cls,
+        store: Store,
+        items: Sequence[StudyItem],
+        *,
+        mode: Mode = "review",
+        new_per_day: int = DEFAULT_NEW_PER_DAY,
+        clock: Callable[[], datetime] = utcnow,
+        srs: Srs | None = None,
+        tz: tzinfo | None = None,
+    ) -> ReviewSession:
+        """A session over ``items``; brings exam-date caps up to date first."""
+        srs = srs or Srs(store, tz=tz)
+        now = as_utc(clock())
+        srs.sync_exam_cap(now)
+        queue = build_queue(store, items, new_per_day=new_per_day, now=now, srs=srs)
+        return cls(srs=srs, queue=queue, mode=mode, clock=clock)
+
+    @classmethod
+    def for_questions(
+        cls,
+        store: Store,
+        banks: Sequence[Bank],
+        topics: Sequence[str] = (),
+        lines: Sequence[str] = (),
+        **kwargs: object,
+    ) -> ReviewSession:
+        """A ``review`` session over the banks' questions (SelectionError for unknown ids)."""
+        return cls.start(store, question_items(banks, topics, lines), **kwargs)  # type: ignore[arg-type]
+
+    # -- progress ------------------------------------------------------------------------
+
+    @property
+    def finished(self) -> bool:
+        return self.current is None
+
+    @property
+    def due_left(self) -> int:
+        """Due cards not yet served (the current one included if it is one)."""
+        return len(self.queue.due) - self._due_pos + self._current_is("due")
+
+    @property
+    def new_left(self) -> int:
+        """New cards not yet served (the current one included if it is one)."""
+        return len(self.queue.new) - self._new_pos + self._current_is("new")
+
+    @property
+    def learning_left(self) -> int:
+        """Cards answered in this session that will come back in it."""
+        return len(self._learning) + self._current_is("learning")
+
+    @property
+    def answered(self) -> int:
+        return len(self.history)
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    def _current_is(self, source: str) -> int:
+        return int(self.current is not None and self._source == source)
+
+    # -- answering -----------------------------------------------------------------------
+
+    def answer(self, correct: bool, duration_ms: int) -> AnswerRecord:
+        """A multiple-choice answer to the current card (rated by ``rating_for_answer``)."""
+        return self.rate(rating_for_answer(correct, duration_ms), duration_ms)
+
+    def rate(self, rating: Rating | int, duration_ms: int) -> AnswerRecord:
+        """Rate the current card (1–4), commit, and move to the next card."""
+        item = self.current
+        if item is None:
+            raise IndexError("the session is finished")
+        snapshot = _Snapshot(
+            item,
+            self._source,
+            self._due_pos,
+            self._new_pos,
+            dict(self._learning),
+            self._last_served,
+        )
+        now = as_utc(self.clock())
+        record = self.srs.review(
+            item.card_id, rating, duration_ms=duration_ms, mode=self.mode, now=now
+        )
+        self.history.append(record)
+        self._undo.append(snapshot)
+        if record.due <= now + LEARN_AHEAD:
+            self._learning[item.card_id] = (record.due, item)
+        self._last_served = item.card_id
+        self.current = self._next()
+        return record
+
+    def undo(self) -> StudyItem:
+        """Take back the last answer of this session; its card becomes current again."""
+        if not self._undo:
+            raise IndexError("nothing to undo")
+        self.srs.undo(self.history[-1], now=as_utc(self.clock()))
+        self.history.pop()
+        snap = self._undo.pop()
+        self.current, self._source = snap.current, snap.source
+        self._due_pos, self._new_pos = snap.due_pos, snap.new_pos
+        self._learning = snap.learning
+        self._last_served = snap.last_served
+        return snap.current
+
+    # -- choosing the next card ----------------------------------------------------------
+
+    def _next(self) -> StudyItem | None:
+        now = as_utc(self.clock())
+        ready = sorted((due, cid) for cid, (due, _) in self._learning.items() if due <= now)
+        if ready:
+            return self._take_learning(ready[0][1])
+        if self._due_pos < len(self.queue.due):
+            self._due_pos += 1
+            self._source = "due"
+            return self.queue.due[self._due_pos - 1]
+        if self._new_pos < len(self.queue.new):
+            self._new_pos += 1
+            self._source = "new"
+            return self.queue.new[self._new_pos - 1]
+        if self._learning:
+            # Early, within LEARN_AHEAD; avoid the card just answered if another is waiting.
+            order = sorted((due, cid) for cid, (due, _) in self._learning.items())
+            choice = next((cid for _, cid in order if cid != self._last_served), order[0][1])
+            return self._take_learning(choice)
+        self._source = "none"
+        return None
+
+    def _take_learning(self, card_id: str) -> StudyItem:
+        _, item = self._learning.pop(card_id)
+        self._source = "learning"
+        return item

@@ -1,0 +1,249 @@
+"""Progress figures for ``gkentei-vae stats`` (the TUI screen and ``--plain``).
+
+Everything is computed from the store and the loaded banks, reading only: per lyric line the
+cards seen, the accuracy (answers not rated Again) and the mean FSRS retrievability now; the
+due forecast; answers per day (heatmap); and, with an exam date, what is left before it.
+Cards count for a line whether they are questions, cloze cards or term cards.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+
+from fsrs import Card
+
+from gkentei_vae.banks import Bank
+from gkentei_vae.study.clock import as_utc, from_db, local_date, local_midnight, to_db, utcnow
+from gkentei_vae.study.flashcards import flashcard_items
+from gkentei_vae.study.review import question_items
+from gkentei_vae.study.selection import line_ids
+from gkentei_vae.study.srs import EXAM_WINDOW_DAYS, Srs, exam_date
+from gkentei_vae.study.store import Store
+
+FORECAST_DAYS = 14
+"""Days in the due forecast (today first; today includes overdue cards)."""
+HEATMAP_DAYS = 8 * 7
+"""Days of answer history in the heatmap (8 weeks, ending today)."""
+HEAT_LEVELS = "░▒▓█"
+"""Heatmap shades from few answers to the day's maximum; a day without answers is '·'."""
+_WEEKDAYS = "月火水木金土日"
+
+
+@dataclass(frozen=True)
+class LineStats:
+    """Progress on one lyric line."""
+
+    line_id: str
+    text: str
+    cards: int
+    """Cards the loaded banks make for this line."""
+    seen: int
+    """Of those, cards answered at least once."""
+    answers: int
+    correct: int
+    """Answers not rated Again."""
+    retrievability: float | None
+    """Mean FSRS recall probability now over the seen cards (None if none seen)."""
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.correct / self.answers if self.answers else None
+
+
+@dataclass(frozen=True)
+class ExamStats:
+    """What remains before the exam."""
+
+    exam_date: date
+    days_left: int
+    window_start: date
+    """First day of the final week in which every seen card comes up."""
+    to_review: int
+    """Seen cards that will be due before the exam day (overdue ones included)."""
+    unseen: int
+    """Cards never answered yet."""
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Everything the stats screen shows."""
+
+    today: date
+    lines: list[LineStats]
+    due_now: int
+    unseen: int
+    forecast: list[tuple[date, int]]
+    """(day, cards due that day) for FORECAST_DAYS days from today."""
+    heatmap: list[tuple[date, int]]
+    """(day, answers that day) for HEATMAP_DAYS days ending today."""
+    total_answers: int
+    exam_date: date | None
+    """The configured exam date, even if it has passed."""
+    exam: ExamStats | None
+    """Set while the exam is still ahead."""
+
+
+def compute_stats(
+    store: Store, banks: Sequence[Bank], now: datetime | None = None, tz: tzinfo | None = None
+) -> Stats:
+    """The stats of the cards the banks make, at ``now``."""
+    now = as_utc(now or utcnow())
+    today = local_date(now, tz)
+    srs = Srs(store, tz=tz)
+    window = srs.window(now)
+    items = question_items(banks) + flashcard_items(banks)
+    rows = {row.card_id: row for row in store.cards()}
+    tallies = store.review_tallies()
+
+    def served_due(card_id: str) -> datetime:
+        row = rows[card_id]
+        fsrs_due = from_db(row.fsrs_due)
+        if window is None:
+            return fsrs_due
+        return window.cap(fsrs_due, from_db(row.last_review) if row.last_review else None)
+
+    texts: dict[str, str] = {}
+    for bank in banks:
+        for lyric in bank.song.lines:
+            texts.setdefault(lyric.id, lyric.text)
+    lines = []
+    for line_id in line_ids(banks):
+        mine = [item for item in items if item.line_id == line_id]
+        seen = [item.card_id for item in mine if item.card_id in rows]
+        recalls = [
+            srs.scheduler.get_card_retrievability(Card.from_json(rows[cid].card_json), now)
+            for cid in seen
+        ]
+        answers = sum(tallies.get(item.card_id, (0, 0))[0] for item in mine)
+        correct = sum(tallies.get(item.card_id, (0, 0))[1] for item in mine)
+        lines.append(
+            LineStats(
+                line_id=line_id,
+                text=texts[line_id],
+                cards=len(mine),
+                seen=len(seen),
+                answers=answers,
+                correct=correct,
+                retrievability=sum(recalls) / len(recalls) if recalls else None,
+            )
+        )
+
+    seen_ids = [item.card_id for item in items if item.card_id in rows]
+    dues = [served_due(cid) for cid in seen_ids]
+    due_days = Counter(max(local_date(due, tz), today) for due in dues)
+    forecast = [
+        (today + timedelta(days=i), due_days[today + timedelta(days=i)])
+        for i in range(FORECAST_DAYS)
+    ]
+    first_day = today - timedelta(days=HEATMAP_DAYS - 1)
+    answered = Counter(
+        local_date(from_db(t), tz)
+        for t in store.review_times_since(to_db(local_midnight(first_day, tz)))
+    )
+    heatmap = [
+        (first_day + timedelta(days=i), answered[first_day + timedelta(days=i)])
+        for i in range(HEATMAP_DAYS)
+    ]
+    unseen = len(items) - len(seen_ids)
+    exam = None
+    if window is not None:
+        exam = ExamStats(
+            exam_date=window.exam_date,
+            days_left=(window.exam_date - today).days,
+            window_start=window.exam_date - timedelta(days=EXAM_WINDOW_DAYS),
+            to_review=sum(due < window.end for due in dues),
+            unseen=unseen,
+        )
+    return Stats(
+        today=today,
+        lines=lines,
+        due_now=sum(due <= now for due in dues),
+        unseen=unseen,
+        forecast=forecast,
+        heatmap=heatmap,
+        total_answers=store.log_count(),
+        exam_date=exam_date(store),
+        exam=exam,
+    )
+
+
+def heat_char(count: int, peak: int) -> str:
+    """The heatmap shade of a day with ``count`` answers when the busiest day had ``peak``."""
+    if count <= 0 or peak <= 0:
+        return "·"
+    level = math.ceil(len(HEAT_LEVELS) * count / peak)
+    return HEAT_LEVELS[min(level, len(HEAT_LEVELS)) - 1]
+
+
+def heatmap_rows(heatmap: Sequence[tuple[date, int]]) -> list[str]:
+    """The heatmap as text: a row per weekday (月…日), a column per week, oldest left."""
+    if not heatmap:
+        return []
+    peak = max(count for _, count in heatmap)
+    first = heatmap[0][0] - timedelta(days=heatmap[0][0].weekday())
+    weeks = (heatmap[-1][0] - first).days // 7 + 1
+    cells = {day: count for day, count in heatmap}
+    rows = []
+    for weekday in range(7):
+        marks = []
+        for week in range(weeks):
+            day = first + timedelta(days=7 * week + weekday)
+            marks.append(heat_char(cells[day], peak) if day in cells else " ")
+        rows.append(f"{_WEEKDAYS[weekday]} " + " ".join(marks).rstrip())
+    return rows
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{round(100 * value)}%"
+
+
+def render_plain(stats: Stats) -> str:
+    """The stats as plain text (``gkentei-vae stats --plain``)."""
+    out = [
+        f"学習状況 {stats.today.isoformat()}",
+        f"今すぐ復習できるカード: {stats.due_now} 枚 / 未学習: {stats.unseen} 枚 / "
+        f"これまでの解答: {stats.total_answers} 回",
+        "",
+        "歌詞の行ごと(学習済み/カード数、正答率、いまの想起率)",
+    ]
+    for line in stats.lines:
+        seen = f"{line.seen}/{line.cards}"
+        out.append(
+            f"  {line.line_id:<4} {seen:>7}  {_percent(line.accuracy):>5}  "
+            f"{_percent(line.retrievability):>5}  {line.text}"
+        )
+    out += ["", f"今後{FORECAST_DAYS}日の復習予定(今日の分は期限切れを含む)"]
+    peak = max((n for _, n in stats.forecast), default=0)
+    for day, count in stats.forecast:
+        bar = "█" * (math.ceil(30 * count / peak) if peak else 0)
+        out.append(
+            f"  {day.month:>2}/{day.day:02d}({_WEEKDAYS[day.weekday()]}) {count:>4} {bar}".rstrip()
+        )
+    total = sum(n for _, n in stats.heatmap)
+    peak = max((n for _, n in stats.heatmap), default=0)
+    out += [
+        "",
+        f"直近{HEATMAP_DAYS // 7}週間の解答数(左が古い週。· なし {' '.join(HEAT_LEVELS)} 多い): "
+        f"計 {total} 回、最多 {peak} 回/日",
+    ]
+    out += [f"  {row}" for row in heatmap_rows(stats.heatmap)]
+    out.append("")
+    if stats.exam is not None:
+        exam = stats.exam
+        out.append(
+            f"試験日 {exam.exam_date.isoformat()}(あと {exam.days_left} 日): "
+            f"試験までに復習するカード {exam.to_review} 枚、未学習 {exam.unseen} 枚。"
+            f"{exam.window_start.month}/{exam.window_start.day} からの最後の{EXAM_WINDOW_DAYS}日間に"
+            "学習済みの全カードが出題されます。"
+        )
+    elif stats.exam_date is not None:
+        out.append(
+            f"試験日 {stats.exam_date.isoformat()} は過ぎました(config unset exam-date で解除)。"
+        )
+    else:
+        out.append("試験日: 未設定(gkentei-vae config set exam-date YYYY-MM-DD)")
+    return "\n".join(out) + "\n"
