@@ -1,3 +1,5 @@
 from gkentei_vae.cli import main
 
-raise SystemExit(main())
+# Guarded: child processes that import this module must not run the CLI again.
+if __name__ == "__main__":
+    raise SystemExit(main())
