@@ -14,6 +14,7 @@ import pytest
 from gkentei_vae.banks import Bank, load_banks
 from gkentei_vae.export.anki import (
     CLOZE_MODEL_ID,
+    QUESTION_FIELDS,
     QUESTION_MODEL_ID,
     TERM_MODEL_ID,
     deck_id,
@@ -22,19 +23,6 @@ from gkentei_vae.export.anki import (
 from gkentei_vae.paths import quizzes_dir
 from tests.conftest import FIXTURES, MINI_BANK, run_cli
 from tests.test_layers import heavy, imported_after
-
-QUESTION_FIELDS = [
-    "Id",
-    "Lyric",
-    "Instruction",
-    "Stem",
-    "Options",
-    "Answer",
-    "Explanation",
-    "WhyWrong",
-    "Source",
-    "Demo",
-]
 
 TERMS_YAML = """
 terms:
@@ -73,7 +61,8 @@ class Apkg:
 
     def question(self, card_id: str) -> dict[str, str]:
         note = self.by_field(QUESTION_MODEL_ID, 0, card_id)
-        return dict(zip(QUESTION_FIELDS, note.fields, strict=True))
+        names = [field["name"] for field in self.models[QUESTION_MODEL_ID]["flds"]]
+        return dict(zip(names, note.fields, strict=True))
 
 
 def read_apkg(path: Path) -> Apkg:
@@ -137,7 +126,9 @@ def test_one_note_per_question_and_per_cloze_line_in_the_banks_deck(mini_apkg: A
     assert {did for _, _, did, _ in mini_apkg.cards} == {deck_id("mini")}
     assert mini_apkg.decks[deck_id("mini")] == "G検定 VAE覚えうた::テスト用ミニバンク"
     assert mini_apkg.models[CLOZE_MODEL_ID]["type"] == genanki.Model.CLOZE
-    assert [f["name"] for f in mini_apkg.models[QUESTION_MODEL_ID]["flds"]] == QUESTION_FIELDS
+    names = [f["name"] for f in mini_apkg.models[QUESTION_MODEL_ID]["flds"]]
+    assert names == list(QUESTION_FIELDS)
+    assert names[:4] == ["Id", "Lyric", "Instruction", "Stem"]
 
 
 def test_question_note_front_and_back_fields(mini_apkg: Apkg) -> None:

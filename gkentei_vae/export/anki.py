@@ -101,20 +101,48 @@ class ExportSummary:
 # -- note types --------------------------------------------------------------------------
 
 
+QUESTION_FIELDS = (
+    "Id",
+    "Lyric",
+    "Instruction",
+    "Stem",
+    "Options",
+    "Answer",
+    "Explanation",
+    "WhyWrong",
+    "Source",
+    "Demo",
+)
+"""The question note type's fields, in order (Id first: see question_model)."""
+
+CLOZE_FIELDS = ("Text", "Line", "Song", "Id")
+"""The lyric cloze note type's fields, in order."""
+
+TERM_FIELDS = ("Term", "Meaning", "Lyric", "Id")
+"""The glossary note type's fields, in order."""
+
+
+def _model(
+    model_id: int,
+    name: str,
+    fields: Sequence[str],
+    front: str,
+    back: str,
+    **options: int,
+) -> genanki.Model:
+    """A note type with one card template, styled with the shared CSS."""
+    return genanki.Model(
+        model_id,
+        f"G検定 VAE覚えうた {name}",
+        fields=[{"name": field} for field in fields],
+        templates=[{"name": name, "qfmt": front, "afmt": back}],
+        css=_CSS,
+        **options,
+    )
+
+
 def question_model() -> genanki.Model:
     """The 4-option question note type (front: lyric, stem, options; back: the answer)."""
-    fields = [
-        "Id",
-        "Lyric",
-        "Instruction",
-        "Stem",
-        "Options",
-        "Answer",
-        "Explanation",
-        "WhyWrong",
-        "Source",
-        "Demo",
-    ]
     front = (
         '<div class="lyric">{{Lyric}}</div>\n'
         '<div class="instruction">{{Instruction}}</div>\n'
@@ -130,54 +158,41 @@ def question_model() -> genanki.Model:
         '<div class="source">出典: {{Source}}</div>\n'
         '{{#Demo}}<div class="demo">アプリのデモ: {{Demo}}</div>{{/Demo}}'
     )
-    return genanki.Model(
+    # The first field is what Anki checks for duplicates, so it is the unique card
+    # id (stems like 「…について、最も適切なものを選べ。」 repeat); the browser sorts
+    # on the stem instead.
+    return _model(
         QUESTION_MODEL_ID,
-        "G検定 VAE覚えうた 4択問題",
-        fields=[{"name": name} for name in fields],
-        templates=[{"name": "4択問題", "qfmt": front, "afmt": back}],
-        css=_CSS,
-        # The first field is what Anki checks for duplicates, so it is the unique
-        # card id; the browser sorts on the stem instead.
-        sort_field_index=fields.index("Stem"),
+        "4択問題",
+        QUESTION_FIELDS,
+        front,
+        back,
+        sort_field_index=QUESTION_FIELDS.index("Stem"),
     )
 
 
 def cloze_model() -> genanki.Model:
     """The lyric flashcard: the line with its key term as ``{{c1::…}}``."""
-    return genanki.Model(
+    front = '<div class="lyric">{{Line}}</div>\n{{cloze:Text}}'
+    back = f'{front}\n<div class="song">♪ {{{{Song}}}}</div>'
+    return _model(
         CLOZE_MODEL_ID,
-        "G検定 VAE覚えうた 歌詞の穴埋め",
-        fields=[{"name": name} for name in ("Text", "Line", "Song", "Id")],
-        templates=[
-            {
-                "name": "歌詞の穴埋め",
-                "qfmt": '<div class="lyric">{{Line}}</div>\n{{cloze:Text}}',
-                "afmt": '<div class="lyric">{{Line}}</div>\n{{cloze:Text}}\n'
-                '<div class="song">♪ {{Song}}</div>',
-            }
-        ],
-        css=_CSS,
+        "歌詞の穴埋め",
+        CLOZE_FIELDS,
+        front,
+        back,
         model_type=genanki.Model.CLOZE,
     )
 
 
 def term_model() -> genanki.Model:
     """A glossary card: the term on the front, its meaning and lyric line on the back."""
-    return genanki.Model(
-        TERM_MODEL_ID,
-        "G検定 VAE覚えうた 用語",
-        fields=[{"name": name} for name in ("Term", "Meaning", "Lyric", "Id")],
-        templates=[
-            {
-                "name": "用語",
-                "qfmt": '<div class="term">{{Term}}</div>',
-                "afmt": "{{FrontSide}}\n<hr id=answer>\n"
-                '<div class="explanation">{{Meaning}}</div>\n'
-                '<div class="lyric">{{Lyric}}</div>',
-            }
-        ],
-        css=_CSS,
+    back = (
+        "{{FrontSide}}\n<hr id=answer>\n"
+        '<div class="explanation">{{Meaning}}</div>\n'
+        '<div class="lyric">{{Lyric}}</div>'
     )
+    return _model(TERM_MODEL_ID, "用語", TERM_FIELDS, '<div class="term">{{Term}}</div>', back)
 
 
 # -- notes -------------------------------------------------------------------------------
@@ -208,10 +223,11 @@ def question_note(bank: Bank, question: Question, model: genanki.Model) -> genan
     options = "".join(
         f'<div class="option">{i}. {_html(option)}</div>' for option, i in number.items()
     )
+    # why_wrong is keyed by the wrong options' text; list them in front-side order.
     why_wrong = "".join(
-        f'<div class="why">{number[option]}. {_html(option)} — {_html(reason)}</div>'
+        f'<div class="why">{number[option]}. {_html(option)} — {_html(question.why_wrong[option])}</div>'
         for option in question.options
-        if option != question.answer and (reason := question.why_wrong.get(option))
+        if option in question.why_wrong
     )
     demo = f"{DEMOS.get(question.demo, question.demo)}({question.demo})" if question.demo else ""
     fields = [
