@@ -46,14 +46,18 @@ class ModelClient:
         """Spawn the child (it imports torch and loads checkpoints); returns at once."""
         if self._proc is not None:
             return
-        log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
-        self._proc = subprocess.Popen(
-            [sys.executable, "-m", "gkentei_vae.vae.worker"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=log,
-            close_fds=True,
-        )
+        log = open(self.log_path, "ab") if self.log_path else None
+        try:
+            self._proc = subprocess.Popen(
+                [sys.executable, "-m", "gkentei_vae.vae.worker"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=log if log is not None else subprocess.DEVNULL,
+                close_fds=True,
+            )
+        finally:
+            if log is not None:
+                log.close()  # the child holds its own copy
 
     @property
     def started(self) -> bool:
