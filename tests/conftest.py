@@ -39,3 +39,15 @@ def run_cli(
         text=True,
         timeout=timeout,
     )
+
+
+def widget_text(screen, selector: str) -> str:  # type: ignore[no-untyped-def]
+    """The plain text a Static shows (Text or a Rich table), as a terminal would print it."""
+    import io
+
+    from rich.console import Console
+    from textual.widgets import Static
+
+    console = Console(width=200, file=io.StringIO(), record=True, color_system=None)
+    console.print(screen.query_one(selector, Static).content)
+    return console.export_text()

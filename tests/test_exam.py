@@ -12,7 +12,7 @@ from gkentei_vae.tui.exam_screen import ExamScreen, JumpScreen, clock
 from gkentei_vae.tui.launch import exam_app
 from gkentei_vae.tui.question_view import QuestionView
 from gkentei_vae.tui.summary_screen import MissedWalkScreen, SummaryScreen
-from tests.conftest import MINI_BANK, run_cli
+from tests.conftest import MINI_BANK, run_cli, widget_text
 
 SIZE = (100, 40)
 
@@ -21,8 +21,7 @@ def mini_exam(count: int | None = None, minutes: float | None = None) -> ExamSes
     return ExamSession.select(load_banks([MINI_BANK]), count=count, minutes=minutes, seed=5)
 
 
-def shown(screen, selector: str) -> str:  # type: ignore[no-untyped-def]
-    return str(screen.query_one(selector, Static).render())
+shown = widget_text
 
 
 def test_defaults_every_question_at_41_seconds_each() -> None:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections import Counter
 
-from textual.widgets import Static
-
 from gkentei_vae.banks import load_banks
 from gkentei_vae.study.selection import load_default_banks
 from gkentei_vae.study.session import QuizSession
@@ -15,7 +13,7 @@ from gkentei_vae.tui.launch import quiz_app
 from gkentei_vae.tui.quiz_screen import QuizScreen
 from gkentei_vae.tui.summary_screen import SummaryScreen
 from gkentei_vae.tui.widgets import OptionCard
-from tests.conftest import MINI_BANK
+from tests.conftest import MINI_BANK, widget_text
 
 SIZE = (100, 40)
 
@@ -24,9 +22,7 @@ def mini_session(seed: int = 3) -> QuizSession:
     return QuizSession.select(load_banks([MINI_BANK]), seed=seed)
 
 
-def text_of(screen, selector: str) -> str:  # type: ignore[no-untyped-def]
-    widget = screen.query_one(selector, Static)
-    return str(widget.render())
+text_of = widget_text
 
 
 async def test_reparam_topic_serves_only_l7_l8_and_scores_per_line() -> None:
