@@ -103,7 +103,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="設定(試験日)の表示・変更",
         description="設定は学習記録の中に保存される。キー: exam-date(試験日 YYYY-MM-DD)。",
     )
-    actions = config.add_subparsers(dest="config_action", metavar="ACTION", title="操作")
+    actions = config.add_subparsers(
+        dest="config_action", metavar="ACTION", title="操作", help="set / get / unset"
+    )
     actions.required = True
     set_ = actions.add_parser("set", help="設定する(例: config set exam-date 2025-06-14)")
     set_.add_argument("key", metavar="KEY", help="設定キー(exam-date)")

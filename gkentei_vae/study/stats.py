@@ -193,7 +193,7 @@ def heatmap_rows(heatmap: Sequence[tuple[date, int]]) -> list[str]:
         for week in range(weeks):
             day = first + timedelta(days=7 * week + weekday)
             marks.append(heat_char(cells[day], peak) if day in cells else " ")
-        rows.append(f"{_WEEKDAYS[weekday]} " + " ".join(marks).rstrip())
+        rows.append(f"{_WEEKDAYS[weekday]} {' '.join(marks)}".rstrip())
     return rows
 
 
