@@ -27,8 +27,9 @@ class GkenteiApp(App[int]):
         self.help_keys = help_keys
         """(key, description) pairs the help screen lists for this mode."""
 
-    def on_mount(self) -> None:
-        self.push_screen(self._first_screen())
+    def get_default_screen(self) -> Screen:
+        # The mode's screen *is* the base screen: no empty screen to lay out first.
+        return self._first_screen()
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

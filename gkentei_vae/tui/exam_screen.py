@@ -9,14 +9,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from gkentei_vae.study.exam import ExamSession
 from gkentei_vae.study.session import QuizSession
 from gkentei_vae.tui.confirm_screen import ConfirmScreen
 from gkentei_vae.tui.question_view import QuestionView
-from gkentei_vae.tui.widgets import OptionCard
+from gkentei_vae.tui.widgets import KeyBar, OptionCard
 
 HELP_KEYS: list[tuple[str, str]] = [
     ("1–4 / a–d", "選択肢を選ぶ(提出までは何度でも変更可、クリックでも可)"),
@@ -117,7 +117,7 @@ class ExamScreen(Screen[None]):
         yield Static(id="exam-bar")
         with VerticalScroll(id="body"):
             yield QuestionView(self.exam.current, id="question")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.show_current()
@@ -203,6 +203,6 @@ class ExamScreen(Screen[None]):
 
         title = "時間切れ: 自動で提出しました" if timed_out else "模擬試験の結果"
         # A modal (confirm, jump list, help) may be open when time runs out.
-        while len(self.app.screen_stack) > 2:
+        while self.app.screen is not self:
             self.app.pop_screen()
         self.app.switch_screen(SummaryScreen(result, title=title))

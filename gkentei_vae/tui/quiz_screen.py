@@ -10,12 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from gkentei_vae.study.session import Answer, QuizSession
 from gkentei_vae.tui.confirm_screen import ConfirmScreen
 from gkentei_vae.tui.question_view import QuestionView
-from gkentei_vae.tui.widgets import OptionCard
+from gkentei_vae.tui.widgets import KeyBar, OptionCard
 
 HELP_KEYS: list[tuple[str, str]] = [
     ("1–4 / a–d", "選択肢を選んで解答する(クリックでも可)"),
@@ -56,7 +56,7 @@ class QuizScreen(Screen[None]):
         yield Static(id="progress")
         with VerticalScroll(id="body"):
             yield QuestionView(self.session.current, id="question")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.show_question()

@@ -8,12 +8,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from gkentei_vae.banks.vocab import TOPICS
 from gkentei_vae.study.exam import PASS_MARK
 from gkentei_vae.study.session import Answer, QuizSession, Tally
 from gkentei_vae.tui.question_view import QuestionView
+from gkentei_vae.tui.widgets import KeyBar
 
 BAR_WIDTH = 40
 
@@ -98,7 +99,7 @@ class SummaryScreen(Screen[None]):
             ]
             yield Static(tally_table("歌詞の行別", lyric_rows), id="by-line")
             yield Static(self.missed_text(), id="missed")
-        yield Footer()
+        yield KeyBar()
 
     def missed_text(self) -> Text:
         missed = self.session.missed()
@@ -151,7 +152,7 @@ class MissedWalkScreen(Screen[None]):
         yield Static(id="walk-bar")
         with VerticalScroll(id="walk-body"):
             yield QuestionView(self.missed[0].item)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.show_current()

@@ -51,3 +51,41 @@ class OptionCard(Static):
 
     def on_click(self) -> None:
         self.post_message(self.Chosen(self.index))
+
+
+class KeyBar(Static):
+    """The keys that work right now, on one line.
+
+    Textual's Footer costs ~50 ms at start-up (a widget per key); a single Static
+    redrawn when the screen's bindings change keeps the first question fast.
+    """
+
+    DEFAULT_CSS = """
+    KeyBar { dock: bottom; height: 1; background: $panel; color: $text; }
+    """
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        self.call_after_refresh(self.redraw)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen: object) -> None:
+        if self.is_attached and screen is self.screen:
+            self.redraw()
+
+    def redraw(self) -> None:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        seen: set[str] = set()
+        for active in self.screen.active_bindings.values():
+            binding = active.binding
+            if not binding.show or not active.enabled:
+                continue
+            key = binding.key_display or self.app.get_key_display(binding)
+            if (key, binding.description) in seen or binding.description in seen:
+                continue
+            seen.update({(key, binding.description), binding.description})  # type: ignore[arg-type]
+            text.append(f" {key} ", style="bold reverse")
+            text.append(f" {binding.description}  ")
+        self.update(text)
