@@ -205,4 +205,4 @@ class ExamScreen(Screen[None]):
         # A modal (confirm, jump list, help) may be open when time runs out.
         while self.app.screen is not self:
             self.app.pop_screen()
-        self.app.switch_screen(SummaryScreen(result, title=title))
+        self.app.push_screen(SummaryScreen(result, title=title))

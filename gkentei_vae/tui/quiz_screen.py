@@ -111,7 +111,7 @@ class QuizScreen(Screen[None]):
         if self.session.finished:
             from gkentei_vae.tui.summary_screen import SummaryScreen
 
-            self.app.switch_screen(SummaryScreen(self.session))
+            self.app.push_screen(SummaryScreen(self.session))
         else:
             self.show_question()
 
