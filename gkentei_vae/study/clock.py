@@ -32,7 +32,8 @@ def to_db(moment: datetime) -> str:
 
 def from_db(text: str) -> datetime:
     """The instant stored as ``text`` (UTC)."""
-    return datetime.strptime(text, _DB_FORMAT).replace(tzinfo=UTC)
+    # fromisoformat reads the trailing Z (Python 3.11+) and is ~50x faster than strptime.
+    return datetime.fromisoformat(text).astimezone(UTC)
 
 
 def local_date(moment: datetime, tz: tzinfo | None = None) -> date:

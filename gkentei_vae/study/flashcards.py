@@ -12,7 +12,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from gkentei_vae.banks import Bank, LyricLine
-from gkentei_vae.study.review import DEFAULT_NEW_PER_DAY, ReviewSession, StudyItem
+from gkentei_vae.study.review import (
+    DEFAULT_NEW_PER_DAY,
+    FLASHCARD_KINDS,
+    ReviewSession,
+    StudyItem,
+)
 from gkentei_vae.study.selection import validate_filters
 from gkentei_vae.study.store import Store
 
@@ -83,5 +88,6 @@ def flashcard_session(
         items,
         mode="flashcard",
         new_per_day=new_per_day,
+        family=FLASHCARD_KINDS,
         **kwargs,  # type: ignore[arg-type]
     )

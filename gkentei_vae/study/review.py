@@ -97,26 +97,29 @@ def build_queue(
     items: Sequence[StudyItem],
     *,
     new_per_day: int = DEFAULT_NEW_PER_DAY,
+    family: Sequence[str] = QUESTION_KINDS,
     now: datetime | None = None,
     srs: Srs | None = None,
 ) -> Queue:
-    """Due cards among ``items``, then today's allowance of new ones (see the module doc)."""
+    """Due cards among ``items``, then today's allowance of new ones (see the module doc).
+
+    ``family`` is the card kinds whose introductions today count against ``new_per_day``.
+    """
     srs = srs or Srs(store)
     now = as_utc(now or utcnow())
-    by_id = {item.card_id: item for item in items}
-    due = [by_id[cid] for cid in store.due_card_ids(to_db(now)) if cid in by_id]
-    kinds = {item.kind for item in items}
-    family = QUESTION_KINDS if kinds <= set(QUESTION_KINDS) else FLASHCARD_KINDS
+    rank = {cid: i for i, cid in enumerate(store.due_card_ids(to_db(now)))}
     new_today = store.introduced_since(to_db(srs.today_start(now)), family)
     allowance = max(0, new_per_day - new_today)
+    seen = store.seen_card_ids() if allowance and items else set()
+    due: list[StudyItem] = []
     new: list[StudyItem] = []
-    if allowance and items:
-        seen = store.seen_card_ids()
-        for item in items:
-            if item.card_id not in seen:
-                new.append(item)
-                if len(new) == allowance:
-                    break
+    # One pass over the items: a session may hold every question of every bank.
+    for item in items:
+        if item.card_id in rank:
+            due.append(item)
+        elif len(new) < allowance and item.card_id not in seen:
+            new.append(item)
+    due.sort(key=lambda item: rank[item.card_id])
     return Queue(due, new, new_today, items)
 
 
@@ -174,14 +177,18 @@ class ReviewSession:
         mode: Mode = "review",
         new_per_day: int = DEFAULT_NEW_PER_DAY,
         clock: Callable[[], datetime] = utcnow,
+        family: Sequence[str] = QUESTION_KINDS,
         srs: Srs | None = None,
         tz: tzinfo | None = None,
     ) -> ReviewSession:
-        """A session over ``items``; brings exam-date caps up to date first."""
+        """A session over ``items``; brings exam-date caps up to date first.
+
+        ``family``: the card kinds whose first answers today count against ``new_per_day``.
+        """
         srs = srs or Srs(store, tz=tz)
         now = as_utc(clock())
         srs.sync_exam_cap(now)
-        queue = build_queue(store, items, new_per_day=new_per_day, now=now, srs=srs)
+        queue = build_queue(store, items, new_per_day=new_per_day, family=family, now=now, srs=srs)
         return cls(srs=srs, queue=queue, mode=mode, clock=clock)
 
     @classmethod
