@@ -47,6 +47,19 @@ def non_negative_int(text: str) -> int:
     return value
 
 
+def _add_session_options(parser: argparse.ArgumentParser, what: str) -> None:
+    """``--new``, ``--bank`` and ``--data-dir``, shared by review and flashcards."""
+    parser.add_argument(
+        "--new",
+        type=non_negative_int,
+        default=None,  # review.DEFAULT_NEW_PER_DAY; not imported here to keep --help light
+        metavar="N",
+        help=f"1日に出す新しい{what}の上限(今日すでに出した分を含む。既定: 10)",
+    )
+    add_bank_option(parser)
+    add_data_dir_option(parser)
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     review = sub.add_parser(
         "review",
@@ -54,15 +67,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="期限が来た問題を先に、続けて今日の新しい問題を出題する。解答は一問ごとに保存され、u で直前の解答を取り消せる。",
     )
     add_filter_options(review)
-    review.add_argument(
-        "--new",
-        type=non_negative_int,
-        default=10,
-        metavar="N",
-        help="1日に出す新しい問題の上限(今日すでに出した分を含む。既定: 10)",
-    )
-    add_bank_option(review)
-    add_data_dir_option(review)
+    _add_session_options(review, "問題")
     review.set_defaults(handler=run_review)
 
     cards = sub.add_parser(
@@ -77,15 +82,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="L",
         help="歌詞の行 id (L1〜L10) で絞り込む(複数可)",
     )
-    cards.add_argument(
-        "--new",
-        type=non_negative_int,
-        default=10,
-        metavar="N",
-        help="1日に出す新しいカードの上限(既定: 10)",
-    )
-    add_bank_option(cards)
-    add_data_dir_option(cards)
+    _add_session_options(cards, "カード")
     cards.set_defaults(handler=run_flashcards)
 
     stats = sub.add_parser(
@@ -128,9 +125,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _store_errors(
     handler: Callable[[argparse.Namespace], int],
 ) -> Callable[[argparse.Namespace], int]:
-    """Report a StoreError (a damaged or foreign file, a newer schema) and exit 1."""
+    """Report a StoreError (a damaged or foreign file, a newer schema) and exit 1;
+    a ConfigError (bad key or value) is a usage error (exit 2)."""
 
     def wrapped(args: argparse.Namespace) -> int:
+        from gkentei_vae.study.config import ConfigError
         from gkentei_vae.study.store import StoreError
 
         try:
@@ -138,6 +137,8 @@ def _store_errors(
         except StoreError as exc:
             print(f"gkentei-vae: {exc}", file=sys.stderr)
             return 1
+        except ConfigError as exc:
+            raise UsageError(str(exc)) from None
 
     wrapped.__doc__ = handler.__doc__
     return wrapped
@@ -151,14 +152,19 @@ def open_store(args: argparse.Namespace) -> Store:
 
 
 def _tui(name: str) -> Callable[[argparse.Namespace], int] | None:
-    """``gkentei_vae.tui.<name>``, or None while that screen does not exist yet."""
-    try:
-        import gkentei_vae.tui as tui
-    except ImportError as exc:
-        if exc.name != "gkentei_vae.tui":
-            raise
-        return None
-    return getattr(tui, name, None)
+    """``gkentei_vae.tui.<name>`` (or ``gkentei_vae.tui.launch.<name>``); None until it exists."""
+    import importlib
+
+    for module in ("gkentei_vae.tui", "gkentei_vae.tui.launch"):
+        try:
+            found = getattr(importlib.import_module(module), name, None)
+        except ImportError as exc:
+            if exc.name != module:
+                raise
+            continue
+        if found is not None:
+            return found
+    return None
 
 
 def _launch(name: str, args: argparse.Namespace) -> int:
@@ -177,27 +183,31 @@ def _launch(name: str, args: argparse.Namespace) -> int:
 def run_review(args: argparse.Namespace) -> int:
     """Review due questions and today's new ones in the TUI."""
     from gkentei_vae.study.review import ReviewSession
-    from gkentei_vae.study.selection import SelectionError, load_default_banks
 
-    try:
-        banks = load_default_banks(args.bank)
-    except BankError as exc:
-        return report_bank_error(exc)
-    store = open_store(args)
-    try:
-        session = ReviewSession.for_questions(
-            store, banks, args.topic, args.line, new_per_day=args.new
-        )
-    except SelectionError as exc:
-        store.close()
-        raise UsageError(str(exc)) from None
-    return _start_session(args, store, banks, session, "run_review")
+    def build(store: Store, banks: Sequence[Bank], new: int) -> ReviewSession:
+        return ReviewSession.for_questions(store, banks, args.topic, args.line, new_per_day=new)
+
+    return _run_session(args, build, "run_review")
 
 
 @_store_errors
 def run_flashcards(args: argparse.Namespace) -> int:
     """Self-rated lyric cloze and glossary cards in the TUI."""
     from gkentei_vae.study.flashcards import flashcard_session
+
+    def build(store: Store, banks: Sequence[Bank], new: int) -> ReviewSession:
+        return flashcard_session(store, banks, args.line, new_per_day=new)
+
+    return _run_session(args, build, "run_flashcards")
+
+
+def _run_session(
+    args: argparse.Namespace,
+    build: Callable[[Store, Sequence[Bank], int], ReviewSession],
+    screen: str,
+) -> int:
+    """Load banks, open the store, build the session, then hand all three to the screen."""
+    from gkentei_vae.study.review import DEFAULT_NEW_PER_DAY
     from gkentei_vae.study.selection import SelectionError, load_default_banks
 
     try:
@@ -206,11 +216,14 @@ def run_flashcards(args: argparse.Namespace) -> int:
         return report_bank_error(exc)
     store = open_store(args)
     try:
-        session = flashcard_session(store, banks, args.line, new_per_day=args.new)
+        session = build(store, banks, DEFAULT_NEW_PER_DAY if args.new is None else args.new)
     except SelectionError as exc:
         store.close()
         raise UsageError(str(exc)) from None
-    return _start_session(args, store, banks, session, "run_flashcards")
+    except BaseException:
+        store.close()
+        raise
+    return _start_session(args, store, banks, session, screen)
 
 
 def _start_session(
@@ -257,17 +270,11 @@ def run_stats(args: argparse.Namespace) -> int:
 @_store_errors
 def run_config_set(args: argparse.Namespace) -> int:
     """Store a setting."""
-    from gkentei_vae.study.config import ConfigError, check_key, set_config
+    from gkentei_vae.study.config import check_key, set_config
 
-    try:
-        check_key(args.key)
-    except ConfigError as exc:
-        raise UsageError(str(exc)) from None
+    check_key(args.key)  # before the store is created for nothing
     with open_store(args) as store:
-        try:
-            value = set_config(store, args.key, args.value)
-        except ConfigError as exc:
-            raise UsageError(str(exc)) from None
+        value = set_config(store, args.key, args.value)
     print(f"{args.key} = {value} を設定しました")
     return 0
 
@@ -275,14 +282,9 @@ def run_config_set(args: argparse.Namespace) -> int:
 @_store_errors
 def run_config_get(args: argparse.Namespace) -> int:
     """Show one setting (exit 1 if unset) or all of them."""
-    from gkentei_vae.study.config import CONFIG_KEYS, ConfigError, check_key, get_config
+    from gkentei_vae.study.config import CONFIG_KEYS, check_key, get_config
 
-    keys = list(CONFIG_KEYS) if args.key is None else [args.key]
-    try:
-        for key in keys:
-            check_key(key)
-    except ConfigError as exc:
-        raise UsageError(str(exc)) from None
+    keys = list(CONFIG_KEYS) if args.key is None else [check_key(args.key)]
     with open_store(args) as store:
         values = {key: get_config(store, key) for key in keys}
     if args.key is not None:
@@ -300,12 +302,9 @@ def run_config_get(args: argparse.Namespace) -> int:
 @_store_errors
 def run_config_unset(args: argparse.Namespace) -> int:
     """Remove a setting."""
-    from gkentei_vae.study.config import ConfigError, check_key, unset_config
+    from gkentei_vae.study.config import check_key, unset_config
 
-    try:
-        check_key(args.key)
-    except ConfigError as exc:
-        raise UsageError(str(exc)) from None
+    check_key(args.key)
     with open_store(args) as store:
         removed = unset_config(store, args.key)
     print(f"{args.key} を解除しました" if removed else f"{args.key} は設定されていません")
