@@ -113,12 +113,15 @@ def build_queue(
     seen = store.seen_card_ids() if allowance and items else set()
     due: list[StudyItem] = []
     new: list[StudyItem] = []
-    # One pass over the items: a session may hold every question of every bank.
+    wanted = allowance
+    # One tight pass over the items: a session may hold every question of every bank.
     for item in items:
-        if item.card_id in rank:
+        card_id = item.card_id
+        if card_id in rank:
             due.append(item)
-        elif len(new) < allowance and item.card_id not in seen:
+        elif wanted and card_id not in seen:
             new.append(item)
+            wanted -= 1
     due.sort(key=lambda item: rank[item.card_id])
     return Queue(due, new, new_today, items)
 

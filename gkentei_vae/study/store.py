@@ -103,9 +103,10 @@ _V2_STEPS: tuple[str, ...] = (
     "DROP INDEX cards_due",
     "CREATE INDEX cards_due ON cards (due, card_id)",
     "CREATE INDEX cards_first_review ON cards (first_review)",
-    # (card_id, id) answers "latest log row of this card" for undo without a scan.
+    # (card_id, rating, id) answers "latest log row of this card" for undo from the index,
+    # and covers the per-card tallies of stats, so neither reads the log's JSON.
     "DROP INDEX review_log_card",
-    "CREATE INDEX review_log_card ON review_log (card_id, id)",
+    "CREATE INDEX review_log_card ON review_log (card_id, rating, id)",
     "CREATE INDEX review_log_time ON review_log (reviewed_at)",
 )
 
