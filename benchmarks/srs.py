@@ -92,20 +92,15 @@ def fill(path: Path, cards: int, reviews: int, rng: random.Random) -> None:
 
 
 def banks_for(cards: int, unseen: int) -> list[Bank]:
-    """Banks whose questions are the stored cards plus ``unseen`` new ones.
-
-    Built with ``model_construct`` (no validation): the benchmark times the queue, not
-    YAML loading, and 100,000 validated questions would only slow the set-up.
-    """
-    lyric = LyricLine.model_construct(
-        id="L1", text="VAEは変分オートエンコーダ", topic=None, cloze=None
-    )
-    song = Song.model_construct(title="bench", lines=[lyric])
+    """Banks whose questions are the stored cards plus ``unseen`` new ones (built in memory:
+    the benchmark times the queue, not YAML loading)."""
+    lyric = LyricLine(id="L1", text="VAEは変分オートエンコーダ", topic=None, cloze=None)
+    song = Song(title="bench", lines=[lyric])
     total = cards + unseen
     banks = []
     for b in range((total + PER_BANK - 1) // PER_BANK):
         questions = [
-            Question.model_construct(
+            Question(
                 id=f"q{i:04d}",
                 line="L1",
                 topics=["definition"],
@@ -120,11 +115,7 @@ def banks_for(cards: int, unseen: int) -> list[Bank]:
             )
             for i in range(min(PER_BANK, total - b * PER_BANK))
         ]
-        banks.append(
-            Bank.model_construct(
-                id=f"b{b:03d}", title="bench", song=song, questions=questions, terms=[]
-            )
-        )
+        banks.append(Bank(id=f"b{b:03d}", title="bench", song=song, questions=questions, terms=[]))
     return banks
 
 
