@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from gkentei_vae.banks import check_paths
-from gkentei_vae.banks.safe_yaml import MAX_BANK_BYTES
+from gkentei_vae.banks.limits import MAX_BANK_BYTES
 from tests.conftest import FIXTURES, MINI_BANK, run_cli
 
 MALFORMED = sorted((FIXTURES / "malformed").glob("*.yaml"))

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
 
 from gkentei_vae.banks import Bank, CheckResult, Question, check_paths
 from gkentei_vae.banks.lint import RULES, lint
+from gkentei_vae.banks.validate import to_bank
 from gkentei_vae.banks.vocab import DEMOS, KINDS
 from tests.conftest import FIXTURES, REPO
 
@@ -118,12 +120,12 @@ def make_bank(positions: list[int], lengths: tuple[int, int] = (4, 4), source: s
                 source=source or "Kingma & Welling (2013) arXiv:1312.6114 §2.4",
             )
         )
-    return Bank.model_validate(
+    return to_bank(
         {
             "id": "made",
             "title": "t",
             "song": {"title": "s", "lines": [{"id": "L1", "text": "歌詞"}]},
-            "questions": [q.model_dump() for q in questions],
+            "questions": [asdict(q) for q in questions],
         }
     )
 

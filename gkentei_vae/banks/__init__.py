@@ -1,8 +1,8 @@
-"""Quiz banks: YAML files → validated pydantic models (no textual, no torch)."""
+"""Quiz banks: YAML files → validated dataclasses (no textual, no torch)."""
 
 from gkentei_vae.banks.loader import BankError, CheckResult, check_paths, load_banks
 from gkentei_vae.banks.models import Bank, LyricLine, Question, Song, Term
-from gkentei_vae.banks.safe_yaml import Problem
+from gkentei_vae.banks.problem import Problem
 
 __all__ = [
     "Bank",

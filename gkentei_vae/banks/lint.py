@@ -1,6 +1,6 @@
 """Item-quality warnings for valid banks: the item-writing rules of DESIGN.md §4.
 
-Validation (loader.py) decides whether a bank can be used at all; the linter
+Validation (validate.py) decides whether a bank can be used at all; the linter
 flags questions that are usable but badly written, the way a G検定 item
 reviewer would: an option that gives itself away by its length or by an
 absolute word, answers piled on one position, the same question asked twice,
@@ -20,7 +20,8 @@ from dataclasses import dataclass
 
 from gkentei_vae.banks.loader import CheckResult
 from gkentei_vae.banks.models import Bank, Question
-from gkentei_vae.banks.safe_yaml import Document, Loc, Problem
+from gkentei_vae.banks.problem import Problem
+from gkentei_vae.banks.safe_yaml import Document, Loc
 
 RULES: dict[str, str] = {
     "option-length": "選択肢の長さ",

@@ -1,24 +1,33 @@
-"""Pydantic models of a quiz bank file (the format is documented in docs/bank-format.md)."""
+"""The quiz bank format (documented in docs/bank-format.md).
+
+These are plain frozen dataclasses, validated by pydantic v2 (``TypeAdapter``, in
+validate.py) with unknown fields forbidden. Keeping pydantic out of the class
+definitions keeps it off the start-up path: a bank that validated before is
+rebuilt from the validated-bank cache without importing pydantic or YAML
+(cache.py), which is most of what the first question used to wait for.
+"""
 
 from __future__ import annotations
 
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, Field
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 QuestionKind = Literal["best", "worst", "blank", "calc"]
 
+# Read by pydantic when it validates these dataclasses (a plain dict, so that
+# defining the classes needs no pydantic import).
+_STRICT: dict[str, Any] = {"extra": "forbid", "str_strip_whitespace": True, "strict": False}
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
-
-class LyricLine(_Strict):
+@dataclass(frozen=True)
+class LyricLine:
     """One line of the song: the mnemonic hook every question is keyed to."""
 
-    id: str = Field(min_length=1)
+    __pydantic_config__ = _STRICT
+
+    id: str
     """Stable line id, e.g. ``L7``."""
-    text: str = Field(min_length=1)
+    text: str
     """The lyric, verbatim from the song."""
     topic: str | None = None
     """The topic id this line teaches (optional; DESIGN.md §2)."""
@@ -26,67 +35,79 @@ class LyricLine(_Strict):
     """The key term blanked on this line's flashcard; it must occur in ``text``."""
 
 
-class Term(_Strict):
+@dataclass(frozen=True)
+class Term:
     """A glossary card: a term and what it means, keyed to a lyric line."""
 
-    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    __pydantic_config__ = _STRICT
+
+    id: str
     """Stable id, unique among the bank's terms; the card id is ``bank_id:term:id``."""
-    line: str = Field(min_length=1)
+    line: str
     """The lyric line id the term belongs to."""
-    term: str = Field(min_length=1)
+    term: str
     """The term as the exam writes it (front of the card)."""
-    meaning: str = Field(min_length=1)
+    meaning: str
     """What it means, in one or two sentences (back of the card)."""
 
 
-class Song(_Strict):
+@dataclass(frozen=True)
+class Song:
     """The song a bank is built around."""
 
-    title: str = Field(min_length=1)
+    __pydantic_config__ = _STRICT
+
+    title: str
     """The song's title."""
-    lines: list[LyricLine] = Field(min_length=1)
-    """The lyric lines, in singing order."""
+    lines: list[LyricLine]
+    """The lyric lines, in singing order (at least one)."""
 
 
-class Question(_Strict):
+@dataclass(frozen=True)
+class Question:
     """One G検定-style multiple-choice question keyed to a lyric line."""
 
-    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
-    """Stable id, unique in the bank; review history is keyed on it, so never reuse one."""
-    line: str = Field(min_length=1)
+    __pydantic_config__ = _STRICT
+
+    id: str
+    """Stable id (letters, digits, ``_.-``), unique in the bank; review history is keyed on it."""
+    line: str
     """The lyric line id (from ``song.lines``) this question is keyed to."""
-    topics: list[str] = Field(min_length=1)
-    """Topic ids (DESIGN.md §2); ``--topic`` selects on these."""
+    topics: list[str]
+    """Topic ids (DESIGN.md §2), at least one; ``--topic`` selects on these."""
     kind: QuestionKind
     """best: 最も適切なもの; worst: 最も不適切なもの; blank: 空欄の組み合わせ; calc: 計算問題."""
-    stem: str = Field(min_length=1)
+    stem: str
     """The question text; shown literally (no markup is interpreted)."""
     options: list[str]
     """The options as written; the quiz shuffles their order per session."""
-    answer: str = Field(min_length=1)
+    answer: str
     """The correct option, exactly as written in ``options``."""
-    explanation: str = Field(min_length=1)
+    explanation: str
     """Why the answer is right, shown after answering."""
     why_wrong: dict[str, str]
     """For each wrong option (keyed by its text), one line on why it is wrong."""
+    source: str
+    """Where the fact comes from: a paper with its section, or a documentation page."""
     demo: str | None = None
     """Optional demo id (DESIGN.md §2) that shows the idea in the bundled VAE."""
-    source: str = Field(min_length=1)
-    """Where the fact comes from: a paper with its section, or a documentation page."""
 
 
-class Bank(_Strict):
+@dataclass(frozen=True)
+class Bank:
     """A quiz bank: one song and the questions keyed to its lines."""
 
-    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
-    """Stable bank id; card ids are ``bank_id:question_id``."""
-    title: str = Field(min_length=1)
+    __pydantic_config__ = _STRICT
+
+    id: str
+    """Stable bank id (letters, digits, ``_.-``); card ids are ``bank_id:question_id``."""
+    title: str
     """The bank's title as shown to the learner."""
     song: Song
     """The song the questions are keyed to."""
-    questions: list[Question] = Field(min_length=1)
-    """The questions."""
-    terms: list[Term] = Field(default_factory=list)
+    questions: list[Question]
+    """The questions (at least one)."""
+    terms: list[Term] = field(default_factory=list)
     """Glossary cards for the flashcard mode (optional)."""
 
     def line(self, line_id: str) -> LyricLine:

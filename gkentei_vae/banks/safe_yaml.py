@@ -15,11 +15,8 @@ from typing import Any
 
 import yaml
 
-MAX_BANK_BYTES = 2_000_000
-"""Larger files are refused before parsing: a bank is a few hundred kB at most."""
-
-MAX_NODES = 200_000
-"""A guard against pathological documents that pass the size check."""
+from gkentei_vae.banks.limits import MAX_BANK_BYTES, MAX_NODES
+from gkentei_vae.banks.problem import Problem
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -27,18 +24,6 @@ _T = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_T + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
 
 Loc = tuple[str | int, ...]
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One thing wrong with a bank, where the author can find it."""
-
-    path: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
 
 
 class YamlReadError(Exception):

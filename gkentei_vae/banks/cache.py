@@ -1,0 +1,106 @@
+"""The validated-bank cache: banks whose exact bytes validated before, as JSON.
+
+Keyed by a hash of the file's bytes and of the code that validates them, so an
+edited bank or a changed schema simply misses. Entries are derived data: one that
+can't be read is ignored and rewritten after a full validation (unlike the
+learner's database, nothing is lost by replacing it). JSON, never pickles.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import types
+import typing
+from dataclasses import asdict, fields, is_dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+from gkentei_vae.banks.limits import MAX_BANK_BYTES
+from gkentei_vae.banks.models import Bank
+
+_T = TypeVar("_T")
+_CODE = ("models.py", "validate.py", "vocab.py", "safe_yaml.py", "limits.py", "cache.py")
+
+
+def cache_dir() -> Path:
+    """``$GKENTEI_VAE_CACHE/banks``, else the user cache dir."""
+    base = os.environ.get("GKENTEI_VAE_CACHE")
+    if not base:
+        import platformdirs
+
+        base = platformdirs.user_cache_dir("gkentei-vae")
+    return Path(base) / "banks"
+
+
+@cache
+def _code_fingerprint() -> bytes:
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for name in _CODE:
+        digest.update((here / name).read_bytes())
+    return digest.digest()
+
+
+def _entry(path: Path) -> Path | None:
+    try:
+        if path.stat().st_size > MAX_BANK_BYTES:
+            return None
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    key = hashlib.sha256(_code_fingerprint() + raw).hexdigest()
+    return cache_dir() / f"{key}.json"
+
+
+def load(path: Path) -> Bank | None:
+    """The cached bank for these exact bytes, or None (then validate in full)."""
+    entry = _entry(path)
+    if entry is None or not entry.is_file():
+        return None
+    try:
+        return from_plain(Bank, json.loads(entry.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+def store(path: Path, bank: Bank) -> None:
+    """Remember that these bytes validated as ``bank`` (best effort: the cache is optional)."""
+    entry = _entry(path)
+    if entry is None:
+        return
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        tmp = entry.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(asdict(bank), ensure_ascii=False), encoding="utf-8")
+        tmp.replace(entry)
+    except OSError:
+        pass
+
+
+def from_plain(cls: type[_T], data: Any) -> _T:
+    """Rebuild a dataclass tree from the plain data ``asdict`` made of it."""
+    if not isinstance(data, dict):
+        raise TypeError(f"{cls.__name__}: expected a mapping")
+    hints = typing.get_type_hints(cls)
+    kwargs = {f.name: _convert(hints[f.name], data[f.name]) for f in fields(cls) if f.name in data}  # type: ignore[arg-type]
+    return cls(**kwargs)
+
+
+def _convert(tp: Any, value: Any) -> Any:
+    if is_dataclass(tp):
+        return from_plain(tp, value)  # type: ignore[arg-type]
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    if origin is list:
+        return [_convert(args[0], v) for v in value]
+    if origin is dict:
+        return {k: _convert(args[1], v) for k, v in value.items()}
+    if origin in (typing.Union, types.UnionType):
+        if value is None:
+            return None
+        inner = [a for a in args if a is not type(None)]
+        return _convert(inner[0], value)
+    return value
