@@ -33,7 +33,7 @@ from fsrs import Card, Rating, State
 from gkentei_vae.banks import Bank, LyricLine, Question, Song
 from gkentei_vae.study.clock import to_db
 from gkentei_vae.study.review import ReviewSession, build_queue, question_items
-from gkentei_vae.study.srs import Srs, fsrs_card_number
+from gkentei_vae.study.srs import AnswerRecord, Srs, fsrs_card_number
 from gkentei_vae.study.stats import compute_stats
 from gkentei_vae.study.store import SYNCHRONOUS, Store
 
@@ -119,13 +119,15 @@ def banks_for(cards: int, unseen: int) -> list[Bank]:
     return banks
 
 
-def median_ms(fn: Callable[[], object], runs: int) -> float:
-    times = []
+def alternating(fns: dict[str, Callable[[], object]], runs: int) -> dict[str, float]:
+    """Median milliseconds of each function, calling them in turn ``runs`` times."""
+    times: dict[str, list[float]] = {name: [] for name in fns}
     for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+        for name, fn in fns.items():
+            start = time.perf_counter()
+            fn()
+            times[name].append((time.perf_counter() - start) * 1000)
+    return {name: statistics.median(values) for name, values in times.items()}
 
 
 def main() -> None:
@@ -149,43 +151,9 @@ def main() -> None:
         items = question_items(banks)
         items_ms = (time.perf_counter() - start) * 1000
 
-        with Store.open(path) as store:
-            srs = Srs(store)
-            queue = build_queue(store, items, now=NOW, srs=srs)  # warm the page cache
-            due_ms = median_ms(lambda: build_queue(store, items, now=NOW, srs=srs), args.runs)
-            start_ms = median_ms(
-                lambda: ReviewSession.start(store, items, clock=lambda: NOW, srs=srs), args.runs
-            )
-
-            due_ids = iter([item.card_id for item in queue.due])
-            commit_runs = max(args.runs, 50)
-            commit_ms = median_ms(
-                lambda: srs.review(
-                    next(due_ids), Rating.Good, duration_ms=5000, mode="review", now=NOW
-                ),
-                commit_runs,
-            )
-            record = srs.review(next(due_ids), Rating.Good, duration_ms=1, mode="review", now=NOW)
-            start = time.perf_counter()
-            srs.undo(record, now=NOW)
-            undo_ms = (time.perf_counter() - start) * 1000
-
-            start = time.perf_counter()
-            compute_stats(store, banks, now=NOW)
-            stats_ms = (time.perf_counter() - start) * 1000
-
         # References on a bare connection to the same file, with the store's pragmas.
         ref = sqlite3.connect(path, isolation_level=None)
         ref.execute(f"PRAGMA synchronous = {SYNCHRONOUS}")
-        count_ms = median_ms(
-            lambda: ref.execute("SELECT count(*) FROM cards").fetchone(), args.runs
-        )
-        due_sql_ms = median_ms(
-            lambda: ref.execute(
-                "SELECT card_id FROM cards WHERE due <= ? ORDER BY due, card_id", (to_db(NOW),)
-            ).fetchall(),
-            args.runs,
-        )
         ref.execute("CREATE TABLE bench_ref (x INTEGER)")
 
         def bare_insert() -> None:
@@ -193,11 +161,48 @@ def main() -> None:
             ref.execute("INSERT INTO bench_ref VALUES (1)")
             ref.execute("COMMIT")
 
-        insert_ms = median_ms(bare_insert, commit_runs)
-        ref.execute("PRAGMA synchronous = NORMAL")
-        insert_normal_ms = median_ms(bare_insert, commit_runs)
-        ref.close()
+        with Store.open(path) as store:
+            srs = Srs(store)
+            queue = build_queue(store, items, now=NOW, srs=srs)  # warm the page cache
+            # Each measure alternates with its reference, so that load from other processes
+            # on the machine (or a slow fsync spell) hits both alike.
+            reads = alternating(
+                {
+                    "count": lambda: ref.execute("SELECT count(*) FROM cards").fetchone(),
+                    "due_sql": lambda: ref.execute(
+                        "SELECT card_id FROM cards WHERE due <= ? ORDER BY due, card_id",
+                        (to_db(NOW),),
+                    ).fetchall(),
+                    "queue": lambda: build_queue(store, items, now=NOW, srs=srs),
+                    "start": lambda: ReviewSession.start(store, items, clock=lambda: NOW, srs=srs),
+                },
+                args.runs,
+            )
+            due_ids = iter([item.card_id for item in queue.due])
+            commit_runs = max(args.runs, 50)
+            last: list[AnswerRecord] = []
 
+            def answer() -> None:
+                last[:] = [
+                    srs.review(next(due_ids), Rating.Good, duration_ms=5000, mode="review", now=NOW)
+                ]
+
+            writes = alternating(
+                {"insert": bare_insert, "commit": answer, "undo": lambda: srs.undo(last[0])},
+                commit_runs,
+            )
+            ref.execute("PRAGMA synchronous = NORMAL")
+            insert_normal_ms = alternating({"insert": bare_insert}, commit_runs)["insert"]
+            ref.close()
+
+            start = time.perf_counter()
+            compute_stats(store, banks, now=NOW)
+            stats_ms = (time.perf_counter() - start) * 1000
+
+        count_ms, due_sql_ms, due_ms, start_ms = (
+            reads[k] for k in ("count", "due_sql", "queue", "start")
+        )
+        insert_ms, commit_ms, undo_ms = (writes[k] for k in ("insert", "commit", "undo"))
         rows = [
             ("items from banks (once per start)", items_ms, f"{len(items):,} items"),
             ("reference: SELECT count(*) FROM cards", count_ms, f"{args.cards:,} rows"),
@@ -207,7 +212,7 @@ def main() -> None:
             ("reference: bare INSERT + COMMIT", insert_ms, f"synchronous={SYNCHRONOUS}"),
             ("  same with synchronous=NORMAL (not used)", insert_normal_ms, "no fsync"),
             ("commit one answer (Srs.review)", commit_ms, f"median of {commit_runs}"),
-            ("undo one answer", undo_ms, "single run"),
+            ("undo one answer", undo_ms, f"median of {commit_runs}"),
             ("stats over everything (compute_stats)", stats_ms, "single run"),
         ]
         print(
