@@ -5,7 +5,9 @@ rows (one transaction of executemany), and 101,000 questions in memory (the 100,
 ones plus 1,000 never answered). Then measures, as medians of several runs:
 
 * due queue: ``build_queue`` (what ``ReviewSession.start`` runs): the due cards among the
-  session's items, today's new-card count, and the first new cards;
+  session's items, in order, and today's new-card allowance; beside it the look-up of
+  which cards fill that allowance (``Queue.new``, done on first use: it reads every seen
+  card id) and a whole ``ReviewSession.start`` with ``new_left``;
 * commit: ``Srs.review`` of one due card: read, FSRS step, log insert, card update, COMMIT
   with ``synchronous=FULL`` (an fsync per answer);
 
@@ -32,7 +34,7 @@ from fsrs import Card, Rating, State
 
 from gkentei_vae.banks import Bank, LyricLine, Question, Song
 from gkentei_vae.study.clock import to_db
-from gkentei_vae.study.review import ReviewSession, build_queue, question_items
+from gkentei_vae.study.review import ReviewSession, build_queue, first_unseen, question_items
 from gkentei_vae.study.srs import AnswerRecord, Srs, fsrs_card_number
 from gkentei_vae.study.stats import compute_stats
 from gkentei_vae.study.store import SYNCHRONOUS, Store
@@ -174,7 +176,10 @@ def main() -> None:
                         (to_db(NOW),),
                     ).fetchall(),
                     "queue": lambda: build_queue(store, items, now=NOW, srs=srs),
-                    "start": lambda: ReviewSession.start(store, items, clock=lambda: NOW, srs=srs),
+                    "new": lambda: first_unseen(store, items, 10),
+                    "start": lambda: (
+                        ReviewSession.start(store, items, clock=lambda: NOW, srs=srs).new_left
+                    ),
                 },
                 args.runs,
             )
@@ -199,16 +204,21 @@ def main() -> None:
             compute_stats(store, banks, now=NOW)
             stats_ms = (time.perf_counter() - start) * 1000
 
-        count_ms, due_sql_ms, due_ms, start_ms = (
-            reads[k] for k in ("count", "due_sql", "queue", "start")
+        count_ms, due_sql_ms, due_ms, new_ms, start_ms = (
+            reads[k] for k in ("count", "due_sql", "queue", "new", "start")
         )
         insert_ms, commit_ms, undo_ms = (writes[k] for k in ("insert", "commit", "undo"))
         rows = [
             ("items from banks (once per start)", items_ms, f"{len(items):,} items"),
             ("reference: SELECT count(*) FROM cards", count_ms, f"{args.cards:,} rows"),
             ("reference: bare SELECT of the due ids", due_sql_ms, "index range scan"),
-            ("due queue (build_queue)", due_ms, f"{len(queue.due):,} due + {len(queue.new)} new"),
-            ("ReviewSession.start (queue + exam sync)", start_ms, ""),
+            (
+                "due queue (build_queue)",
+                due_ms,
+                f"{len(queue.due):,} due, allowance {queue.allowance}",
+            ),
+            ("today's new cards (Queue.new, first use)", new_ms, "reads every seen id"),
+            ("ReviewSession.start + new_left", start_ms, "all a review screen needs"),
             ("reference: bare INSERT + COMMIT", insert_ms, f"synchronous={SYNCHRONOUS}"),
             ("  same with synchronous=NORMAL (not used)", insert_normal_ms, "no fsync"),
             ("commit one answer (Srs.review)", commit_ms, f"median of {commit_runs}"),

@@ -5,7 +5,9 @@ The queue, built once when the session starts:
 1. cards due now (their served due time has passed), most overdue first;
 2. then new cards (never answered), in bank order, up to ``new_per_day`` a day, counting
    the cards of the same family (questions, or flashcards) already introduced today in any
-   mode (a question first met in ``quiz`` today counts);
+   mode (a question first met in ``quiz`` today counts). The allowance is fixed at start;
+   which cards fill it is looked up on first use (``Queue.new``), because that means
+   reading every seen card id, while the due cards come from one index range;
 3. cards answered in this session whose next due time is within ``LEARN_AHEAD`` (FSRS's
    learning steps: 1 and 10 minutes) come back once due, and at the end of the session
    even if a few minutes early, as Anki does.
@@ -19,6 +21,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
+from itertools import compress, islice
+from operator import attrgetter, not_
 
 from fsrs import Rating
 
@@ -84,12 +88,23 @@ def question_items(
 class Queue:
     """The cards a session starts with."""
 
+    store: Store
+    items: Sequence[StudyItem]
+    """Every card the session may serve (those filtered in), in bank order."""
     due: list[StudyItem]
-    new: list[StudyItem]
+    """Cards due at the start, most overdue first."""
     new_today: int
     """New cards of this family already introduced today (before this queue)."""
-    items: Sequence[StudyItem] = ()
-    """Every card the session may serve (those filtered in)."""
+    allowance: int
+    """How many new cards today's limit still allows."""
+    _new: list[StudyItem] | None = None
+
+    @property
+    def new(self) -> list[StudyItem]:
+        """Today's new cards: the first ``allowance`` never-answered items (looked up once)."""
+        if self._new is None:
+            self._new = first_unseen(self.store, self.items, self.allowance)
+        return self._new
 
 
 def build_queue(
@@ -101,29 +116,27 @@ def build_queue(
     now: datetime | None = None,
     srs: Srs | None = None,
 ) -> Queue:
-    """Due cards among ``items``, then today's allowance of new ones (see the module doc).
+    """Due cards among ``items`` and today's new-card allowance (see the module doc).
 
     ``family`` is the card kinds whose introductions today count against ``new_per_day``.
     """
     srs = srs or Srs(store)
     now = as_utc(now or utcnow())
     rank = {cid: i for i, cid in enumerate(store.due_card_ids(to_db(now)))}
-    new_today = store.introduced_since(to_db(srs.today_start(now)), family)
-    allowance = max(0, new_per_day - new_today)
-    seen = store.seen_card_ids() if allowance and items else set()
-    due: list[StudyItem] = []
-    new: list[StudyItem] = []
-    wanted = allowance
-    # One tight pass over the items: a session may hold every question of every bank.
-    for item in items:
-        card_id = item.card_id
-        if card_id in rank:
-            due.append(item)
-        elif wanted and card_id not in seen:
-            new.append(item)
-            wanted -= 1
+    # A session may hold every question of every bank: stay in C-level iteration.
+    due = list(compress(items, map(rank.__contains__, map(attrgetter("card_id"), items))))
     due.sort(key=lambda item: rank[item.card_id])
-    return Queue(due, new, new_today, items)
+    new_today = store.introduced_since(to_db(srs.today_start(now)), family)
+    return Queue(store, items, due, new_today, max(0, new_per_day - new_today))
+
+
+def first_unseen(store: Store, items: Sequence[StudyItem], count: int) -> list[StudyItem]:
+    """The first ``count`` items (in order) never answered."""
+    if count <= 0 or not items:
+        return []
+    seen = store.seen_card_ids()
+    unseen = map(not_, map(seen.__contains__, map(attrgetter("card_id"), items)))
+    return list(islice(compress(items, unseen), count))
 
 
 def next_due(store: Store, items: Sequence[StudyItem]) -> datetime | None:
