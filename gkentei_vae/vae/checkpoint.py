@@ -1,0 +1,158 @@
+"""Checkpoints: safe to load, self-describing, and one clear message when they are bad.
+
+A checkpoint is a ``torch.save`` of a dict of plain types and tensors only::
+
+    {"format": "gkentei-vae-checkpoint", "version": 1,
+     "config": VAEConfig.to_dict(), "meta": {...}, "state_dict": {...}}
+
+It is read with ``torch.load(weights_only=True)``, which refuses any pickle that
+would build arbitrary objects or run code.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from gkentei_vae.paths import checkpoints_dir
+from gkentei_vae.vae.model import VAE, VAEConfig
+
+FORMAT = "gkentei-vae-checkpoint"
+VERSION = 1
+
+
+@dataclass(frozen=True)
+class Bundled:
+    """A checkpoint shipped in ``checkpoints/`` and the options that rebuild it."""
+
+    name: str
+    filename: str
+    train_args: tuple[str, ...]
+    purpose: str
+
+    def path(self) -> Path:
+        return checkpoints_dir() / self.filename
+
+
+# The exact training commands behind the bundled files (docs/vae.md quotes them;
+# a test checks each file's recorded command against these).
+BUNDLED: dict[str, Bundled] = {
+    b.name: b
+    for b in (
+        Bundled(
+            "main",
+            "vae-main.pt",
+            (
+                "--arch", "conv", "--latent-dim", "32", "--epochs", "60",
+                "--beta-schedule", "warmup:10ep", "--lr-schedule", "cosine",
+                "--shift", "1", "--seed", "0",
+            ),
+            "最良の本体モデル (サンプル・再構成・エンコード・補間)",
+        ),
+        Bundled(
+            "z2",
+            "vae-z2.pt",
+            ("--arch", "conv", "--latent-dim", "2", "--epochs", "30", "--lr-schedule", "cosine",
+             "--seed", "0"),
+            "潜在空間 2 次元のモデル (多様体の表示)",
+        ),
+        Bundled(
+            "beta0",
+            "vae-beta0.pt",
+            ("--arch", "conv", "--latent-dim", "32", "--epochs", "30", "--beta", "0",
+             "--lr-schedule", "cosine", "--seed", "0"),
+            "KL 項なし (β=0) で学習したモデル (β の比較)",
+        ),
+    )
+}  # fmt: skip
+
+
+class CheckpointError(Exception):
+    """A checkpoint that cannot be used; the message names the file and the fix."""
+
+
+def rebuild_command(path: Path) -> str:
+    """The ``gkentei-vae train ...`` command that (re)creates ``path``."""
+    args: tuple[str, ...] = ()
+    for b in BUNDLED.values():
+        if b.filename == path.name:
+            args = b.train_args
+            break
+    return shlex.join(["gkentei-vae", "train", *args, "--out", str(path)])
+
+
+def _fail(path: Path, problem: str) -> CheckpointError:
+    return CheckpointError(
+        f"チェックポイント {path} {problem}。\n"
+        f"  作り直すには次を実行してください: {rebuild_command(path)}"
+    )
+
+
+def save_checkpoint(path: Path, model: VAE, meta: dict[str, Any]) -> None:
+    """Write atomically (temp file + rename) so an interrupted save leaves no half file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = {
+        "format": FORMAT,
+        "version": VERSION,
+        "config": model.config.to_dict(),
+        "meta": meta,
+        "state_dict": {k: v.detach().cpu().clone() for k, v in model.state_dict().items()},
+    }
+    tmp = path.with_name(path.name + ".tmp")
+    torch.save(payload, tmp)
+    os.replace(tmp, path)
+
+
+@dataclass
+class Loaded:
+    """A usable model (in eval mode) and what its checkpoint says about it."""
+
+    model: VAE
+    config: VAEConfig
+    meta: dict[str, Any]
+    path: Path
+
+
+def load_checkpoint(path: Path, device: str | torch.device = "cpu") -> Loaded:
+    """Load safely; every failure is one :class:`CheckpointError` naming the file."""
+    path = Path(path)
+    if not path.is_file():
+        raise _fail(path, "がありません")
+    try:
+        payload = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as exc:
+        # weights_only=True raises UnpicklingError for pickles that would build
+        # arbitrary objects; truncated zips raise RuntimeError and friends.
+        if "weights_only" in str(exc) or "Unsupported global" in str(exc):
+            raise _fail(
+                path,
+                "は安全でない内容 (任意のコードを実行しうる pickle) を含むため読み込みを拒否しました",
+            ) from None
+        raise _fail(
+            path, f"を読めません (壊れているか途中で切れています: {type(exc).__name__})"
+        ) from None
+    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+        raise _fail(path, "は gkentei-vae のチェックポイントではありません")
+    if payload.get("version") != VERSION:
+        raise _fail(path, f"の形式バージョン {payload.get('version')!r} には対応していません")
+    try:
+        config = VAEConfig.from_dict(payload["config"])
+        model = VAE(config)
+        model.load_state_dict(payload["state_dict"])
+    except (KeyError, TypeError, ValueError, RuntimeError) as exc:
+        raise _fail(path, f"の中身がモデルと合いません ({exc})") from None
+    meta = payload.get("meta")
+    if not isinstance(meta, dict):
+        raise _fail(path, "にメタデータがありません")
+    model.to(device).eval()
+    return Loaded(model, config, meta, path)
+
+
+def load_bundled(name: str = "main", device: str | torch.device = "cpu") -> Loaded:
+    """One of the checkpoints shipped in ``checkpoints/`` (see :data:`BUNDLED`)."""
+    return load_checkpoint(BUNDLED[name].path(), device)

@@ -1,0 +1,185 @@
+"""The VAE itself: encoder → (μ, log σ²), z = μ + σ⊙ε, decoder → Bernoulli logits.
+
+Images are float tensors of shape [B, 1, 28, 28] with values in [0, 1]. Two
+architectures share one interface: a small MLP (the one pytorch/examples uses,
+fast enough for a live training demo) and a small convolutional net (the
+bundled main model; better held-out ELBO for the same size).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from typing import Any, NamedTuple
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+IMAGE_SIDE = 28
+IMAGE_PIXELS = IMAGE_SIDE * IMAGE_SIDE
+ARCHS = ("mlp", "conv")
+ACTIVATIONS = {"relu": nn.ReLU, "silu": nn.SiLU, "elu": nn.ELU}
+
+
+@dataclass(frozen=True)
+class VAEConfig:
+    """Everything needed to rebuild the network; saved inside every checkpoint."""
+
+    arch: str = "conv"
+    latent_dim: int = 16
+    hidden: tuple[int, ...] = (400,)
+    """MLP: widths of the encoder's hidden layers (the decoder mirrors them)."""
+    channels: tuple[int, ...] = (32, 64)
+    """Conv: channels after each stride-2 convolution (28 → 14 → 7)."""
+    fc: int = 0
+    """Conv: width of a dense layer between the conv features and z (0: none)."""
+    refine: int = 0
+    """Conv: extra 3×3 convolutions at full 28×28 resolution at the end of the decoder."""
+    activation: str = "relu"
+
+    def __post_init__(self) -> None:
+        if self.arch not in ARCHS:
+            raise ValueError(f"arch must be one of {ARCHS}, not {self.arch!r}")
+        if self.activation not in ACTIVATIONS:
+            raise ValueError(f"activation must be one of {tuple(ACTIVATIONS)}")
+        if self.latent_dim < 1:
+            raise ValueError("latent_dim must be at least 1")
+        if self.arch == "conv" and len(self.channels) != 2:
+            raise ValueError("conv needs exactly two channel counts (28 → 14 → 7)")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain types only, so ``torch.load(weights_only=True)`` accepts it."""
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> VAEConfig:
+        """Inverse of :meth:`to_dict`; unknown keys are an error, missing ones take defaults."""
+        names = {f.name for f in fields(cls)}
+        unknown = set(data) - names
+        if unknown:
+            raise ValueError(f"unknown config keys: {sorted(unknown)}")
+        return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()})
+
+
+class Output(NamedTuple):
+    """One forward pass."""
+
+    logits: Tensor  # [B, 1, 28, 28] Bernoulli logits of p(x|z)
+    mu: Tensor  # [B, K]
+    logvar: Tensor  # [B, K] log σ²
+    z: Tensor  # [B, K]
+
+
+class LossTerms(NamedTuple):
+    """Per-image terms of the negative ELBO (nats)."""
+
+    recon: Tensor  # [B] −log p(x|z): BCE summed over pixels
+    kl: Tensor  # [B] KL(q(z|x) ‖ N(0, I)), closed form
+    loss: Tensor  # [B] recon + β·kl
+
+
+def kl_divergence(mu: Tensor, logvar: Tensor) -> Tensor:
+    """Closed-form KL(N(μ, σ²) ‖ N(0, I)) per image: −½ Σ (1 + log σ² − μ² − σ²)."""
+    return -0.5 * (1 + logvar - mu.pow(2) - logvar.exp()).sum(dim=1)
+
+
+def reconstruction_error(logits: Tensor, x: Tensor) -> Tensor:
+    """Bernoulli negative log-likelihood per image, summed over the 784 pixels."""
+    bce = F.binary_cross_entropy_with_logits(logits, x, reduction="none")
+    return bce.flatten(1).sum(dim=1)
+
+
+def reparameterize(mu: Tensor, logvar: Tensor, eps: Tensor | None = None) -> Tensor:
+    """z = μ + σ⊙ε with ε ~ N(0, I) as an input, so gradients reach μ and σ."""
+    if eps is None:
+        eps = torch.randn_like(mu)
+    return mu + torch.exp(0.5 * logvar) * eps
+
+
+class VAE(nn.Module):
+    """Encoder q(z|x) = N(μ, σ²), prior p(z) = N(0, I), decoder p(x|z) = Bernoulli(logits)."""
+
+    def __init__(self, config: VAEConfig) -> None:
+        super().__init__()
+        self.config = config
+        act = ACTIVATIONS[config.activation]
+        k = config.latent_dim
+        if config.arch == "mlp":
+            enc: list[nn.Module] = [nn.Flatten()]
+            width = IMAGE_PIXELS
+            for h in config.hidden:
+                enc += [nn.Linear(width, h), act()]
+                width = h
+            self.encoder = nn.Sequential(*enc)
+            dec: list[nn.Module] = []
+            prev = k
+            for h in reversed(config.hidden):
+                dec += [nn.Linear(prev, h), act()]
+                prev = h
+            dec += [nn.Linear(prev, IMAGE_PIXELS), nn.Unflatten(1, (1, IMAGE_SIDE, IMAGE_SIDE))]
+            self.decoder = nn.Sequential(*dec)
+        else:
+            c1, c2 = config.channels
+            feat = c2 * 7 * 7
+            enc = [
+                nn.Conv2d(1, c1, 4, stride=2, padding=1),  # [B, c1, 14, 14]
+                act(),
+                nn.Conv2d(c1, c2, 4, stride=2, padding=1),  # [B, c2, 7, 7]
+                act(),
+                nn.Flatten(),  # [B, c2·49]
+            ]
+            width = feat
+            if config.fc:
+                enc += [nn.Linear(feat, config.fc), act()]
+                width = config.fc
+            self.encoder = nn.Sequential(*enc)
+            dec = []
+            if config.fc:
+                dec += [nn.Linear(k, config.fc), act(), nn.Linear(config.fc, feat)]
+            else:
+                dec += [nn.Linear(k, feat)]
+            dec += [
+                act(),
+                nn.Unflatten(1, (c2, 7, 7)),
+                nn.ConvTranspose2d(c2, c1, 4, stride=2, padding=1),  # [B, c1, 14, 14]
+                act(),
+            ]
+            if config.refine:
+                dec += [
+                    nn.ConvTranspose2d(c1, c1, 4, stride=2, padding=1),
+                    act(),
+                ]  # [B, c1, 28, 28]
+                for _ in range(config.refine - 1):
+                    dec += [nn.Conv2d(c1, c1, 3, padding=1), act()]
+                dec += [nn.Conv2d(c1, 1, 3, padding=1)]  # [B, 1, 28, 28]
+            else:
+                dec += [nn.ConvTranspose2d(c1, 1, 4, stride=2, padding=1)]  # [B, 1, 28, 28]
+            self.decoder = nn.Sequential(*dec)
+        # One layer for both heads: [B, width] → [B, 2K], split into μ and log σ².
+        self.head = nn.Linear(width, 2 * k)
+
+    def encode(self, x: Tensor) -> tuple[Tensor, Tensor]:
+        """x [B, 1, 28, 28] → μ [B, K], log σ² [B, K]."""
+        mu, logvar = self.head(self.encoder(x)).chunk(2, dim=1)
+        return mu, logvar
+
+    def decode(self, z: Tensor) -> Tensor:
+        """z [B, K] → Bernoulli logits [B, 1, 28, 28]; sigmoid gives pixel means."""
+        return self.decoder(z)
+
+    def forward(self, x: Tensor, eps: Tensor | None = None) -> Output:
+        mu, logvar = self.encode(x)
+        z = reparameterize(mu, logvar, eps)
+        return Output(self.decode(z), mu, logvar, z)
+
+    def loss_terms(self, x: Tensor, beta: float = 1.0, eps: Tensor | None = None) -> LossTerms:
+        """Reconstruction and KL per image; ``loss`` weights KL by β."""
+        out = self(x, eps)
+        recon = reconstruction_error(out.logits, x)
+        kl = kl_divergence(out.mu, out.logvar)
+        return LossTerms(recon, kl, recon + beta * kl)
+
+
+def parameter_count(model: nn.Module) -> int:
+    """Number of trainable numbers in the model."""
+    return sum(p.numel() for p in model.parameters())
