@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 _PKG = Path(__file__).resolve().parent
@@ -25,5 +26,6 @@ def quizzes_dir() -> Path:
 
 
 def checkpoints_dir() -> Path:
-    """The folder of the bundled VAE checkpoints."""
-    return bundled_dir("checkpoints")
+    """The folder of the VAE checkpoints: ``$GKENTEI_VAE_CHECKPOINTS``, else the bundled ones."""
+    override = os.environ.get("GKENTEI_VAE_CHECKPOINTS")
+    return Path(override) if override else bundled_dir("checkpoints")
