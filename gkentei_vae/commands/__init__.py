@@ -9,10 +9,13 @@ class UsageError(Exception):
 
 from gkentei_vae.commands import (  # noqa: E402
     banks_cmds,
+    demo_cmd,
     exam_cmd,
     export_cmd,
+    home,
     quiz_cmd,
     study_cmds,
+    vae_cmds,
 )
 
 # One module per area, in the order `--help` lists them.
@@ -20,6 +23,9 @@ COMMAND_MODULES = [
     quiz_cmd,
     exam_cmd,
     study_cmds,
+    home,
     banks_cmds,
     export_cmd,
+    vae_cmds,
+    demo_cmd,
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 from textual.binding import Binding
@@ -10,9 +11,21 @@ from textual.screen import Screen
 
 from gkentei_vae.tui.help_screen import HelpScreen
 
+if TYPE_CHECKING:
+    # Imported lazily: the model client brings numpy, which the first question doesn't need.
+    from gkentei_vae.model_client import ModelClient
+
+WARM_DELAY = 0.3
+"""Seconds after start-up before the model process is spawned: the first screen paints first."""
+
 
 class GkenteiApp(App[int]):
-    """Hosts one mode's first screen; modes push their own screens from there."""
+    """Hosts one mode's first screen; modes push their own screens from there.
+
+    A real run (``run()``, not ``run_test()``) gets a model process for the demos,
+    started in the background once the first screen is up, if that screen declares
+    ``USES_MODEL = True``; tests pass ``model=`` explicitly when they need one.
+    """
 
     TITLE = "G検定 VAE覚えうた"
     CSS_PATH = "app.tcss"
@@ -20,16 +33,52 @@ class GkenteiApp(App[int]):
     BINDINGS = [Binding("question_mark", "help", "ヘルプ", key_display="?")]
 
     def __init__(
-        self, first_screen: Callable[[], Screen], help_keys: list[tuple[str, str]]
+        self,
+        first_screen: Callable[[], Screen],
+        help_keys: list[tuple[str, str]],
+        model: ModelClient | None = None,
     ) -> None:
         super().__init__()
         self._first_screen = first_screen
         self.help_keys = help_keys
         """(key, description) pairs the help screen lists for this mode."""
+        self.model = model
+        """The model process serving demos (None: demos say the model is unavailable)."""
 
     def get_default_screen(self) -> Screen:
         # The mode's screen *is* the base screen: no empty screen to lay out first.
         return self._first_screen()
+
+    def on_mount(self) -> None:
+        self.set_timer(WARM_DELAY, self.warm_model)
+
+    def warm_model(self) -> None:
+        """Spawn the model process and wait for it in a thread (the UI never waits)."""
+        model = self.model
+        if model is not None and not model.started:
+            model.start()
+            self.run_worker(model.wait_ready, thread=True, group="warm-model")
+
+    def run(self, *args: Any, **kwargs: Any) -> int | None:
+        base = self._first_screen
+        wants_model = False
+
+        def first() -> Screen:
+            nonlocal wants_model
+            screen = base()
+            wants_model = bool(getattr(screen, "USES_MODEL", False))
+            if wants_model and self.model is None:
+                from gkentei_vae.model_client import ModelClient, default_log_path
+
+                self.model = ModelClient(log_path=default_log_path())
+            return screen
+
+        self._first_screen = first
+        try:
+            return super().run(*args, **kwargs)
+        finally:
+            if self.model is not None:
+                self.model.close()
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

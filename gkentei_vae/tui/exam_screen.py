@@ -107,6 +107,7 @@ class ExamScreen(Screen[None]):
         Binding("s", "submit", "提出"),
         Binding("q", "abandon", "中断"),
     ]
+    USES_MODEL = True  # the walk through missed questions after submitting opens demos
 
     def __init__(self, exam: ExamSession, on_submit: SubmitHook | None = None) -> None:
         super().__init__()

@@ -20,6 +20,7 @@ from gkentei_vae.tui.widgets import KeyBar, OptionCard
 HELP_KEYS: list[tuple[str, str]] = [
     ("1–4 / a–d", "選択肢を選んで解答する(クリックでも可)"),
     ("n / Enter", "次の問題へ(解答後)"),
+    ("e", "モデルで確かめる: 同梱の VAE を動かすデモ(解答後、デモのある問題だけ)"),
     ("?", "このヘルプを表示する"),
     ("q", "終了する(確認あり)"),
     ("Esc", "ヘルプや確認を閉じる"),
@@ -41,8 +42,10 @@ class QuizScreen(Screen[None]):
         *(Binding(letter, f"choose({i})", "解答", show=False) for i, letter in enumerate("abcd")),
         Binding("n", "next", "次へ", key_display="n/Enter"),
         Binding("enter", "next", "次へ", show=False),
+        Binding("e", "demo", "モデルで確かめる"),
         Binding("q", "quit_session", "終了"),
     ]
+    USES_MODEL = True
 
     def __init__(self, session: QuizSession, on_answer: AnswerHook | None = None) -> None:
         super().__init__()
@@ -91,6 +94,8 @@ class QuizScreen(Screen[None]):
             return self.last is None
         if action == "next":
             return self.last is not None
+        if action == "demo":
+            return self.last is not None and self.last.item.pick.question.demo is not None
         return True
 
     def action_choose(self, index: int) -> None:
@@ -114,6 +119,13 @@ class QuizScreen(Screen[None]):
             self.app.push_screen(SummaryScreen(self.session))
         else:
             self.show_question()
+
+    def action_demo(self) -> None:
+        if self.last is None or self.last.item.pick.question.demo is None:
+            return
+        from gkentei_vae.tui.demo_screen import open_demo
+
+        open_demo(self, self.last.item.pick.question.demo, seed=self.session.position)
 
     def action_quit_session(self) -> None:
         def done(yes: bool | None) -> None:

@@ -136,6 +136,7 @@ class MissedWalkScreen(Screen[None]):
         Binding("right", "move(1)", "次", show=False),
         Binding("p", "move(-1)", "前", key_display="p/←"),
         Binding("left", "move(-1)", "前", show=False),
+        Binding("e", "demo", "モデルで確かめる"),
         Binding("escape", "app.pop_screen", "結果に戻る", key_display="Esc"),
     ]
     DEFAULT_CSS = """
@@ -169,3 +170,16 @@ class MissedWalkScreen(Screen[None]):
     def action_move(self, step: int) -> None:
         self.index = max(0, min(self.index + step, len(self.missed) - 1))
         self.show_current()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "demo":
+            return self.missed[self.index].item.pick.question.demo is not None
+        return True
+
+    def action_demo(self) -> None:
+        demo = self.missed[self.index].item.pick.question.demo
+        if demo is not None:
+            from gkentei_vae.tui.demo_screen import open_demo
+
+            open_demo(self, demo, seed=self.index)

@@ -228,8 +228,8 @@ def kl_training(
             "steps": total,
             "phase": phase,
             "beta": beta,
-            "recon": float(terms.recon.mean()),
-            "kl": float(terms.kl.mean()),
+            "recon": float(terms.recon.detach().mean()),
+            "kl": float(terms.kl.detach().mean()),
         }
         now = time.monotonic()
         if now - last_refresh >= refresh_seconds or step in (phase_steps, total):

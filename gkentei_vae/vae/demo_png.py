@@ -1,0 +1,156 @@
+"""Demo results as PNG pictures (``gkentei-vae demo ID --png PATH``), drawn with Pillow.
+
+Digits are tiled at 3× scale; numbers become bar charts and curves, labelled in
+ASCII with Pillow's built-in font (a CJK font may not be installed).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from gkentei_vae.vae.halfblock import paired_rows, tile
+
+SCALE = 3
+BG = (24, 24, 24)
+FG = (230, 230, 230)
+CYAN = (80, 200, 230)
+MAGENTA = (230, 90, 200)
+
+
+def _digits(images: np.ndarray, nrow: int) -> Image.Image:
+    grid = tile(np.asarray(images, np.float32), nrow, padding=2, pad_value=0.1)
+    pil = Image.fromarray((np.clip(grid, 0, 1) * 255).astype(np.uint8), mode="L").convert("RGB")
+    return pil.resize((pil.width * SCALE, pil.height * SCALE), Image.Resampling.NEAREST)
+
+
+def _stack(parts: list[Image.Image], gap: int = 12) -> Image.Image:
+    width = max(p.width for p in parts)
+    height = sum(p.height for p in parts) + gap * (len(parts) - 1)
+    out = Image.new("RGB", (width + 2 * gap, height + 2 * gap), BG)
+    y = gap
+    for p in parts:
+        out.paste(p, (gap, y))
+        y += p.height + gap
+    return out
+
+
+def _label(text: str, width: int) -> Image.Image:
+    img = Image.new("RGB", (width, 16), BG)
+    ImageDraw.Draw(img).text((0, 2), text, fill=FG, font=ImageFont.load_default())
+    return img
+
+
+def _bars(series: dict[str, np.ndarray], width: int = 640, row: int = 110) -> Image.Image:
+    """One signed bar chart per named vector (one bar per latent dimension)."""
+    img = Image.new("RGB", (width, row * len(series)), BG)
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.load_default()
+    for r, (name, values) in enumerate(series.items()):
+        top = r * row
+        mid = top + row // 2 + 6
+        draw.text((0, top + 2), name, fill=FG, font=font)
+        draw.line((0, mid, width, mid), fill=(90, 90, 90))
+        scale = max(1e-6, float(np.abs(values).max()))
+        step = width / max(1, len(values))
+        for i, v in enumerate(values):
+            h = (row // 2 - 14) * float(v) / scale
+            x0 = i * step + 2
+            draw.rectangle(
+                (x0, min(mid, mid - h), x0 + step - 4, max(mid, mid - h)),
+                fill=CYAN if v >= 0 else MAGENTA,
+            )
+    return img
+
+
+def _curve(
+    name: str, values: list[float], switch: int | None, width: int = 640, height: int = 180
+) -> Image.Image:
+    img = Image.new("RGB", (width, height), BG)
+    draw = ImageDraw.Draw(img)
+    draw.text(
+        (4, 2),
+        f"{name} per step (first {values[0]:.1f}, last {values[-1]:.1f})",
+        fill=FG,
+        font=ImageFont.load_default(),
+    )
+    lo, hi = min(values), max(values)
+    span = hi - lo or 1.0
+    pts = [
+        (
+            4 + (width - 8) * i / max(1, len(values) - 1),
+            height - 6 - (height - 28) * (v - lo) / span,
+        )
+        for i, v in enumerate(values)
+    ]
+    if switch is not None:
+        x = 4 + (width - 8) * switch / max(1, len(values) - 1)
+        draw.line((x, 18, x, height), fill=(120, 120, 60))
+    draw.line(pts, fill=CYAN, width=2)
+    return img
+
+
+def save_demo_png(demo_id: str, data: Any, path: Path) -> None:
+    """Draw one demo's result and save it as a PNG."""
+    parts: list[Image.Image]
+    if demo_id in ("samples", "interpolate"):
+        images = data["images"]
+        parts = [_digits(images, min(10, len(images)))]
+    elif demo_id == "manifold":
+        parts = [_digits(data["images"], data["size"])]
+    elif demo_id == "reconstruct":
+        n = len(data["originals"])
+        parts = [
+            _label("top: held-out originals / bottom: reconstructions", 400),
+            _digits(paired_rows(data["originals"], data["reconstructions"], n), n),
+        ]
+    elif demo_id == "encode":
+        parts = [
+            _digits(data["image"][None], 1),
+            _bars({"mu": data["mu"], "sigma": data["sigma"]}),
+            _label("decodes of z ~ q(z|x)", 300),
+            _digits(data["decodes"], len(data["decodes"])),
+        ]
+    elif demo_id == "beta-compare":
+        parts = []
+        for name in ("beta0", "main"):
+            d = data[name]
+            parts += [
+                _label(f"{name}: held-out KL {d['kl']:.1f} nats", 400),
+                _digits(d["images"], len(d["images"])),
+            ]
+    elif demo_id == "reparam":
+        parts = [
+            _digits(data["image"][None], 1),
+            _bars(
+                {
+                    k: np.asarray(data[k])
+                    for k in (
+                        "mu",
+                        "sigma",
+                        "eps",
+                        "z",
+                        "dz_dmu",
+                        "dz_dsigma",
+                        "grad_mu",
+                        "grad_logvar",
+                    )
+                }
+            ),
+        ]
+    elif demo_id == "kl-training":
+        records = data
+        switch = next((i for i, r in enumerate(records) if r["phase"] == 2), None)
+        last_samples = [r["samples"] for r in records if "samples" in r][-1]
+        parts = [
+            _curve("reconstruction", [r["recon"] for r in records], switch),
+            _curve("KL", [r["kl"] for r in records], switch),
+            _label("prior samples at the end", 300),
+            _digits(last_samples, len(last_samples)),
+        ]
+    else:
+        raise ValueError(f"unknown demo id {demo_id!r}")
+    _stack(parts).save(path)
