@@ -48,10 +48,22 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="出題順と選択肢の並びを固定する乱数シード",
     )
     add_bank_option(exam)
+    # study_cmds imports quiz_cmd, which this module imports: import it here, not at the top.
+    from gkentei_vae.commands.study_cmds import add_data_dir_option
+
+    add_data_dir_option(exam)
     exam.set_defaults(handler=run_exam)
 
 
 def run_exam(args: argparse.Namespace) -> int:
+    """The answered questions are logged when the exam is submitted (mode ``exam``); a
+    record that cannot be opened stops the exam before it starts (exit 1)."""
+    from gkentei_vae.commands.study_cmds import store_errors
+
+    return store_errors(_run_exam)(args)
+
+
+def _run_exam(args: argparse.Namespace) -> int:
     from gkentei_vae.study.exam import ExamSession
     from gkentei_vae.study.selection import SelectionError, load_default_banks
 
@@ -66,6 +78,9 @@ def run_exam(args: argparse.Namespace) -> int:
     if not exam.items:
         raise UsageError("条件に合う問題がありません")
 
-    from gkentei_vae.tui.launch import run_exam_app
+    from gkentei_vae.commands.study_cmds import open_store
 
-    return run_exam_app(exam, args)
+    with open_store(args) as store:
+        from gkentei_vae.tui.launch import exam_recorder, run_exam_app
+
+        return run_exam_app(exam, args, exam_recorder(store))

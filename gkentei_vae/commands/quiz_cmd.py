@@ -52,10 +52,22 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="出題順と選択肢の並びを固定する乱数シード",
     )
     add_bank_option(quiz)
+    # study_cmds imports this module (add_filter_options): import it here, not at the top.
+    from gkentei_vae.commands.study_cmds import add_data_dir_option
+
+    add_data_dir_option(quiz)
     quiz.set_defaults(handler=run_quiz)
 
 
 def run_quiz(args: argparse.Namespace) -> int:
+    """Every answer is logged in the learning record (mode ``quiz``) and moves the card's
+    schedule; a record that cannot be opened stops the quiz before it starts (exit 1)."""
+    from gkentei_vae.commands.study_cmds import store_errors
+
+    return store_errors(_run_quiz)(args)
+
+
+def _run_quiz(args: argparse.Namespace) -> int:
     from gkentei_vae.study.selection import SelectionError, load_default_banks
     from gkentei_vae.study.session import QuizSession
 
@@ -70,6 +82,9 @@ def run_quiz(args: argparse.Namespace) -> int:
     if not session.items:
         raise UsageError("条件に合う問題がありません")
 
-    from gkentei_vae.tui.launch import run_quiz_app
+    from gkentei_vae.commands.study_cmds import open_store
 
-    return run_quiz_app(session, args)
+    with open_store(args) as store:
+        from gkentei_vae.tui.launch import quiz_recorder, run_quiz_app
+
+        return run_quiz_app(session, args, quiz_recorder(store))

@@ -122,7 +122,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 # -- shared steps ----------------------------------------------------------------------------
 
 
-def _store_errors(
+def store_errors(
     handler: Callable[[argparse.Namespace], int],
 ) -> Callable[[argparse.Namespace], int]:
     """Report a StoreError (a damaged or foreign file, a newer schema) and exit 1;
@@ -179,7 +179,7 @@ def _launch(name: str, args: argparse.Namespace) -> int:
 # -- handlers ----------------------------------------------------------------------------
 
 
-@_store_errors
+@store_errors
 def run_review(args: argparse.Namespace) -> int:
     """Review due questions and today's new ones in the TUI."""
     from gkentei_vae.study.review import ReviewSession
@@ -190,7 +190,7 @@ def run_review(args: argparse.Namespace) -> int:
     return _run_session(args, build, "run_review")
 
 
-@_store_errors
+@store_errors
 def run_flashcards(args: argparse.Namespace) -> int:
     """Self-rated lyric cloze and glossary cards in the TUI."""
     from gkentei_vae.study.flashcards import flashcard_session
@@ -249,7 +249,7 @@ def _start_session(
         store.close()
 
 
-@_store_errors
+@store_errors
 def run_stats(args: argparse.Namespace) -> int:
     """Progress per lyric line, due forecast, answer heatmap, exam countdown."""
     from gkentei_vae.study.selection import load_default_banks
@@ -267,7 +267,7 @@ def run_stats(args: argparse.Namespace) -> int:
         return _launch("run_stats", args)
 
 
-@_store_errors
+@store_errors
 def run_config_set(args: argparse.Namespace) -> int:
     """Store a setting."""
     from gkentei_vae.study.config import check_key, set_config
@@ -279,7 +279,7 @@ def run_config_set(args: argparse.Namespace) -> int:
     return 0
 
 
-@_store_errors
+@store_errors
 def run_config_get(args: argparse.Namespace) -> int:
     """Show one setting (exit 1 if unset) or all of them."""
     from gkentei_vae.study.config import CONFIG_KEYS, check_key, get_config
@@ -299,7 +299,7 @@ def run_config_get(args: argparse.Namespace) -> int:
     return 0
 
 
-@_store_errors
+@store_errors
 def run_config_unset(args: argparse.Namespace) -> int:
     """Remove a setting."""
     from gkentei_vae.study.config import check_key, unset_config

@@ -3,31 +3,201 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable, Sequence
+from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING
+
+from textual.app import App
+from textual.screen import Screen
 
 from gkentei_vae.study.exam import ExamSession
-from gkentei_vae.study.session import QuizSession
+from gkentei_vae.study.session import Answer, QuizSession
 from gkentei_vae.tui.app import GkenteiApp
 
+if TYPE_CHECKING:
+    from gkentei_vae.banks import Bank
+    from gkentei_vae.study.review import ReviewSession
+    from gkentei_vae.study.srs import Srs
+    from gkentei_vae.study.store import Store
 
-def quiz_app(session: QuizSession) -> GkenteiApp:
-    """The app for a quiz session (tests drive this with Pilot)."""
+QuizRecorder = Callable[[Answer], object]
+"""Called with each quiz answer right after the session records it (before the feedback)."""
+ExamRecorder = Callable[[ExamSession, QuizSession], object]
+"""Called once with the submitted exam and its scored result."""
+
+
+def quiz_app(session: QuizSession, recorder: QuizRecorder | None = None) -> GkenteiApp:
+    """The app for a quiz session (tests drive this with Pilot); ``recorder`` logs answers."""
     from gkentei_vae.tui.quiz_screen import HELP_KEYS, QuizScreen
 
-    return GkenteiApp(lambda: QuizScreen(session), HELP_KEYS)
+    # The screen is built when the app starts, after ``hook`` (which needs the app) exists.
+    app = GkenteiApp(lambda: QuizScreen(session, on_answer=hook), HELP_KEYS)
+    hook = reporting_errors(app, recorder) if recorder else None
+    return app
 
 
-def run_quiz_app(session: QuizSession, args: argparse.Namespace) -> int:
+def run_quiz_app(
+    session: QuizSession, args: argparse.Namespace, recorder: QuizRecorder | None = None
+) -> int:
     """Run the quiz until the learner quits; returns the exit code."""
-    return quiz_app(session).run() or 0
+    return quiz_app(session, recorder).run() or 0
 
 
-def exam_app(exam: ExamSession) -> GkenteiApp:
-    """The app for a mock exam (tests drive this with Pilot)."""
+def exam_app(exam: ExamSession, recorder: ExamRecorder | None = None) -> GkenteiApp:
+    """The app for a mock exam (tests drive this with Pilot); ``recorder`` logs the answers."""
     from gkentei_vae.tui.exam_screen import HELP_KEYS, ExamScreen
 
-    return GkenteiApp(lambda: ExamScreen(exam), HELP_KEYS)
+    app = GkenteiApp(lambda: ExamScreen(exam, on_submit=hook), HELP_KEYS)
+    hook = reporting_errors(app, recorder) if recorder else None
+    return app
 
 
-def run_exam_app(exam: ExamSession, args: argparse.Namespace) -> int:
+def run_exam_app(
+    exam: ExamSession, args: argparse.Namespace, recorder: ExamRecorder | None = None
+) -> int:
     """Run the mock exam until the learner quits; returns the exit code."""
-    return exam_app(exam).run() or 0
+    return exam_app(exam, recorder).run() or 0
+
+
+# -- recording quiz and exam answers ---------------------------------------------------------
+
+
+def quiz_recorder(
+    store: Store, srs: Srs | None = None, clock: Callable[[], datetime] | None = None
+) -> Callable[[Answer], None]:
+    """Logs each quiz answer (mode ``quiz``), committed before the screen shows the feedback."""
+    from gkentei_vae.study.srs import Srs
+
+    scheduler = srs or Srs(store)
+
+    def record(answer: Answer) -> None:
+        scheduler.record_choice(
+            answer.item.pick.card_id,
+            correct=answer.correct,
+            duration_ms=round(answer.seconds * 1000),
+            mode="quiz",
+            now=clock() if clock else None,
+        )
+
+    return record
+
+
+def exam_recorder(
+    store: Store, srs: Srs | None = None, clock: Callable[[], datetime] | None = None
+) -> ExamRecorder:
+    """Logs every answered question of a submitted exam (mode ``exam``); unanswered ones are skipped."""
+    from gkentei_vae.study.srs import Srs
+
+    scheduler = srs or Srs(store)
+
+    def record(exam: ExamSession, result: QuizSession) -> None:
+        for answer in result.answers:
+            if answer.chosen is None:
+                continue  # not a retrieval attempt: the learner never answered it
+            scheduler.record_choice(
+                answer.item.pick.card_id,
+                correct=answer.correct,
+                duration_ms=round(answer.seconds * 1000),
+                mode="exam",
+                now=clock() if clock else None,
+            )
+
+    return record
+
+
+def reporting_errors(app: App[object], hook: Callable[..., object]) -> Callable[..., None]:
+    """``hook`` with a store failure shown on screen instead of ending the session."""
+    from gkentei_vae.study.store import StoreError
+
+    def call(*args: object) -> None:
+        try:
+            hook(*args)
+        except StoreError as exc:
+            app.notify(f"解答を保存できませんでした: {exc}", severity="error", timeout=15)
+
+    return call
+
+
+# -- review, flashcards, stats, home ---------------------------------------------------------
+
+
+class StyledApp(GkenteiApp):
+    """GkenteiApp that also loads its first screen's ``CSS_PATH``.
+
+    Textual loads a screen's CSS_PATH when the screen is pushed, not when it comes from
+    ``get_default_screen``; without this the first screen's .tcss is silently ignored.
+    (Loading twice is harmless: Textual skips a source it already has.)
+    """
+
+    def get_default_screen(self) -> Screen:
+        screen = super().get_default_screen()
+        self._load_screen_css(screen)
+        return screen
+
+
+def review_app(session: ReviewSession, seed: int | None = None) -> StyledApp:
+    """The app for a review session (``seed`` fixes the option order, for tests)."""
+    from gkentei_vae.tui.review_screen import HELP_KEYS, ReviewScreen
+
+    return StyledApp(lambda: ReviewScreen(session, seed=seed), HELP_KEYS)
+
+
+def flashcards_app(session: ReviewSession) -> StyledApp:
+    """The app for a flashcard session."""
+    from gkentei_vae.tui.flashcard_screen import HELP_KEYS, FlashcardScreen
+
+    return StyledApp(lambda: FlashcardScreen(session), HELP_KEYS)
+
+
+def stats_app(
+    store: Store,
+    banks: Sequence[Bank],
+    clock: Callable[[], datetime] | None = None,
+    tz: tzinfo | None = None,
+) -> GkenteiApp:
+    """The app for the stats screen (``clock`` and ``tz`` fix "now", for tests)."""
+    from gkentei_vae.tui.stats_screen import HELP_KEYS, StatsScreen
+
+    return StyledApp(lambda: StatsScreen(store, banks, clock=clock, tz=tz), HELP_KEYS)
+
+
+def home_app(
+    store: Store,
+    banks: Sequence[Bank],
+    *,
+    clock: Callable[[], datetime] | None = None,
+    tz: tzinfo | None = None,
+    srs: Srs | None = None,
+    seed: int | None = None,
+) -> GkenteiApp:
+    """The home screen's app; every mode opens inside it and comes back to it."""
+    from gkentei_vae.tui.home_screen import HomeApp, HomeContext
+
+    context = HomeContext.make(store, banks, clock=clock, tz=tz, srs=srs, seed=seed)
+    return HomeApp(context)
+
+
+def run_review(args: argparse.Namespace) -> int:
+    """``gkentei-vae review``: the session prepared by the command on ``args.session``."""
+    return review_app(args.session).run() or 0
+
+
+def run_flashcards(args: argparse.Namespace) -> int:
+    """``gkentei-vae flashcards``: the session prepared by the command on ``args.session``."""
+    return flashcards_app(args.session).run() or 0
+
+
+def run_stats(args: argparse.Namespace) -> int:
+    """``gkentei-vae stats``: the store and banks opened by the command."""
+    from gkentei_vae.study.stats import compute_stats
+    from gkentei_vae.tui.stats_screen import HELP_KEYS, StatsScreen
+
+    # Computed before the app starts: a store error then exits with its message (exit 1).
+    stats = compute_stats(args.store, args.banks)
+    app = StyledApp(lambda: StatsScreen(args.store, args.banks, stats=stats), HELP_KEYS)
+    return app.run() or 0
+
+
+def run_home(args: argparse.Namespace) -> int:
+    """``gkentei-vae``: the home screen over the store and banks opened by the command."""
+    return home_app(args.store, args.banks).run() or 0
