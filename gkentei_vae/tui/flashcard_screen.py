@@ -23,7 +23,7 @@ from gkentei_vae.study.flashcards import BLANK
 from gkentei_vae.study.review import ReviewSession, StudyItem, next_due
 from gkentei_vae.study.srs import RATING_LABELS, AnswerRecord, Srs, describe_due, fsrs_card_number
 from gkentei_vae.study.store import StoreError
-from gkentei_vae.tui.confirm_screen import ConfirmScreen
+from gkentei_vae.tui.review_screen import quit_session, undo_last
 from gkentei_vae.tui.widgets import KeyBar, LyricHook
 
 HELP_KEYS: list[tuple[str, str]] = [
@@ -239,29 +239,10 @@ class FlashcardScreen(Screen[None]):
         self.action_rate(int(event.rating))
 
     def action_undo(self) -> None:
-        if not self.session.can_undo:
-            return
-        from gkentei_vae.study.srs import UndoError
-
-        try:
-            self.session.undo()
-        except (UndoError, StoreError) as exc:
-            self.notify(str(exc), severity="error", timeout=10)
-            return
-        history = self.session.history
-        self.last = history[-1] if history else None
-        self.show_card()
-        self.notify("直前の採点を取り消しました", timeout=3)
+        if undo_last(self, self.session, "採点"):
+            history = self.session.history
+            self.last = history[-1] if history else None
+            self.show_card()
 
     def action_quit_session(self) -> None:
-        if self.session.finished:
-            self.app.exit(0)
-            return
-
-        def done(yes: bool | None) -> None:
-            if yes:
-                self.app.exit(0)
-
-        self.app.push_screen(
-            ConfirmScreen("フラッシュカードを終了しますか？(採点は保存済みです)"), done
-        )
+        quit_session(self, self.session, "フラッシュカードを終了しますか？(採点は保存済みです)")

@@ -66,12 +66,15 @@ def quiz_recorder(
     store: Store, srs: Srs | None = None, clock: Callable[[], datetime] | None = None
 ) -> Callable[[Answer], None]:
     """Logs each quiz answer (mode ``quiz``), committed before the screen shows the feedback."""
-    from gkentei_vae.study.srs import Srs
-
-    scheduler = srs or Srs(store)
+    made: list[Srs] = [srs] if srs else []
 
     def record(answer: Answer) -> None:
-        scheduler.record_choice(
+        if not made:
+            # fsrs is imported at the first answer, not on the way to the first question.
+            from gkentei_vae.study.srs import Srs
+
+            made.append(Srs(store))
+        made[0].record_choice(
             answer.item.pick.card_id,
             correct=answer.correct,
             duration_ms=round(answer.seconds * 1000),

@@ -201,25 +201,37 @@ class ReviewScreen(Screen[None]):
             self.show_item(self._serve(current))
 
     def action_undo(self) -> None:
-        if not self.session.can_undo:
-            return
-        from gkentei_vae.study.srs import UndoError
-
-        try:
-            self.session.undo()
-        except (UndoError, StoreError) as exc:
-            self.notify(str(exc), severity="error", timeout=10)
-            return
-        self.show_item(self._answered_items.pop())
-        self.notify("直前の解答を取り消しました", timeout=3)
+        if undo_last(self, self.session, "解答"):
+            self.show_item(self._answered_items.pop())
 
     def action_quit_session(self) -> None:
-        if self.session.finished:
-            self.app.exit(0)
-            return
+        quit_session(self, self.session, "復習を終了しますか？(解答は保存済みです)")
 
-        def done(yes: bool | None) -> None:
-            if yes:
-                self.app.exit(0)
 
-        self.app.push_screen(ConfirmScreen("復習を終了しますか？(解答は保存済みです)"), done)
+def undo_last(screen: Screen[None], session: ReviewSession, what: str) -> bool:
+    """Take back the session's last answer; True if done. A refusal is shown, not raised
+    (another session answered the card since, or the store failed)."""
+    if not session.can_undo:
+        return False
+    from gkentei_vae.study.srs import UndoError
+
+    try:
+        session.undo()
+    except (UndoError, StoreError) as exc:
+        screen.notify(str(exc), severity="error", timeout=10)
+        return False
+    screen.notify(f"直前の{what}を取り消しました", timeout=3)
+    return True
+
+
+def quit_session(screen: Screen[None], session: ReviewSession, question: str) -> None:
+    """End the mode: at once when the queue is empty, else after ``question`` is confirmed."""
+    if session.finished:
+        screen.app.exit(0)
+        return
+
+    def done(yes: bool | None) -> None:
+        if yes:
+            screen.app.exit(0)
+
+    screen.app.push_screen(ConfirmScreen(question), done)
