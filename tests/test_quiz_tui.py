@@ -136,3 +136,16 @@ def test_snapshot_summary(snap_compare) -> None:  # type: ignore[no-untyped-def]
         choice = item.correct_index if k % 2 == 0 else (item.correct_index + 1) % 4
         keys += [str(choice + 1), "n"]
     assert snap_compare(quiz_app(session), press=keys, terminal_size=SIZE)
+
+
+async def test_q_on_the_summary_ends_the_quiz() -> None:
+    session = mini_session()
+    app = quiz_app(session)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in session.items:
+            await pilot.press("1", "n")
+        assert isinstance(app.screen, SummaryScreen)
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+    assert app.return_code == 0

@@ -47,7 +47,20 @@ class GkenteiApp(App[int]):
 
     def get_default_screen(self) -> Screen:
         # The mode's screen *is* the base screen: no empty screen to lay out first.
-        return self._first_screen()
+        # Textual loads a screen's CSS_PATH only when it is pushed, so load it here.
+        screen = self._first_screen()
+        self._load_screen_css(screen)
+        return screen
+
+    def end_mode(self) -> None:
+        """The mode's session is over (its quit, its summary's q): leave the app.
+
+        The home app overrides this to go back to the home screen instead.
+        """
+        self.exit(0)
+
+    def action_end_mode(self) -> None:
+        self.end_mode()
 
     def on_mount(self) -> None:
         self.set_timer(WARM_DELAY, self.warm_model)

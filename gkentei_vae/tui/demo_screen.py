@@ -122,7 +122,7 @@ def leave(screen: Screen[Any]) -> None:
     if len(screen.app.screen_stack) > 1:
         screen.app.pop_screen()
     else:
-        screen.app.exit(0)
+        screen.app.end_mode()
 
 
 def open_demo(screen: Screen[Any], demo_id: str, seed: int = 0, **args: Any) -> None:

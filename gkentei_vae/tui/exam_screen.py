@@ -190,7 +190,7 @@ class ExamScreen(Screen[None]):
     def action_abandon(self) -> None:
         def done(yes: bool | None) -> None:
             if yes:
-                self.app.exit(0)
+                self.app.end_mode()
 
         self.app.push_screen(ConfirmScreen("採点せずに模擬試験を中断しますか？"), done)
 

@@ -1,8 +1,8 @@
 """The home screen (`gkentei-vae` with no command): today's work, mastery per line, one key per mode.
 
 Every mode opens inside the same app, pushed over home, and comes back to home when it ends.
-The mode screens end a session with ``app.exit(0)`` (each is also a whole app on its own, as
-``gkentei-vae quiz`` etc.); ``HomeApp`` turns that into "back to home" while a mode is open.
+The mode screens end a session with ``app.end_mode()`` (each is also a whole app on its own,
+as ``gkentei-vae quiz`` etc., where that exits); ``HomeApp`` makes it "back to home".
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -36,8 +35,8 @@ from gkentei_vae.study.review import (
 from gkentei_vae.study.srs import Srs, describe_due
 from gkentei_vae.study.stats import Stats, compute_stats
 from gkentei_vae.study.store import Store, StoreError
+from gkentei_vae.tui.app import GkenteiApp
 from gkentei_vae.tui.help_screen import HelpScreen
-from gkentei_vae.tui.launch import StyledApp
 from gkentei_vae.tui.stats_screen import recall_bar
 from gkentei_vae.tui.widgets import KeyBar
 
@@ -238,7 +237,7 @@ class HomeScreen(Screen[None]):
         app.quit_home()
 
 
-class HomeApp(StyledApp):
+class HomeApp(GkenteiApp):
     """Home as the base screen; modes are pushed over it and pop back to it."""
 
     def __init__(self, context: HomeContext) -> None:
@@ -329,24 +328,14 @@ class HomeApp(StyledApp):
         self.screen_stack[0].pop_until_active()
 
     def quit_home(self) -> None:
-        super().exit(0)
+        self.exit(0)
 
-    def exit(
-        self,
-        result: int | None = None,
-        return_code: int = 0,
-        message: RenderableType | None = None,
-    ) -> None:
-        # A mode's own "quit" (exit(0) from its q or its summary, or Ctrl+Q's exit()) returns
-        # to home; an exit carrying something else (an error code, a snapshot) ends the app.
-        if result in (None, 0) and return_code == 0 and message is None and self.mode_open:
+    def end_mode(self) -> None:
+        """A mode's own quit (its q, its summary's q/Esc) comes back to home."""
+        if self.mode_open:
             self.back_home()
-            return
-        super().exit(result, return_code, message)
-
-    def action_exit(self, result: int | None = None) -> None:
-        """The ``app.exit(0)`` action the summary screen binds to q and Esc."""
-        self.exit(result)
+        else:
+            self.exit(0)
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

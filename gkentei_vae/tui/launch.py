@@ -8,7 +8,6 @@ from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from textual.app import App
-from textual.screen import Screen
 
 from gkentei_vae.study.exam import ExamSession
 from gkentei_vae.study.session import Answer, QuizSession
@@ -124,32 +123,18 @@ def reporting_errors(app: App[object], hook: Callable[..., object]) -> Callable[
 # -- review, flashcards, stats, home ---------------------------------------------------------
 
 
-class StyledApp(GkenteiApp):
-    """GkenteiApp that also loads its first screen's ``CSS_PATH``.
-
-    Textual loads a screen's CSS_PATH when the screen is pushed, not when it comes from
-    ``get_default_screen``; without this the first screen's .tcss is silently ignored.
-    (Loading twice is harmless: Textual skips a source it already has.)
-    """
-
-    def get_default_screen(self) -> Screen:
-        screen = super().get_default_screen()
-        self._load_screen_css(screen)
-        return screen
-
-
-def review_app(session: ReviewSession, seed: int | None = None) -> StyledApp:
+def review_app(session: ReviewSession, seed: int | None = None) -> GkenteiApp:
     """The app for a review session (``seed`` fixes the option order, for tests)."""
     from gkentei_vae.tui.review_screen import HELP_KEYS, ReviewScreen
 
-    return StyledApp(lambda: ReviewScreen(session, seed=seed), HELP_KEYS)
+    return GkenteiApp(lambda: ReviewScreen(session, seed=seed), HELP_KEYS)
 
 
-def flashcards_app(session: ReviewSession) -> StyledApp:
+def flashcards_app(session: ReviewSession) -> GkenteiApp:
     """The app for a flashcard session."""
     from gkentei_vae.tui.flashcard_screen import HELP_KEYS, FlashcardScreen
 
-    return StyledApp(lambda: FlashcardScreen(session), HELP_KEYS)
+    return GkenteiApp(lambda: FlashcardScreen(session), HELP_KEYS)
 
 
 def stats_app(
@@ -161,7 +146,7 @@ def stats_app(
     """The app for the stats screen (``clock`` and ``tz`` fix "now", for tests)."""
     from gkentei_vae.tui.stats_screen import HELP_KEYS, StatsScreen
 
-    return StyledApp(lambda: StatsScreen(store, banks, clock=clock, tz=tz), HELP_KEYS)
+    return GkenteiApp(lambda: StatsScreen(store, banks, clock=clock, tz=tz), HELP_KEYS)
 
 
 def home_app(
@@ -197,7 +182,7 @@ def run_stats(args: argparse.Namespace) -> int:
 
     # Computed before the app starts: a store error then exits with its message (exit 1).
     stats = compute_stats(args.store, args.banks)
-    app = StyledApp(lambda: StatsScreen(args.store, args.banks, stats=stats), HELP_KEYS)
+    app = GkenteiApp(lambda: StatsScreen(args.store, args.banks, stats=stats), HELP_KEYS)
     return app.run() or 0
 
 

@@ -130,6 +130,6 @@ class QuizScreen(Screen[None]):
     def action_quit_session(self) -> None:
         def done(yes: bool | None) -> None:
             if yes:
-                self.app.exit(0)
+                self.app.end_mode()
 
         self.app.push_screen(ConfirmScreen("クイズを終了しますか？"), done)

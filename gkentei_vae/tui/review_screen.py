@@ -227,11 +227,11 @@ def undo_last(screen: Screen[None], session: ReviewSession, what: str) -> bool:
 def quit_session(screen: Screen[None], session: ReviewSession, question: str) -> None:
     """End the mode: at once when the queue is empty, else after ``question`` is confirmed."""
     if session.finished:
-        screen.app.exit(0)
+        screen.app.end_mode()
         return
 
     def done(yes: bool | None) -> None:
         if yes:
-            screen.app.exit(0)
+            screen.app.end_mode()
 
     screen.app.push_screen(ConfirmScreen(question), done)

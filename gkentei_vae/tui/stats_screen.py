@@ -176,4 +176,4 @@ class StatsScreen(Screen[None]):
         yield KeyBar()
 
     def action_close(self) -> None:
-        self.app.exit(0)
+        self.app.end_mode()

@@ -65,8 +65,8 @@ class SummaryScreen(Screen[None]):
     CSS_PATH = "summary_screen.tcss"
     BINDINGS = [
         Binding("w", "walk", "間違えた問題を振り返る"),
-        Binding("q", "app.exit(0)", "終了"),
-        Binding("escape", "app.exit(0)", "終了", show=False),
+        Binding("q", "app.end_mode", "終了"),
+        Binding("escape", "app.end_mode", "終了", show=False),
     ]
 
     def __init__(self, session: QuizSession, title: str = "結果") -> None:
