@@ -31,6 +31,7 @@ HELP_KEYS: list[tuple[str, str]] = [
     ("", "解答はその場で学習記録に保存される"),
     ("n / Enter", "次のカードへ(解答後)"),
     ("u", "直前の解答を取り消し、そのカードを再表示"),
+    ("e", "モデルで確かめる: 同梱の VAE を動かすデモ(解答後、デモのある問題だけ)"),
     ("", "(続けて押すとさらに前の解答へ)"),
     ("", "評価: 不正解→もう一度、正解→正解、"),
     ("", f"{FAST_ANSWER_MS // 1000}秒以内の正解→簡単"),
@@ -62,6 +63,7 @@ class ReviewScreen(Screen[None]):
     """Serves the session's cards one at a time until its queue is empty."""
 
     CSS_PATH = "review_screen.tcss"
+    USES_MODEL = True  # e opens the answered question's demo
     BINDINGS = [
         *(
             Binding(str(i + 1), f"choose({i})", "解答", show=i == 0, key_display="1–4")
@@ -71,6 +73,7 @@ class ReviewScreen(Screen[None]):
         Binding("n", "next", "次へ", key_display="n/Enter"),
         Binding("enter", "next", "次へ", show=False),
         Binding("u", "undo", "取り消し"),
+        Binding("e", "demo", "モデルで確かめる"),
         Binding("q", "quit_session", "終了"),
     ]
 
@@ -171,6 +174,8 @@ class ReviewScreen(Screen[None]):
             return self.last is not None
         if action == "undo":
             return self.session.can_undo
+        if action == "demo":
+            return self.last is not None and self.last[0].item.pick.question.demo is not None
         return True
 
     def action_choose(self, index: int) -> None:
@@ -199,6 +204,13 @@ class ReviewScreen(Screen[None]):
             self.show_done()
         else:
             self.show_item(self._serve(current))
+
+    def action_demo(self) -> None:
+        if self.last is None or self.last[0].item.pick.question.demo is None:
+            return
+        from gkentei_vae.tui.demo_screen import open_demo
+
+        open_demo(self, self.last[0].item.pick.question.demo, seed=self.session.answered)
 
     def action_undo(self) -> None:
         if undo_last(self, self.session, "解答"):
