@@ -145,8 +145,13 @@ def reparam_gradients(
     mu: list[float] | None = None, sigma: list[float] | None = None, seed: int = 0
 ) -> ReparamGradients:
     """Gradients of z w.r.t. μ and σ through ``rsample`` and (not) through ``sample``."""
-    mu_t = torch.tensor(mu if mu is not None else [0.5, -1.0, 2.0], requires_grad=True)
-    sigma_t = torch.tensor(sigma if sigma is not None else [1.0, 0.5, 0.2], requires_grad=True)
+    # float64 so that ε recovered as (z − μ)/σ matches the drawn noise to ~1e-15.
+    mu_t = torch.tensor(
+        mu if mu is not None else [0.5, -1.0, 2.0], dtype=torch.float64, requires_grad=True
+    )
+    sigma_t = torch.tensor(
+        sigma if sigma is not None else [1.0, 0.5, 0.2], dtype=torch.float64, requires_grad=True
+    )
     dist = torch.distributions.Normal(mu_t, sigma_t)
     with torch.random.fork_rng(devices=[]):
         # rsample takes no generator; seeding inside a fork leaves the caller's RNG alone.

@@ -62,11 +62,19 @@ def render(image: np.ndarray, columns: int = 80) -> str:
     if rgb.shape[0] % 2:
         rgb = np.concatenate([rgb, np.zeros_like(rgb[:1])], axis=0)
     lines = []
-    for top, bottom in zip(rgb[0::2], rgb[1::2], strict=True):
-        cells = [
-            f"\x1b[38;2;{t[0]};{t[1]};{t[2]}m\x1b[48;2;{b[0]};{b[1]};{b[2]}m{UPPER_HALF}"
-            for t, b in zip(top.tolist(), bottom.tolist(), strict=True)
-        ]
+    for top, bottom in zip(rgb[0::2].tolist(), rgb[1::2].tolist(), strict=True):
+        cells = []
+        fg = bg = None
+        for t, b in zip(top, bottom, strict=True):
+            # Repeat a colour code only when it changes: a digit grid is mostly black,
+            # so this cuts the output several-fold.
+            if t != fg:
+                cells.append(f"\x1b[38;2;{t[0]};{t[1]};{t[2]}m")
+                fg = t
+            if b != bg:
+                cells.append(f"\x1b[48;2;{b[0]};{b[1]};{b[2]}m")
+                bg = b
+            cells.append(UPPER_HALF)
         lines.append("".join(cells) + RESET)
     return "\n".join(lines)
 
