@@ -19,8 +19,10 @@ from gkentei_vae.study.srs import Srs
 from gkentei_vae.study.store import (
     APPLICATION_ID,
     DB_FILENAME,
+    MIGRATIONS,
     SCHEMA_V1,
     SCHEMA_VERSION,
+    ExamResult,
     Store,
     StoreError,
     db_path,
@@ -233,6 +235,123 @@ def test_v1_database_migrates_with_rows_intact(tmp_path: Path) -> None:
     backup = sqlite3.connect(tmp_path / "study.v1-backup.sqlite3")
     assert backup.execute("PRAGMA user_version").fetchone()[0] == 1
     assert backup.execute("SELECT count(*) FROM review_log").fetchone()[0] == len(old_log)
+
+
+def _v2_file(path: Path) -> dict[str, list[tuple]]:
+    """A version-2 store (the v1 file above, migrated as v2 did) with a setting; its rows."""
+    _v1_file(path)
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("BEGIN")
+    MIGRATIONS[1](conn)
+    conn.execute("PRAGMA user_version = 2")
+    conn.execute("INSERT INTO settings (key, value) VALUES ('exam-date', '2025-06-14')")
+    conn.execute("COMMIT")
+    rows = _table_rows(conn, ("meta", "cards", "review_log", "settings"))
+    conn.close()
+    return rows
+
+
+def _table_rows(conn: sqlite3.Connection, tables: tuple[str, ...]) -> dict[str, list[tuple]]:
+    return {t: conn.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall() for t in tables}
+
+
+def test_v2_database_migrates_to_v3_with_rows_intact(tmp_path: Path) -> None:
+    path = tmp_path / "study.sqlite3"
+    old = _v2_file(path)
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert "exam_results" not in tables and "settings" in tables
+    conn.close()
+    assert all(old.values())  # every table holds rows to keep
+
+    with Store.open(path) as store:
+        migrated_schema = store.schema()
+        assert store.exam_results() == []
+        assert store.get_setting("exam-date") == "2025-06-14"
+    with Store.open(tmp_path / "fresh.sqlite3") as fresh:
+        assert migrated_schema == fresh.schema()
+    assert ("table", "exam_results") in {(t, n) for t, n, _ in migrated_schema}
+    assert ("index", "exam_results_time") in {(t, n) for t, n, _ in migrated_schema}
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert _table_rows(conn, tuple(old)) == old
+    conn.close()
+    # The version-2 file was copied beside it first, and the copy is left as it was.
+    backup = sqlite3.connect(tmp_path / "study.v2-backup.sqlite3")
+    assert backup.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert _table_rows(backup, tuple(old)) == old
+    backup.close()
+    # The migrated file takes results like a new one.
+    with Store.open(path) as store:
+        store.add_exam_result(**_RESULT)
+        assert [r.correct for r in store.exam_results()] == [_RESULT["correct"]]
+
+
+# -- mock-exam results ----------------------------------------------------------------------
+
+_RESULT: dict = {
+    "taken_at": to_db(T0),
+    "questions": 4,
+    "correct": 2,
+    "unanswered": 1,
+    "time_limit_s": 164.0,
+    "seconds_used": 97.25,
+    "timed_out": False,
+    "by_line": {"L7": (1, 2), "L3": (1, 1), "L8": (0, 1)},
+    "by_topic": {"reparam": (1, 3), "encoder": (1, 1), "latent": (0, 1)},
+}
+
+
+def test_exam_results_round_trip_newest_first(tmp_path: Path) -> None:
+    path = tmp_path / "study.sqlite3"
+    with Store.open(path) as store:
+        first = store.add_exam_result(**_RESULT)
+        # Committed on return: a second connection sees it while this one stays open.
+        other = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        assert other.execute("SELECT count(*) FROM exam_results").fetchone()[0] == 1
+        other.close()
+        later = dict(_RESULT, taken_at=to_db(T0 + timedelta(days=2)), correct=4, unanswered=0)
+        timed = dict(
+            _RESULT,
+            taken_at=to_db(T0 + timedelta(days=1)),
+            correct=0,
+            unanswered=4,
+            seconds_used=164.0,
+            timed_out=True,
+            by_line={},
+            by_topic={},
+        )
+        newest, middle = store.add_exam_result(**later), store.add_exam_result(**timed)
+        assert len({first, newest, middle}) == 3
+    with Store.open(path) as store:
+        results = store.exam_results()
+        assert [r.id for r in results] == [newest, middle, first]
+        assert store.exam_results(limit=2) == results[:2]
+        assert results[2] == ExamResult(id=first, **_RESULT)
+        assert results[2].ratio == 0.5
+        assert results[1].timed_out is True and results[1].by_line == {}
+        assert results[1].ratio == 0.0 and results[0].ratio == 1.0
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"correct": 3, "unanswered": 2},  # more than the questions
+        {"correct": -1},
+        {"seconds_used": -5.0},
+    ],
+    ids=["too-many", "negative", "negative-time"],
+)
+def test_an_impossible_exam_result_is_refused(bad: dict, tmp_path: Path) -> None:
+    with Store.open(tmp_path / "study.sqlite3") as store:
+        with pytest.raises(StoreError) as info:
+            store.add_exam_result(**dict(_RESULT, **bad))
+        assert str(store.path) in str(info.value)
+        assert store.exam_results() == []
+        # The failed insert was rolled back: the store goes on working.
+        store.add_exam_result(**_RESULT)
+        assert len(store.exam_results()) == 1
 
 
 def test_migrated_store_keeps_scheduling(tmp_path: Path) -> None:

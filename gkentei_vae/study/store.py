@@ -1,4 +1,4 @@
-"""The SQLite store of the learner's review history, card states and settings.
+"""The SQLite store of the learner's review history, card states, settings and mock-exam results.
 
 One file, ``study.sqlite3``, in the data folder: ``--data-dir`` (an explicit path) wins, then
 the environment variable ``GKENTEI_VAE_HOME``, then ``platformdirs.user_data_dir("gkentei-vae")``.
@@ -23,11 +23,12 @@ Safety rules this module keeps:
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sqlite3
 import threading
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,7 +44,7 @@ DB_FILENAME = "study.sqlite3"
 """The store's file name inside the data folder."""
 APPLICATION_ID = 0x476B5641
 """``PRAGMA application_id`` of our files (ASCII "GkVA"); how a file is recognised as ours."""
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """The schema version this code writes (``PRAGMA user_version``)."""
 BUSY_TIMEOUT_MS = 15_000
 """How long a writer waits for another session's transaction before giving up."""
@@ -113,8 +114,6 @@ _V2_STEPS: tuple[str, ...] = (
 
 def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
     """v1 → v2: mode in the log, card columns out of the JSON, settings, better indexes."""
-    import json
-
     from fsrs import Card
 
     for statement in _V2_STEPS:
@@ -133,7 +132,36 @@ def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
         )
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_1_to_2}
+_V3_STEPS: tuple[str, ...] = (
+    # One row per submitted mock exam; its answers are in review_log (mode 'exam') as well.
+    # The breakdowns are JSON ({"L7": [right, total], ...}): only ever shown, never queried.
+    """CREATE TABLE exam_results (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        taken_at TEXT NOT NULL,
+        questions INTEGER NOT NULL CHECK (questions >= 0),
+        correct INTEGER NOT NULL CHECK (correct >= 0),
+        unanswered INTEGER NOT NULL CHECK (unanswered >= 0),
+        time_limit_s REAL NOT NULL CHECK (time_limit_s >= 0),
+        seconds_used REAL NOT NULL CHECK (seconds_used >= 0),
+        timed_out INTEGER NOT NULL CHECK (timed_out IN (0, 1)),
+        by_line TEXT NOT NULL,
+        by_topic TEXT NOT NULL,
+        CHECK (correct + unanswered <= questions)
+    )""",
+    "CREATE INDEX exam_results_time ON exam_results (taken_at)",
+)
+
+
+def _migrate_2_to_3(conn: sqlite3.Connection) -> None:
+    """v2 → v3: a table of mock-exam results (the sitting's score; its answers are logged)."""
+    for statement in _V3_STEPS:
+        conn.execute(statement)
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    1: _migrate_1_to_2,
+    2: _migrate_2_to_3,
+}
 """``MIGRATIONS[v]`` turns a version-v file into version v+1 (inside one transaction)."""
 
 
@@ -179,8 +207,51 @@ class LogRow:
     """The card's ``card_json`` before this answer; None when it was a new card."""
 
 
+@dataclass(frozen=True)
+class ExamResult:
+    """One submitted mock exam."""
+
+    id: int
+    taken_at: str
+    """When it was submitted (the stored UTC text)."""
+    questions: int
+    correct: int
+    unanswered: int
+    """Questions left without an answer (counted as not right)."""
+    time_limit_s: float
+    seconds_used: float
+    """Seconds from the start to the submission (the whole limit when time ran out)."""
+    timed_out: bool
+    """True when time ran out and the exam submitted itself."""
+    by_line: dict[str, tuple[int, int]]
+    """Lyric line id → (right, questions)."""
+    by_topic: dict[str, tuple[int, int]]
+    """Topic id → (right, questions); a question counts for each of its topics."""
+
+    @property
+    def ratio(self) -> float:
+        """The score as a fraction of every question (0 for an empty exam)."""
+        return self.correct / self.questions if self.questions else 0.0
+
+
 _CARD_COLUMNS = "card_id, kind, card_json, due, fsrs_due, last_review, first_review, state"
 _LOG_COLUMNS = "id, reviewed_at, card_id, rating, duration_ms, mode, card_before"
+_EXAM_COLUMNS = (
+    "id, taken_at, questions, correct, unanswered, time_limit_s, seconds_used, timed_out,"
+    " by_line, by_topic"
+)
+
+
+def _tallies_json(tallies: Mapping[str, tuple[int, int]]) -> str:
+    return json.dumps(
+        {key: [int(right), int(total)] for key, (right, total) in sorted(tallies.items())},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def _tallies(text: str) -> dict[str, tuple[int, int]]:
+    return {key: (right, total) for key, (right, total) in json.loads(text).items()}
 
 
 # -- locating and recognising the file ----------------------------------------------------
@@ -555,6 +626,53 @@ class Store:
         """The times of every answer at or after ``since``."""
         rows = self._read("SELECT reviewed_at FROM review_log WHERE reviewed_at >= ?", (since,))
         return [r[0] for r in rows]
+
+    # -- mock-exam results ---------------------------------------------------------------
+
+    def add_exam_result(
+        self,
+        *,
+        taken_at: str,
+        questions: int,
+        correct: int,
+        unanswered: int,
+        time_limit_s: float,
+        seconds_used: float,
+        timed_out: bool,
+        by_line: Mapping[str, tuple[int, int]],
+        by_topic: Mapping[str, tuple[int, int]],
+    ) -> int:
+        """Store one submitted exam in its own transaction, committed on return; its id.
+
+        ``by_line`` and ``by_topic`` map an id to (right, questions).
+        """
+        with self.transaction() as conn:
+            cur = conn.execute(
+                f"INSERT INTO exam_results ({_EXAM_COLUMNS}) VALUES"
+                " (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    taken_at,
+                    questions,
+                    correct,
+                    unanswered,
+                    float(time_limit_s),
+                    float(seconds_used),
+                    int(timed_out),
+                    _tallies_json(by_line),
+                    _tallies_json(by_topic),
+                ),
+            )
+            return int(cur.lastrowid or 0)
+
+    def exam_results(self, limit: int | None = None) -> list[ExamResult]:
+        """Stored exam results, newest first (the ``limit`` newest, or all)."""
+        rows = self._read(
+            f"SELECT {_EXAM_COLUMNS} FROM exam_results ORDER BY taken_at DESC, id DESC LIMIT ?",
+            (-1 if limit is None else limit,),
+        )
+        return [
+            ExamResult(*row[:7], bool(row[7]), _tallies(row[8]), _tallies(row[9])) for row in rows
+        ]
 
     # -- settings ------------------------------------------------------------------------
 
