@@ -10,12 +10,13 @@ import pytest
 from fsrs import Rating, Scheduler
 
 from gkentei_vae.banks import Bank, load_banks
-from gkentei_vae.study.clock import from_db
+from gkentei_vae.study.clock import from_db, to_db
 from gkentei_vae.study.config import set_config
 from gkentei_vae.study.srs import Srs
 from gkentei_vae.study.stats import (
     FORECAST_DAYS,
     HEATMAP_DAYS,
+    RECENT_SITTINGS,
     Stats,
     compute_stats,
     heat_char,
@@ -141,3 +142,62 @@ def test_plain_rendering(store: Store, banks: list[Bank]) -> None:
     assert "計 6 回" in text
     assert "試験日 2025-05-20(あと 17 日)" in text
     assert "█" in text
+
+
+# -- mock-exam results --------------------------------------------------------------------
+
+
+def _sit(store: Store, when: datetime, correct: int, questions: int = 10, **extra: object) -> None:
+    result: dict = {
+        "taken_at": to_db(when),
+        "questions": questions,
+        "correct": correct,
+        "unanswered": 0,
+        "time_limit_s": 41.0 * questions,
+        "seconds_used": 30.0 * questions,
+        "timed_out": False,
+        "by_line": {},
+        "by_topic": {},
+    }
+    store.add_exam_result(**{**result, **extra})
+
+
+def test_no_mock_exam_yet(store: Store, banks: list[Bank]) -> None:
+    stats = _stats(store, banks)
+    assert (stats.sittings, stats.sitting_count, stats.best_sitting) == ([], 0, None)
+    assert "模擬試験の結果: まだありません" in render_plain(stats)
+
+
+def test_mock_exam_results_latest_and_best(store: Store, banks: list[Bank]) -> None:
+    # Seven sittings a day apart, oldest first; the best (9/10) is the oldest but one.
+    scores = [6, 9, 7, 5, 8, 9, 3]
+    for day, correct in enumerate(scores):
+        _sit(store, T0 - timedelta(days=10 - day), correct)
+    _sit(store, T0 + timedelta(hours=13), 2, questions=4, unanswered=2, timed_out=True)
+    stats = _stats(store, banks)
+    assert stats.sitting_count == 8
+    assert len(stats.sittings) == RECENT_SITTINGS == 5
+    assert [s.result.correct for s in stats.sittings] == [2, 3, 9, 8, 5]
+    # Times are shown in the learner's zone: 03:00 UTC is 12:00 in Tokyo.
+    assert stats.sittings[1].taken == datetime(2025, 4, 27, 12, 0, tzinfo=JST)
+    # Two 9/10: the later one is the best; it is also outside the five latest.
+    assert stats.best_sitting is not None
+    assert stats.best_sitting.taken == datetime(2025, 4, 26, 12, 0, tzinfo=JST)
+    assert [s.passed for s in stats.sittings] == [False, False, True, True, False]
+
+    text = render_plain(stats)
+    section = text[text.index("模擬試験の結果") :].splitlines()
+    assert section[0] == "模擬試験の結果(全 8 回、新しい順に最大 5 回)"
+    assert section[1] == "  最高 9/10 (90%) 2025-04-26 12:00 / 最新 2/4 (50%) 2025-05-02 01:00"
+    assert section[2] == "  2025-05-02 01:00      2/4   50%  合格ライン 70% 未満  時間切れ"
+    assert section[3] == "  2025-04-27 12:00     3/10   30%  合格ライン 70% 未満"
+    assert section[4] == "  2025-04-26 12:00     9/10   90%  合格ライン 70% 以上"
+    assert len(section) == 7
+
+
+def test_seventy_percent_is_a_pass(store: Store, banks: list[Bank]) -> None:
+    _sit(store, T0, 7)
+    _sit(store, T0 + timedelta(hours=1), 13, questions=20)
+    stats = _stats(store, banks)
+    assert [s.passed for s in stats.sittings] == [False, True]  # 65 %, then 70 %
+    assert "7/10   70%  合格ライン 70% 以上" in render_plain(stats)

@@ -2,8 +2,8 @@
 
 Everything is computed from the store and the loaded banks, reading only: per lyric line the
 cards seen, the accuracy (answers not rated Again) and the mean FSRS retrievability now; the
-due forecast; answers per day (heatmap); and, with an exam date, what is left before it.
-Cards count for a line whether they are questions, cloze cards or term cards.
+due forecast; answers per day (heatmap); with an exam date, what is left before it; and the
+stored mock-exam results (the latest few, the best). Cards count for a line whether they are questions, cloze cards or term cards.
 """
 
 from __future__ import annotations
@@ -18,11 +18,12 @@ from fsrs import Card
 
 from gkentei_vae.banks import Bank
 from gkentei_vae.study.clock import as_utc, from_db, local_date, local_midnight, to_db, utcnow
+from gkentei_vae.study.exam import PASS_MARK
 from gkentei_vae.study.flashcards import flashcard_items
 from gkentei_vae.study.review import question_items
 from gkentei_vae.study.selection import line_ids
 from gkentei_vae.study.srs import EXAM_WINDOW_DAYS, Srs, exam_date
-from gkentei_vae.study.store import Store
+from gkentei_vae.study.store import ExamResult, Store
 
 FORECAST_DAYS = 14
 """Days in the due forecast (today first; today includes overdue cards)."""
@@ -30,6 +31,8 @@ HEATMAP_DAYS = 8 * 7
 """Days of answer history in the heatmap (8 weeks, ending today)."""
 HEAT_LEVELS = "░▒▓█"
 """Heatmap shades from few answers to the day's maximum; a day without answers is '·'."""
+RECENT_SITTINGS = 5
+"""Mock-exam results listed, newest first."""
 _WEEKDAYS = "月火水木金土日"
 
 
@@ -69,6 +72,20 @@ class ExamStats:
 
 
 @dataclass(frozen=True)
+class Sitting:
+    """One stored mock exam, as stats shows it."""
+
+    taken: datetime
+    """When it was submitted, in the learner's time zone."""
+    result: ExamResult
+
+    @property
+    def passed(self) -> bool:
+        """At or above the assumed pass mark (PASS_MARK, 70 %), as the result screen judges."""
+        return self.result.ratio >= PASS_MARK
+
+
+@dataclass(frozen=True)
 class Stats:
     """Everything the stats screen shows."""
 
@@ -85,6 +102,12 @@ class Stats:
     """The configured exam date, even if it has passed."""
     exam: ExamStats | None
     """Set while the exam is still ahead."""
+    sittings: list[Sitting]
+    """The RECENT_SITTINGS latest mock exams, newest first."""
+    sitting_count: int
+    """Mock exams stored in all."""
+    best_sitting: Sitting | None
+    """The highest score in percent of all stored mock exams (the latest of equals)."""
 
 
 def compute_stats(
@@ -158,6 +181,10 @@ def compute_stats(
             to_review=sum(due < window.end for due in dues),
             unseen=unseen,
         )
+    # A learner sits a mock exam a few times a week at most: reading them all is cheap.
+    sittings = [
+        Sitting(from_db(result.taken_at).astimezone(tz), result) for result in store.exam_results()
+    ]
     return Stats(
         today=today,
         lines=lines,
@@ -168,6 +195,10 @@ def compute_stats(
         total_answers=store.log_count(),
         exam_date=exam_date(store),
         exam=exam,
+        sittings=sittings[:RECENT_SITTINGS],
+        sitting_count=len(sittings),
+        # max() keeps the first of equals, and the list is newest first.
+        best_sitting=max(sittings, key=lambda s: s.result.ratio, default=None),
     )
 
 
@@ -199,6 +230,25 @@ def heatmap_rows(heatmap: Sequence[tuple[date, int]]) -> list[str]:
 
 def _percent(value: float | None) -> str:
     return "—" if value is None else f"{round(100 * value)}%"
+
+
+def sitting_cells(sitting: Sitting) -> tuple[str, str, str, str, str]:
+    """(local date and time, ``k/N``, percent, 合格ライン verdict, 時間切れ or empty) of a sitting."""
+    result = sitting.result
+    verdict = "以上" if sitting.passed else "未満"
+    return (
+        sitting.taken.strftime("%Y-%m-%d %H:%M"),
+        f"{result.correct}/{result.questions}",
+        _percent(result.ratio),
+        f"合格ライン {PASS_MARK:.0%} {verdict}",
+        "時間切れ" if result.timed_out else "",
+    )
+
+
+def sitting_text(sitting: Sitting) -> str:
+    """A sitting in a few words: ``3/4 (75%) 2025-05-03 10:00``."""
+    when, score, percent, _, _ = sitting_cells(sitting)
+    return f"{score} ({percent}) {when}"
 
 
 def render_plain(stats: Stats) -> str:
@@ -246,4 +296,20 @@ def render_plain(stats: Stats) -> str:
         )
     else:
         out.append("試験日: 未設定(gkentei-vae config set exam-date YYYY-MM-DD)")
+    out += ["", *sittings_plain(stats)]
     return "\n".join(out) + "\n"
+
+
+def sittings_plain(stats: Stats) -> list[str]:
+    """The mock-exam section of ``render_plain``: best, latest and the recent sittings."""
+    if not stats.sittings:
+        return ["模擬試験の結果: まだありません(gkentei-vae exam で受験できます)"]
+    out = [f"模擬試験の結果(全 {stats.sitting_count} 回、新しい順に最大 {RECENT_SITTINGS} 回)"]
+    if stats.best_sitting is not None:
+        out.append(
+            f"  最高 {sitting_text(stats.best_sitting)} / 最新 {sitting_text(stats.sittings[0])}"
+        )
+    for sitting in stats.sittings:
+        when, score, percent, verdict, timed_out = sitting_cells(sitting)
+        out.append(f"  {when}  {score:>7}  {percent:>4}  {verdict}  {timed_out}".rstrip())
+    return out

@@ -87,12 +87,20 @@ def quiz_recorder(
 def exam_recorder(
     store: Store, srs: Srs | None = None, clock: Callable[[], datetime] | None = None
 ) -> ExamRecorder:
-    """Logs every answered question of a submitted exam (mode ``exam``); unanswered ones are skipped."""
+    """Logs every answered question of a submitted exam (mode ``exam``; unanswered ones are
+    skipped), then stores the sitting's result (``Store.add_exam_result``).
+
+    Seconds used are the time spent on every question added up, which ``ExamSession.submit``
+    fixes at the moment of submission (the same as the limit minus ``remaining()`` then),
+    capped at the limit: a time-out is noticed by a timer tick a moment after the limit.
+    """
+    from gkentei_vae.study.clock import to_db, utcnow
     from gkentei_vae.study.srs import Srs
 
     scheduler = srs or Srs(store)
 
     def record(exam: ExamSession, result: QuizSession) -> None:
+        now = clock() if clock else utcnow()
         for answer in result.answers:
             if answer.chosen is None:
                 continue  # not a retrieval attempt: the learner never answered it
@@ -101,8 +109,20 @@ def exam_recorder(
                 correct=answer.correct,
                 duration_ms=round(answer.seconds * 1000),
                 mode="exam",
-                now=clock() if clock else None,
+                now=now,
             )
+        used = sum(answer.seconds for answer in result.answers)
+        store.add_exam_result(
+            taken_at=to_db(now),
+            questions=len(result.items),
+            correct=result.score,
+            unanswered=sum(answer.chosen is None for answer in result.answers),
+            time_limit_s=exam.time_limit,
+            seconds_used=max(0.0, min(used, exam.time_limit)),
+            timed_out=exam.timed_out,
+            by_line={k: (t.right, t.total) for k, t in result.by_line().items()},
+            by_topic={k: (t.right, t.total) for k, t in result.by_topic().items()},
+        )
 
     return record
 

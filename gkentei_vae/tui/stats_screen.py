@@ -1,4 +1,5 @@
-"""Progress: per lyric line, the due forecast, the 8-week heatmap and the exam countdown.
+"""Progress: per lyric line, the due forecast, the 8-week heatmap, the exam countdown and the
+mock-exam results.
 
 The figures come from ``study.stats.compute_stats`` (the same as ``stats --plain``); this
 module only lays them out.
@@ -25,9 +26,12 @@ from gkentei_vae.study.stats import (
     FORECAST_DAYS,
     HEAT_LEVELS,
     HEATMAP_DAYS,
+    RECENT_SITTINGS,
     Stats,
     compute_stats,
     heatmap_rows,
+    sitting_cells,
+    sitting_text,
 )
 from gkentei_vae.study.store import Store
 from gkentei_vae.tui.widgets import KeyBar
@@ -134,6 +138,30 @@ def exam_text(stats: Stats) -> Text:
     return Text("試験日: 未設定(gkentei-vae config set exam-date YYYY-MM-DD)", style="dim")
 
 
+def sittings_text(stats: Stats) -> Text:
+    """「模擬試験の結果」: the best and the latest score, then the recent sittings."""
+    text = Text("模擬試験の結果", style="bold")
+    if not stats.sittings or stats.best_sitting is None:
+        text.append(
+            "\nまだありません(ホーム画面の 5 か gkentei-vae exam で受験できます)", style="dim"
+        )
+        return text
+    text.append(
+        f"  全 {stats.sitting_count} 回(新しい順に最大 {RECENT_SITTINGS} 回)\n", style="dim"
+    )
+    text.append("最高 ", style="bold")
+    text.append(sitting_text(stats.best_sitting), style="bold green")
+    text.append("   最新 ", style="bold")
+    text.append(sitting_text(stats.sittings[0]))
+    for sitting in stats.sittings:
+        when, score, percent_text, verdict, timed_out = sitting_cells(sitting)
+        text.append(f"\n{when}  {score:>7}  {percent_text:>4}  ")
+        text.append(verdict, style="green" if sitting.passed else "red")
+        if timed_out:
+            text.append(f"  {timed_out}", style="yellow")
+    return text
+
+
 def headline_text(stats: Stats) -> Text:
     text = Text(f"学習状況 {stats.today.isoformat()}", style="bold")
     text.append(f"   今すぐ復習できるカード {stats.due_now} 枚", style="bold cyan")
@@ -173,6 +201,7 @@ class StatsScreen(Screen[None]):
                 yield Static(forecast_text(stats), id="forecast")
                 yield Static(heatmap_text(stats), id="heatmap")
             yield Static(exam_text(stats), id="exam")
+            yield Static(sittings_text(stats), id="sittings")
         yield KeyBar()
 
     def action_close(self) -> None:
