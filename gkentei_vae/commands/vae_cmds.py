@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gkentei_vae.commands import UsageError
+from gkentei_vae.commands.quiz_cmd import positive_int
+from gkentei_vae.commands.study_cmds import non_negative_int
 
 if TYPE_CHECKING:
     import numpy as np
@@ -37,26 +39,6 @@ TRAIN_OPTIONS = (
     ("--limit", "limit"),
     ("--seed", "seed"),
 )
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"整数を指定してください: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"1 以上を指定してください: {text!r}")
-    return value
-
-
-def _non_negative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"整数を指定してください: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"0 以上を指定してください: {text!r}")
-    return value
 
 
 def _non_negative_float(text: str) -> float:
@@ -95,9 +77,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default="conv",
         help="ネットワーク (conv: 同梱モデルの畳み込み型 / mlp: pytorch/examples と同じ 784-400-z)",
     )
-    p.add_argument("--latent-dim", type=_positive, default=32, help="潜在変数 z の次元数")
-    p.add_argument("--epochs", type=_positive, default=30, help="エポック数")
-    p.add_argument("--batch-size", type=_positive, default=64, help="ミニバッチの大きさ")
+    p.add_argument("--latent-dim", type=positive_int, default=32, help="潜在変数 z の次元数")
+    p.add_argument("--epochs", type=positive_int, default=30, help="エポック数")
+    p.add_argument("--batch-size", type=positive_int, default=64, help="ミニバッチの大きさ")
     p.add_argument("--lr", type=_non_negative_float, default=2e-3, help="Adam の学習率")
     p.add_argument(
         "--lr-schedule",
@@ -113,15 +95,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--shift",
-        type=_non_negative_int,
+        type=non_negative_int,
         default=0,
         help="データ拡張: 学習画像を最大この画素数だけランダムに平行移動",
     )
     p.add_argument(
         "--limit",
-        type=_non_negative_int,
+        type=non_negative_int,
         default=0,
         help="学習画像をこの枚数に絞る (0: 全部。動作確認用)",
+    )
+    p.add_argument(
+        "--eval-every",
+        type=non_negative_int,
+        default=1,
+        metavar="N",
+        help="検証データの −ELBO を N エポックごとと最後に計算する (0: 計算しない。結果の重みは変わらない)",
     )
     p.add_argument("--seed", type=int, default=0, help="乱数シード (CPU なら同じシードで同じ結果)")
     p.add_argument(
@@ -152,7 +141,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         )
         q.add_argument(
             "--columns",
-            type=_positive,
+            type=positive_int,
             help="端末に描く幅 (文字数。既定は端末の幅)",
         )
         return q
@@ -160,11 +149,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     q = images_parser(
         "sample", "事前分布 N(0, I) から z を引いてデコードした画像を表示する", "main"
     )
-    q.add_argument("--count", type=_positive, default=20, help="画像の枚数")
+    q.add_argument("--count", type=positive_int, default=20, help="画像の枚数")
     q.set_defaults(handler=run_sample)
 
     q = images_parser("reconstruct", "検証データの画像と、その再構成を上下に並べて表示する", "main")
-    q.add_argument("--count", type=_positive, default=10, help="画像の枚数")
+    q.add_argument("--count", type=positive_int, default=10, help="画像の枚数")
     q.add_argument(
         "--data-dir", type=Path, help="mnist / fashion-mnist で学習したモデルのデータのフォルダ"
     )
@@ -173,17 +162,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     q = images_parser(
         "interpolate", "2 つの数字の潜在表現 μ の間を直線で結んでデコードする", "main"
     )
-    q.add_argument("--steps", type=_positive, default=10, help="途中の画像の数 (両端を含む)")
+    q.add_argument("--steps", type=positive_int, default=10, help="途中の画像の数 (両端を含む)")
     q.add_argument(
         "--from",
         dest="start",
-        type=_non_negative_int,
+        type=non_negative_int,
         help="始点にする検証画像の番号 (省略時はシードで選ぶ)",
     )
     q.add_argument(
         "--to",
         dest="end",
-        type=_non_negative_int,
+        type=non_negative_int,
         help="終点にする検証画像の番号 (省略時はシードで選ぶ)",
     )
     q.add_argument(
@@ -192,7 +181,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     q.set_defaults(handler=run_interpolate)
 
     q = images_parser("manifold", "潜在変数 2 次元のモデルで、潜在平面を格子状にデコードする", "z2")
-    q.add_argument("--size", type=_positive, default=10, help="格子の一辺の数")
+    q.add_argument("--size", type=positive_int, default=10, help="格子の一辺の数")
     q.set_defaults(handler=run_manifold)
 
 
@@ -240,6 +229,7 @@ def run_train(args: argparse.Namespace) -> int:
         device=args.device,
         shift=args.shift,
         limit=args.limit,
+        eval_every=args.eval_every,
         data_dir=str(args.data_dir) if args.data_dir else None,
     )
     try:

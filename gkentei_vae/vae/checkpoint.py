@@ -57,14 +57,14 @@ BUNDLED: dict[str, Bundled] = {
             "z2",
             "vae-z2.pt",
             (*_COMMON, "--latent-dim", "2", "--epochs", "30", "--beta", "1",
-             "--beta-schedule", "const", "--shift", "0", "--seed", "0"),
+             "--beta-schedule", "const", "--shift", "0", "--seed", "0", "--eval-every", "5"),
             "潜在空間 2 次元のモデル (多様体の表示)",
         ),
         Bundled(
             "beta0",
             "vae-beta0.pt",
-            (*_COMMON, "--latent-dim", "32", "--epochs", "30", "--beta", "0",
-             "--beta-schedule", "const", "--shift", "0", "--seed", "0"),
+            (*_COMMON, "--latent-dim", "32", "--epochs", "20", "--beta", "0",
+             "--beta-schedule", "const", "--shift", "0", "--seed", "0", "--eval-every", "5"),
             "KL 項なし (β=0) で学習したモデル (β の比較)",
         ),
     )

@@ -317,7 +317,7 @@ class ProgressBar:
 def log_line(rec: StepRecord | EpochRecord) -> str:
     """One JSONL line; floats rounded so a 100-epoch log stays well under 1 MB."""
     row = {k: round(v, 4) if isinstance(v, float) else v for k, v in asdict(rec).items()}
-    return json.dumps(row, ensure_ascii=False)
+    return json.dumps(row, ensure_ascii=False, separators=(",", ":"))
 
 
 def log_path_for(checkpoint: Path) -> Path:

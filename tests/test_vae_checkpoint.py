@@ -1,0 +1,162 @@
+"""Checkpoints: round trip, one clear message for bad files, no code runs on load, bundled files."""
+
+from __future__ import annotations
+
+import pickle
+import shlex
+from pathlib import Path
+
+import pytest
+import torch
+
+from gkentei_vae.cli import build_parser
+from gkentei_vae.commands.vae_cmds import train_command
+from gkentei_vae.paths import checkpoints_dir
+from gkentei_vae.vae.checkpoint import (
+    BUNDLED,
+    CheckpointError,
+    load_bundled,
+    load_checkpoint,
+    rebuild_command,
+    save_checkpoint,
+)
+from gkentei_vae.vae.model import VAE, preset_config
+
+
+class _CreatesFile:
+    """Unpickling this calls ``open(marker, "w")``: code running on load would create the file."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str, str]]:
+        return (open, (str(self.marker), "w"))
+
+
+def _small_model() -> VAE:
+    torch.manual_seed(0)
+    return VAE(preset_config("mlp", 3))
+
+
+def _assert_clear(exc: pytest.ExceptionInfo[CheckpointError], path: Path) -> None:
+    message = str(exc.value)
+    assert str(path) in message
+    assert "gkentei-vae train" in message
+    assert "Traceback" not in message
+
+
+def test_save_and_load_round_trip(tmp_path: Path) -> None:
+    model = _small_model()
+    path = tmp_path / "sub" / "m.pt"
+    meta = {"dataset": "mnist5k", "epochs": 2, "heldout_neg_elbo": 123.5, "note": "日本語"}
+    save_checkpoint(path, model, meta)
+    loaded = load_checkpoint(path)
+    assert loaded.config == model.config
+    assert loaded.meta == meta
+    assert not loaded.model.training
+    x = torch.rand(2, 1, 28, 28)
+    eps = torch.randn(2, 3)
+    model.eval()
+    torch.testing.assert_close(loaded.model(x, eps).logits, model(x, eps).logits)
+    assert not (tmp_path / "sub" / "m.pt.tmp").exists()
+
+
+def test_missing_checkpoint(tmp_path: Path) -> None:
+    path = tmp_path / "nothing.pt"
+    with pytest.raises(CheckpointError, match="がありません") as exc:
+        load_checkpoint(path)
+    _assert_clear(exc, path)
+
+
+def test_truncated_checkpoint(tmp_path: Path) -> None:
+    good = tmp_path / "good.pt"
+    save_checkpoint(good, _small_model(), {"epochs": 1})
+    path = tmp_path / "cut.pt"
+    path.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    with pytest.raises(CheckpointError, match="読めません") as exc:
+        load_checkpoint(path)
+    _assert_clear(exc, path)
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"state_dict": {"w": torch.zeros(2)}},  # a torch file, but not ours
+        [torch.zeros(3)],
+        {"format": "gkentei-vae-checkpoint", "version": 1, "config": {"arch": "rnn"}},
+    ],
+)
+def test_foreign_torch_files(tmp_path: Path, payload: object) -> None:
+    path = tmp_path / "foreign.pt"
+    torch.save(payload, path)
+    with pytest.raises(CheckpointError) as exc:
+        load_checkpoint(path)
+    _assert_clear(exc, path)
+
+
+def test_files_that_are_not_torch_at_all(tmp_path: Path) -> None:
+    for name, data in [("text.pt", b"hello\n"), ("empty.pt", b""), ("png.pt", b"\x89PNG")]:
+        path = tmp_path / name
+        path.write_bytes(data)
+        with pytest.raises(CheckpointError) as exc:
+            load_checkpoint(path)
+        _assert_clear(exc, path)
+
+
+def test_a_pickle_that_runs_code_is_refused(tmp_path: Path) -> None:
+    # The payload is real: unpickling it normally does create the marker file.
+    proof = tmp_path / "proof"
+    pickle.loads(pickle.dumps(_CreatesFile(proof)))
+    assert proof.exists()
+
+    marker = tmp_path / "pwned"
+    for name, write in [
+        ("zip.pt", lambda p: torch.save({"format": _CreatesFile(marker)}, p)),
+        ("raw.pt", lambda p: p.write_bytes(pickle.dumps(_CreatesFile(marker), protocol=2))),
+    ]:
+        path = tmp_path / name
+        write(path)
+        with pytest.raises(CheckpointError, match="拒否") as exc:
+            load_checkpoint(path)
+        _assert_clear(exc, path)
+        assert not marker.exists()
+
+
+def test_rebuild_command_for_bundled_and_other_files(tmp_path: Path) -> None:
+    main = BUNDLED["main"]
+    command = rebuild_command(main.path())
+    assert command.startswith("gkentei-vae train ")
+    assert shlex.split(command)[2:-2] == list(main.train_args)
+    assert (
+        rebuild_command(tmp_path / "mine.pt") == f"gkentei-vae train --out {tmp_path / 'mine.pt'}"
+    )
+
+
+@pytest.mark.parametrize("name", sorted(BUNDLED))
+def test_bundled_checkpoints_load_with_metadata(name: str) -> None:
+    bundled = BUNDLED[name]
+    path = bundled.path()
+    assert path.parent == checkpoints_dir()
+    assert path.stat().st_size < 5 * 1024 * 1024
+    loaded = load_bundled(name)
+    meta = loaded.meta
+    for key in ("dataset", "epochs", "seed", "heldout_neg_elbo", "torch_version", "train_config"):
+        assert key in meta, key
+    assert meta["dataset"] == "mnist5k"
+    assert meta["heldout_images"] == 500 and meta["eval_draws"] == 8
+    # The file was made by exactly the command that docs/vae.md and the error message give.
+    args = build_parser().parse_args(
+        ["train", *bundled.train_args, "--out", meta["command"].split()[-1]]
+    )
+    assert meta["command"] == train_command(args)
+    out = torch.sigmoid(loaded.model.decode(torch.zeros(1, loaded.config.latent_dim)))
+    assert out.shape == (1, 1, 28, 28)
+
+
+def test_bundled_models_are_the_ones_the_demos_need() -> None:
+    main, z2, beta0 = load_bundled("main"), load_bundled("z2"), load_bundled("beta0")
+    assert z2.config.latent_dim == 2
+    assert beta0.meta["beta"] == 0.0 and main.meta["beta"] == 1.0
+    # Without the KL term nothing pulls q(z|x) towards N(0, I).
+    assert beta0.meta["heldout_kl"] > 5 * main.meta["heldout_kl"]
+    assert main.meta["heldout_neg_elbo"] < z2.meta["heldout_neg_elbo"]

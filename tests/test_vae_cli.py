@@ -1,0 +1,131 @@
+"""The VAE commands end to end: train, sample, reconstruct, interpolate, manifold."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import fields
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from gkentei_vae.cli import build_parser, main
+from gkentei_vae.vae.checkpoint import load_checkpoint
+from gkentei_vae.vae.halfblock import visible_width
+from gkentei_vae.vae.train import TrainConfig
+
+
+def test_sample_png_via_the_real_command(tmp_path: Path) -> None:
+    png = tmp_path / "s.png"
+    result = subprocess.run(
+        [sys.executable, "-m", "gkentei_vae", "sample", "--png", str(png), "--seed", "1"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    with Image.open(png) as image:
+        assert image.format == "PNG"
+        width, height = image.size
+    assert (width, height) == (10 * 30 + 2, 2 * 30 + 2)  # 20 digits, 10 a row
+
+
+def test_same_seed_same_picture(tmp_path: Path) -> None:
+    paths = [tmp_path / "a.png", tmp_path / "b.png", tmp_path / "c.png"]
+    for path, seed in zip(paths, ["3", "3", "4"], strict=True):
+        assert main(["sample", "--png", str(path), "--seed", seed, "--count", "8"]) == 0
+    assert paths[0].read_bytes() == paths[1].read_bytes()
+    assert paths[0].read_bytes() != paths[2].read_bytes()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["sample"],
+        ["reconstruct"],
+        ["interpolate"],
+        ["interpolate", "--from", "0", "--to", "499", "--steps", "7"],
+        ["manifold"],
+        ["sample", "--checkpoint", "beta0", "--count", "40"],
+    ],
+)
+def test_terminal_rendering_fits_80_columns(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([*argv, "--columns", "80"]) == 0
+    lines = capsys.readouterr().out.rstrip("\n").split("\n")
+    caption, picture = lines[0], lines[1:]
+    assert "\x1b" not in caption
+    assert len(picture) >= 8
+    assert all(visible_width(line) <= 80 for line in picture)
+    assert all("▀" in line and "\x1b[38;2;" in line for line in picture)
+
+
+def test_image_commands_write_pngs(tmp_path: Path) -> None:
+    for argv, size in [
+        (["reconstruct", "--count", "6"], (6 * 30 + 2, 2 * 30 + 2)),
+        (["interpolate", "--steps", "5"], (5 * 30 + 2, 30 + 2)),
+        (["manifold", "--size", "4"], (4 * 28, 4 * 28)),
+    ]:
+        png = tmp_path / f"{argv[0]}.png"
+        assert main([*argv, "--png", str(png)]) == 0
+        with Image.open(png) as image:
+            assert image.size == size
+
+
+def test_train_writes_a_checkpoint_and_a_step_log(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "run" / "tiny.pt"
+    argv = ["train", "--arch", "mlp", "--latent-dim", "4", "--epochs", "2", "--limit", "256"]
+    argv += ["--beta-schedule", "warmup:1ep", "--seed", "3", "--device", "cpu", "--out", str(out)]
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    assert "エポック 2/2" in captured.err and "検証 −ELBO" in captured.err
+    assert str(out) in captured.out
+    rows = [json.loads(line) for line in (tmp_path / "run" / "tiny.jsonl").read_text().splitlines()]
+    steps = [r for r in rows if r["kind"] == "step"]
+    epochs = [r for r in rows if r["kind"] == "epoch"]
+    assert len(steps) == 8 and len(epochs) == 2
+    assert {"step", "epoch", "recon", "kl", "beta", "loss"} <= steps[0].keys()
+    assert steps[0]["beta"] == 0.0 and steps[-1]["beta"] == 1.0
+    loaded = load_checkpoint(out)
+    assert loaded.config.arch == "mlp" and loaded.config.latent_dim == 4
+    assert loaded.meta["epochs"] == 2 and loaded.meta["seed"] == 3
+    assert loaded.meta["heldout_neg_elbo"] == pytest.approx(
+        epochs[-1]["heldout_neg_elbo"], abs=1e-3
+    )
+    assert loaded.meta["command"].startswith("gkentei-vae train --dataset mnist5k --arch mlp")
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["train", "--beta-schedule", "warmup:soon"], "β スケジュール"),
+        (["sample", "--checkpoint", "/nonexistent/x.pt"], "gkentei-vae train"),
+        (["manifold", "--checkpoint", "main"], "2 次元"),
+        (["interpolate", "--from", "500"], "0〜499"),
+    ],
+)
+def test_bad_input_is_one_clear_message(
+    argv: list[str], expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert expected in err
+    assert "Traceback" not in err
+
+
+def test_unwritable_png_path(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert main(["sample", "--png", str(blocker / "s.png")]) == 2
+    assert str(blocker / "s.png") in capsys.readouterr().err
+
+
+def test_train_defaults_match_the_library_defaults() -> None:
+    args = build_parser().parse_args(["train"])
+    for f in fields(TrainConfig):
+        if hasattr(args, f.name) and f.name not in ("data_dir",):
+            assert getattr(args, f.name) == f.default, f.name
