@@ -100,7 +100,7 @@ class DemoScreen(Screen[None]):
         self.data = data
         self.query_one("#demo-loading").display = False
         self.query_one("#demo-status", Static).update("")
-        width = max(40, self.size.width - 4)
+        width = max(40, self.size.width - 8)  # padding and the scrollbar
         self.query_one("#demo-body", Static).update(VIEWS[self.demo_id](data, width))
         self.refresh_bindings()
 

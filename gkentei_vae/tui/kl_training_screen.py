@@ -125,7 +125,7 @@ class KlTrainingScreen(Screen[None]):
             plot.refresh()
         with_samples = [r for r in batch if "samples" in r]
         if with_samples:
-            width = max(40, self.size.width - 4)
+            width = max(40, self.size.width - 8)  # padding and the scrollbar
             grid = image_grid(with_samples[-1]["samples"], width, nrow=min(10, width // 16))
             label = Text(
                 " 事前分布 N(0, I) から引いた z のデコード(同じ z を使い続けています)\n",
