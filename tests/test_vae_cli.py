@@ -122,6 +122,18 @@ def test_unwritable_png_path(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     blocker.write_text("x")
     assert main(["sample", "--png", str(blocker / "s.png")]) == 2
     assert str(blocker / "s.png") in capsys.readouterr().err
+    assert main(["sample", "--png", str(tmp_path / "s.unknown")]) == 2
+    assert "s.unknown" in capsys.readouterr().err
+
+
+def test_unwritable_out_fails_before_training(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert main(["train", "--epochs", "50", "--out", str(blocker / "m.pt")]) == 2
+    captured = capsys.readouterr()
+    assert "書き込めません" in captured.err and "エポック" not in captured.err
 
 
 def test_train_defaults_match_the_library_defaults() -> None:

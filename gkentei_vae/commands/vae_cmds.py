@@ -234,9 +234,8 @@ def run_train(args: argparse.Namespace) -> int:
     )
     try:
         trainer = Trainer(preset_config(args.arch, args.latent_dim), config)
-    except DataUnavailableError as exc:
-        raise UsageError(str(exc)) from None
-    except RuntimeError as exc:
+    except (DataUnavailableError, RuntimeError) as exc:
+        # RuntimeError: --device cuda without CUDA.
         raise UsageError(str(exc)) from None
     print(
         f"学習: {args.dataset} {len(trainer.train_images)} 枚 / 検証 {len(trainer.heldout_images)} 枚,"
@@ -245,16 +244,24 @@ def run_train(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     log_path = log_path_for(args.out)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        # Open the log first: an unwritable --out fails now, not after the training.
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        log = log_path.open("w", encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"{log_path} に書き込めません: {exc.strerror or exc}") from None
     bar = ProgressBar(args.epochs, trainer.steps_per_epoch)
-    with log_path.open("w", encoding="utf-8") as log:
+    with log:
         for rec in trainer.run():
             log.write(log_line(rec) + "\n")
             bar.update(rec)
             if isinstance(rec, EpochRecord):
                 log.flush()
     meta = trainer.metadata(train_command(args))
-    save_checkpoint(args.out, trainer.model, meta)
+    try:
+        save_checkpoint(args.out, trainer.model, meta)
+    except OSError as exc:
+        raise UsageError(f"{args.out} に書き込めません: {exc.strerror or exc}") from None
     print(
         f"保存しました: {args.out} (検証 −ELBO {meta['heldout_neg_elbo']:.2f} nats,"
         f" 学習 {meta['train_seconds']:.0f} 秒) / ログ: {log_path}"
@@ -290,8 +297,11 @@ def _show(
             if args.png.parent != Path():
                 args.png.parent.mkdir(parents=True, exist_ok=True)
             save_png(images, args.png, nrow=nrow, padding=padding)
-        except OSError as exc:
-            raise UsageError(f"{args.png} に書き込めません: {exc.strerror or exc}") from None
+        except (OSError, ValueError) as exc:
+            # ValueError: Pillow does not know the file extension.
+            raise UsageError(
+                f"{args.png} に書き込めません: {getattr(exc, 'strerror', None) or exc}"
+            ) from None
         print(f"保存しました: {args.png} ({caption})")
         return
     from gkentei_vae.vae.halfblock import render_grid
