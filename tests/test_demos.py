@@ -1,0 +1,203 @@
+"""Every demo opened from a question in the real quiz, computed by the real bundled model."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gkentei_vae.banks.vocab import DEMOS
+from gkentei_vae.model_client import ModelClient
+from gkentei_vae.study.selection import Pick, load_default_banks
+from gkentei_vae.study.session import QuizSession
+from gkentei_vae.tui.app import GkenteiApp
+from gkentei_vae.tui.demo_screen import DemoScreen
+from gkentei_vae.tui.kl_training_screen import KlTrainingScreen
+from gkentei_vae.tui.launch import quiz_app
+from gkentei_vae.tui.launch_demo import demo_app
+from gkentei_vae.tui.quiz_screen import QuizScreen
+from tests.conftest import run_cli, widget_text
+
+SIZE = (110, 50)
+FAST_KL = {"phase_steps": 60, "refresh_seconds": 0.2}
+
+
+@pytest.fixture(scope="module")
+def model(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModelClient]:
+    client = ModelClient(log_path=tmp_path_factory.mktemp("log") / "worker.log")
+    client.start()
+    assert client.wait_ready(), client.error
+    yield client
+    client.close()
+
+
+def question_with(demo: str) -> QuizSession:
+    for bank in load_default_banks():
+        for q in bank.questions:
+            if q.demo == demo:
+                return QuizSession.from_picks([Pick(bank, q)], seed=0)
+    raise AssertionError(f"no bundled question has demo {demo}")
+
+
+async def wait_for(pilot, condition, timeout: float = 20.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        await pilot.pause(0.05)
+
+
+def test_every_lyric_line_has_a_question_with_a_demo_and_every_demo_is_used() -> None:
+    banks = load_default_banks()
+    questions = [q for b in banks for q in b.questions]
+    assert {q.line for q in questions if q.demo} == {f"L{i}" for i in range(1, 11)}
+    assert {q.demo for q in questions if q.demo} == set(DEMOS)
+
+
+@pytest.mark.parametrize("demo", [d for d in DEMOS if d != "kl-training"])
+async def test_demo_opens_from_the_question_and_esc_returns(model: ModelClient, demo: str) -> None:
+    session = question_with(demo)
+    app = quiz_app(session)
+    app.model = model
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")  # not before answering
+        assert isinstance(app.screen, QuizScreen)
+        await pilot.press("1", "e")
+        screen = app.screen
+        assert isinstance(screen, DemoScreen) and screen.demo_id == demo
+        await wait_for(pilot, lambda: screen.data is not None or screen.error)
+        assert screen.error is None
+        data = screen.data
+        body = widget_text(screen, "#demo-body")
+        if demo == "samples":
+            assert data["images"].shape == (10, 28, 28)
+            assert 0.0 <= data["images"].min() and data["images"].max() <= 1.0
+        elif demo == "reparam":
+            np.testing.assert_array_equal(data["dz_dmu"], np.ones_like(data["dz_dmu"]))
+            np.testing.assert_allclose(data["dz_dsigma"], data["eps"], rtol=1e-6)
+            np.testing.assert_allclose(
+                data["z"], data["mu"] + data["sigma"] * data["eps"], rtol=1e-5, atol=1e-6
+            )
+            assert data["sample_requires_grad"] is False
+            assert np.abs(data["grad_mu"]).sum() > 0 and np.abs(data["grad_logvar"]).sum() > 0
+            assert "+1.000" in body and "requires_grad = False" in body
+        elif demo == "beta-compare":
+            assert data["beta0"]["kl"] > data["main"]["kl"]
+            assert f"{data['beta0']['kl']:.1f}" in body and f"{data['main']['kl']:.1f}" in body
+        elif demo == "encode":
+            assert data["mu"].shape == data["sigma"].shape and (data["sigma"] > 0).all()
+            assert data["decodes"].shape[0] == 8
+            assert f"{data['mu'][0]:+.2f}" in body
+        elif demo == "reconstruct":
+            assert data["originals"].shape == data["reconstructions"].shape
+        elif demo == "manifold":
+            assert data["images"].shape == (data["size"] ** 2, 28, 28)
+        elif demo == "interpolate":
+            assert data["labels"][0] != data["labels"][1]
+        await pilot.press("escape")
+        assert isinstance(app.screen, QuizScreen) and app.screen.last is not None
+
+
+async def test_redraw_draws_new_numbers(model: ModelClient) -> None:
+    app = quiz_app(question_with("samples"))
+    app.model = model
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1", "e")
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.data is not None)
+        first = screen.data["images"]
+        await pilot.press("r")
+        await wait_for(
+            pilot, lambda: screen.data is not None and screen.data["images"] is not first
+        )
+        assert not np.array_equal(first, screen.data["images"])
+
+
+async def test_kl_training_phase_two_lowers_the_kl(model: ModelClient) -> None:
+    app = demo_app("kl-training", 0, **FAST_KL)
+    app.model = model
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, KlTrainingScreen)
+        await wait_for(pilot, lambda: screen.finished or screen.error, timeout=60)
+        assert screen.error is None
+        steps = [r["step"] for r in screen.records]
+        assert steps == list(range(1, 2 * FAST_KL["phase_steps"] + 1))
+        phase1 = [r["kl"] for r in screen.records if r["phase"] == 1]
+        assert screen.kl_at_switch == phase1[-1]
+        assert phase1[-1] > phase1[0]  # without the KL term nothing holds q(z|x) near N(0, I)
+        assert screen.records[-1]["kl"] < screen.kl_at_switch
+        assert "学習が終わりました" in widget_text(screen, "#kl-phase")
+
+
+async def test_esc_stops_kl_training_at_once(model: ModelClient) -> None:
+    session = question_with("kl-training")
+    app = quiz_app(session)
+    app.model = model
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1", "e")
+        screen = app.screen
+        assert isinstance(screen, KlTrainingScreen)
+        await wait_for(pilot, lambda: len(screen.records) > 5)
+        start = time.monotonic()
+        await pilot.press("escape")
+        assert isinstance(app.screen, QuizScreen)
+        while any(
+            t.name.startswith("kl-training") or "kl-training" in t.name
+            for t in threading.enumerate()
+        ) or (screen.worker is not None and screen.worker.is_running):
+            assert time.monotonic() - start < 0.5, "the training worker is still alive"
+            await pilot.pause(0.02)
+        assert time.monotonic() - start < 0.5
+        assert len(screen.records) < 2 * 250
+    # The model process is free again for the next demo.
+    assert model.call("samples", seed=0, count=2)["images"].shape == (2, 28, 28)
+
+
+async def test_without_a_model_the_demo_says_so() -> None:
+    app = quiz_app(question_with("samples"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1", "e")
+        assert isinstance(app.screen, DemoScreen)
+        assert "モデルを使えません" in widget_text(app.screen, "#demo-status")
+
+
+def test_app_run_starts_no_model_for_screens_that_do_not_use_it() -> None:
+    app = GkenteiApp(lambda: DemoScreen("samples"), [])
+    assert app.model is None  # only run() creates one, and only for USES_MODEL screens
+
+
+@pytest.mark.parametrize("demo", list(DEMOS))
+def test_demo_png_for_every_id(demo: str, tmp_path: Path) -> None:
+    out = tmp_path / f"{demo}.png"
+    proc = run_cli("demo", demo, "--seed", "1", "--png", str(out), timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and out.stat().st_size > 1000
+
+
+def test_unknown_demo_exits_2() -> None:
+    proc = run_cli("demo", "gan")
+    assert proc.returncode == 2 and "samples" in proc.stderr
+
+
+# -- snapshots of every demo screen (fixed seed) --------------------------------------
+
+
+@pytest.mark.parametrize("demo", list(DEMOS))
+def test_snapshot_demo_screen(snap_compare, model: ModelClient, demo: str) -> None:  # type: ignore[no-untyped-def]
+    args = FAST_KL if demo == "kl-training" else {}
+    app = demo_app(demo, 3, **args)
+    app.model = model
+
+    async def computed(pilot) -> None:  # type: ignore[no-untyped-def]
+        screen = app.screen
+        if isinstance(screen, KlTrainingScreen):
+            await wait_for(pilot, lambda: screen.finished, timeout=60)
+        else:
+            await wait_for(pilot, lambda: screen.data is not None)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=computed)
