@@ -160,3 +160,9 @@ def test_bundled_models_are_the_ones_the_demos_need() -> None:
     # Without the KL term nothing pulls q(z|x) towards N(0, I).
     assert beta0.meta["heldout_kl"] > 5 * main.meta["heldout_kl"]
     assert main.meta["heldout_neg_elbo"] < z2.meta["heldout_neg_elbo"]
+
+
+def test_docs_quote_the_exact_rebuild_commands() -> None:
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "vae.md").read_text(encoding="utf-8")
+    for bundled in BUNDLED.values():
+        assert rebuild_command(Path("checkpoints") / bundled.filename) in docs
