@@ -110,7 +110,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=non_negative_int,
         default=1,
         metavar="N",
-        help="検証データの −ELBO を N エポックごとと最後に計算する (0: 計算しない。結果の重みは変わらない)",
+        help="検証データの −ELBO を N エポックごとと最後に計算する (0: 学習中は計算せず保存時に 1 回だけ。重みは変わらない)",
     )
     p.add_argument("--seed", type=int, default=0, help="乱数シード (CPU なら同じシードで同じ結果)")
     p.add_argument(

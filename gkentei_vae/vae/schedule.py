@@ -16,7 +16,6 @@ This module has no torch import, so the CLI can validate a spec cheaply.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 SCHEDULE_HELP = "const | warmup:N | linear:A:B:N | cyclic:N  (N はステップ数、10ep のように ep を付けるとエポック数)"
@@ -85,8 +84,3 @@ def parse_beta_schedule(spec: str, beta: float, steps_per_epoch: int = 1) -> Bet
         a, b = _number(parts[1], spec), _number(parts[2], spec)
         return BetaSchedule("linear", a, b, _length(parts[3], steps_per_epoch, spec))
     raise ScheduleError(f"β スケジュール {spec!r} は読めません。書き方: {SCHEDULE_HELP}")
-
-
-def schedule_function(spec: str, beta: float, steps_per_epoch: int) -> Callable[[int], float]:
-    """Shorthand: the ``at`` method of the parsed schedule."""
-    return parse_beta_schedule(spec, beta, steps_per_epoch).at
