@@ -35,13 +35,17 @@ Hello().run(headless=True, auto_pilot=first_frame)
 OURS = """
 import sys
 from gkentei_vae.cli import build_parser
+from gkentei_vae.commands.study_cmds import open_store
 from gkentei_vae.study.selection import load_default_banks
 from gkentei_vae.study.session import QuizSession
-from gkentei_vae.tui.launch import quiz_app
+from gkentei_vae.tui.launch import quiz_app, quiz_recorder
 from gkentei_vae.tui.quiz_screen import QuizScreen
 
+# What `gkentei-vae quiz --seed 1` does (commands/quiz_cmd.py), headless.
 args = build_parser().parse_args(["quiz", "--seed", "1"])
-app = quiz_app(QuizSession.select(load_default_banks(args.bank), args.topic, args.line, args.count, args.seed))
+session = QuizSession.select(load_default_banks(args.bank), args.topic, args.line, args.count, args.seed)
+store = open_store(args)
+app = quiz_app(session, quiz_recorder(store))
 
 async def first_question(pilot):
     while not isinstance(pilot.app.screen, QuizScreen):
@@ -51,6 +55,7 @@ async def first_question(pilot):
     pilot.app.exit()
 
 app.run(headless=True, auto_pilot=first_question)
+store.close()
 assert "torch" not in sys.modules
 """
 
@@ -78,6 +83,7 @@ def main() -> None:
     # A private cache dir: the warm-up run below fills the validated-bank cache, as
     # a learner's first start does; every measured run is a later start.
     os.environ["GKENTEI_VAE_CACHE"] = tempfile.mkdtemp(prefix="gkentei-startup-")
+    os.environ["GKENTEI_VAE_HOME"] = tempfile.mkdtemp(prefix="gkentei-startup-home-")
     timed(HELLO), timed(OURS)  # warm the OS file cache for both
     hello, ours = [], []
     for _ in range(runs):

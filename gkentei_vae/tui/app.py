@@ -9,8 +9,6 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
-from gkentei_vae.tui.help_screen import HelpScreen
-
 if TYPE_CHECKING:
     # Imported lazily: the model client brings numpy, which the first question doesn't need.
     from gkentei_vae.model_client import ModelClient
@@ -44,6 +42,7 @@ class GkenteiApp(App[int]):
         """(key, description) pairs the help screen lists for this mode."""
         self.model = model
         """The model process serving demos (None: demos say the model is unavailable)."""
+        self._wants_model = False
 
     def get_default_screen(self) -> Screen:
         # The mode's screen *is* the base screen: no empty screen to lay out first.
@@ -67,6 +66,11 @@ class GkenteiApp(App[int]):
 
     def warm_model(self) -> None:
         """Spawn the model process and wait for it in a thread (the UI never waits)."""
+        if self.model is None and self._wants_model:
+            # Imported only now: the client brings numpy, which the first screen doesn't need.
+            from gkentei_vae.model_client import ModelClient, default_log_path
+
+            self.model = ModelClient(log_path=default_log_path())
         model = self.model
         if model is not None and not model.started:
             model.start()
@@ -74,16 +78,10 @@ class GkenteiApp(App[int]):
 
     def run(self, *args: Any, **kwargs: Any) -> int | None:
         base = self._first_screen
-        wants_model = False
 
         def first() -> Screen:
-            nonlocal wants_model
             screen = base()
-            wants_model = bool(getattr(screen, "USES_MODEL", False))
-            if wants_model and self.model is None:
-                from gkentei_vae.model_client import ModelClient, default_log_path
-
-                self.model = ModelClient(log_path=default_log_path())
+            self._wants_model = bool(getattr(screen, "USES_MODEL", False))
             return screen
 
         self._first_screen = first
@@ -94,5 +92,7 @@ class GkenteiApp(App[int]):
                 self.model.close()
 
     def action_help(self) -> None:
+        from gkentei_vae.tui.help_screen import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.help_keys))
