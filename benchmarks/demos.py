@@ -63,7 +63,9 @@ async def measure(model: ModelClient, demo: str | None, runs: int) -> list[float
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
-    runs = parser.parse_args().runs
+    parser.add_argument("--only", nargs="*", default=[], help="measure only these demo ids")
+    parsed = parser.parse_args()
+    runs, only = parsed.runs, parsed.only
     model = ModelClient()
     model.start()
     if not model.wait_ready():
@@ -71,7 +73,7 @@ async def main() -> None:
     try:
         reference = statistics.median(await measure(model, None, runs))
         rows = []
-        for demo in DEMOS:
+        for demo in [d for d in DEMOS if not only or d in only]:
             times = await measure(model, demo, runs)
             rows.append((demo, statistics.median(times), max(times)))
     finally:

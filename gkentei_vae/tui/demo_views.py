@@ -183,7 +183,8 @@ def view_manifold(data: dict[str, Any], columns: int) -> RenderableType:
     size = data["size"]
     return Group(
         _para(f"潜在変数 2 次元のモデルで、z 平面の {size}×{size} 点(事前分布の分位点)をデコード:"),
-        image_grid(data["images"], columns, nrow=size),
+        # 72 columns keep every cell a readable digit and the picture quick to draw.
+        image_grid(data["images"], min(columns, 72), nrow=size),
         _para("近い z は似た数字に、離れるにつれて別の数字へ滑らかに移り変わります。"),
     )
 
