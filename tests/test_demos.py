@@ -201,3 +201,27 @@ def test_snapshot_demo_screen(snap_compare, model: ModelClient, demo: str) -> No
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=computed)
+
+
+async def test_a_demo_opened_while_the_model_warms_shows_a_loading_indicator(
+    tmp_path: Path,
+) -> None:
+    cold = ModelClient(log_path=tmp_path / "worker.log")
+    app = quiz_app(question_with("samples"))
+    app.model = cold  # not started: the app warms it in the background after start-up
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("1", "e")
+            screen = app.screen
+            assert isinstance(screen, DemoScreen)
+            if not cold.ready:  # torch takes seconds to import: the screen says so, never freezes
+                assert screen.query_one("#demo-loading").display
+                assert "モデルを準備しています" in widget_text(screen, "#demo-status")
+                start = time.monotonic()
+                await pilot.press("question_mark")  # keys still answer while it warms
+                assert time.monotonic() - start < 1.0
+                await pilot.press("escape")
+            await wait_for(pilot, lambda: screen.data is not None or screen.error, timeout=60)
+            assert screen.error is None and not screen.query_one("#demo-loading").display
+    finally:
+        cold.close()
