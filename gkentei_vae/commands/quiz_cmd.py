@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 
 from gkentei_vae.banks import BankError
 from gkentei_vae.commands import UsageError
 from gkentei_vae.commands.banks_cmds import add_bank_option, report_bank_error
 
 
-def positive_int(text: str) -> int:
-    """argparse type: an integer ≥ 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"整数を指定してください: {text}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"1 以上を指定してください: {text}")
-    return value
+def int_at_least(lowest: int) -> Callable[[str], int]:
+    """An argparse type: an integer ≥ ``lowest``, with a Japanese message otherwise."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"整数を指定してください: {text}") from None
+        if value < lowest:
+            raise argparse.ArgumentTypeError(f"{lowest} 以上を指定してください: {text}")
+        return value
+
+    return parse
+
+
+positive_int = int_at_least(1)
+"""argparse type: an integer ≥ 1."""
 
 
 def add_filter_options(parser: argparse.ArgumentParser) -> None:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from gkentei_vae.banks import BankError
 from gkentei_vae.commands import UsageError
 from gkentei_vae.commands.banks_cmds import add_bank_option, report_bank_error
-from gkentei_vae.commands.quiz_cmd import add_filter_options
+from gkentei_vae.commands.quiz_cmd import add_filter_options, int_at_least
 
 if TYPE_CHECKING:
     from gkentei_vae.banks import Bank
@@ -36,15 +36,8 @@ def add_data_dir_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def non_negative_int(text: str) -> int:
-    """argparse type: an integer ≥ 0."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"整数を指定してください: {text}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"0 以上を指定してください: {text}")
-    return value
+non_negative_int = int_at_least(0)
+"""argparse type: an integer ≥ 0."""
 
 
 def _add_session_options(parser: argparse.ArgumentParser, what: str) -> None:
