@@ -26,6 +26,9 @@ HELP_KEYS: list[tuple[str, str]] = [
 ]
 
 NO_MODEL = "モデルを使えません"
+WARMING = "モデルを準備しています(torch とチェックポイントを読み込み中)…"
+LOADING_AFTER = 0.15
+"""Seconds a demo may take before the loading indicator appears."""
 
 
 def model_of(screen: Screen[Any]) -> ModelClient | None:
@@ -76,12 +79,21 @@ class DemoScreen(Screen[None]):
         if model is None:
             self.show_error(f"{NO_MODEL}(このモードではモデルを読み込んでいません)")
             return
-        status = (
-            "" if model.ready else "モデルを準備しています(torch とチェックポイントを読み込み中)…"
-        )
-        self.query_one("#demo-status", Static).update(status)
-        self.query_one("#demo-loading").display = True
+        self.data = None
+        if model.ready:
+            # Most demos answer in milliseconds: show the spinner only if this one doesn't,
+            # so the usual first frame costs one layout, not three.
+            self.set_timer(LOADING_AFTER, self._still_loading)
+        else:
+            self._still_loading()
         self.run_worker(lambda: self._work(model), thread=True, exclusive=True, group="demo")
+
+    def _still_loading(self) -> None:
+        if self.data is None and self.error is None:
+            model = model_of(self)
+            if model is not None and not model.ready:
+                self.query_one("#demo-status", Static).update(WARMING)
+            self.query_one("#demo-loading").display = True
 
     def _work(self, model: ModelClient) -> None:
         try:
@@ -99,7 +111,9 @@ class DemoScreen(Screen[None]):
 
         self.data = data
         self.query_one("#demo-loading").display = False
-        self.query_one("#demo-status", Static).update("")
+        status = self.query_one("#demo-status", Static)
+        if status.content:
+            status.update("")
         width = max(40, self.size.width - 8)  # padding and the scrollbar
         self.query_one("#demo-body", Static).update(VIEWS[self.demo_id](data, width))
         self.refresh_bindings()

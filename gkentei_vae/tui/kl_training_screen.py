@@ -21,7 +21,7 @@ from textual.worker import Worker, get_current_worker
 from textual_plotext import PlotextPlot
 
 from gkentei_vae.model_client import ModelClient, ModelError
-from gkentei_vae.tui.demo_screen import NO_MODEL, leave, model_of
+from gkentei_vae.tui.demo_screen import LOADING_AFTER, NO_MODEL, WARMING, leave, model_of
 from gkentei_vae.tui.image import image_grid
 from gkentei_vae.tui.widgets import KeyBar
 
@@ -74,9 +74,8 @@ class KlTrainingScreen(Screen[None]):
             self.show_error(f"{NO_MODEL}(このモードではモデルを読み込んでいません)")
             return
         if not model.ready:
-            self.query_one("#kl-phase", Static).update(
-                "モデルを準備しています(torch を読み込み中)…"
-            )
+            self.query_one("#kl-phase", Static).update(WARMING)
+        self.set_timer(0 if not model.ready else LOADING_AFTER, self._still_loading)
         self.worker = self.run_worker(lambda: self._train(model), thread=True, group="kl-training")
 
     def _train(self, model: ModelClient) -> None:
@@ -101,8 +100,14 @@ class KlTrainingScreen(Screen[None]):
         if not worker.is_cancelled:
             self.app.call_from_thread(self.add_records, pending, True)
 
+    def _still_loading(self) -> None:
+        if not self.records and self.error is None:
+            self.query_one("#kl-loading").display = True
+
     def add_records(self, batch: list[dict[str, Any]], done: bool = False) -> None:
-        self.query_one("#kl-loading").display = False
+        loading = self.query_one("#kl-loading")
+        if loading.display:
+            loading.display = False
         for record in batch:
             if record["phase"] == 2 and self.kl_at_switch is None and self.records:
                 self.kl_at_switch = self.records[-1]["kl"]
