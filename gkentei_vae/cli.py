@@ -12,7 +12,10 @@ import sys
 from collections.abc import Sequence
 
 from gkentei_vae import __version__
+from gkentei_vae.banks import BankError
 from gkentei_vae.commands import COMMAND_MODULES, UsageError
+from gkentei_vae.commands.banks_cmds import report_bank_error
+from gkentei_vae.study.selection import SelectionError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,9 +42,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_home(args)
     try:
         return int(handler(args) or 0)
-    except UsageError as exc:
+    except (UsageError, SelectionError) as exc:
         print(f"gkentei-vae {args.command}: {exc}", file=sys.stderr)
         return 2
+    except BankError as exc:
+        # Every command that loads banks refuses to start on an invalid one, the same way.
+        return report_bank_error(exc)
     except KeyboardInterrupt:
         return 130
 

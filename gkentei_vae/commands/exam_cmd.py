@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from gkentei_vae.banks import BankError
 from gkentei_vae.commands import UsageError
-from gkentei_vae.commands.banks_cmds import add_bank_option, report_bank_error
+from gkentei_vae.commands.banks_cmds import add_bank_option
 from gkentei_vae.commands.quiz_cmd import positive_int
 
 
@@ -65,16 +64,11 @@ def run_exam(args: argparse.Namespace) -> int:
 
 def _run_exam(args: argparse.Namespace) -> int:
     from gkentei_vae.study.exam import ExamSession
-    from gkentei_vae.study.selection import SelectionError, load_default_banks
+    from gkentei_vae.study.selection import load_default_banks
 
-    try:
-        banks = load_default_banks(args.bank)
-    except BankError as exc:
-        return report_bank_error(exc)
-    try:
-        exam = ExamSession.select(banks, args.topic, args.count, args.minutes, args.seed)
-    except SelectionError as exc:
-        raise UsageError(str(exc)) from None
+    exam = ExamSession.select(
+        load_default_banks(args.bank), args.topic, args.count, args.minutes, args.seed
+    )
     if not exam.items:
         raise UsageError("条件に合う問題がありません")
 

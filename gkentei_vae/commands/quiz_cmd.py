@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from gkentei_vae.banks import BankError
 from gkentei_vae.commands import UsageError
-from gkentei_vae.commands.banks_cmds import add_bank_option, report_bank_error
+from gkentei_vae.commands.banks_cmds import add_bank_option
 
 
 def int_at_least(lowest: int) -> Callable[[str], int]:
@@ -77,17 +76,12 @@ def run_quiz(args: argparse.Namespace) -> int:
 
 
 def _run_quiz(args: argparse.Namespace) -> int:
-    from gkentei_vae.study.selection import SelectionError, load_default_banks
+    from gkentei_vae.study.selection import load_default_banks
     from gkentei_vae.study.session import QuizSession
 
-    try:
-        banks = load_default_banks(args.bank)
-    except BankError as exc:
-        return report_bank_error(exc)
-    try:
-        session = QuizSession.select(banks, args.topic, args.line, args.count, args.seed)
-    except SelectionError as exc:
-        raise UsageError(str(exc)) from None
+    session = QuizSession.select(
+        load_default_banks(args.bank), args.topic, args.line, args.count, args.seed
+    )
     if not session.items:
         raise UsageError("条件に合う問題がありません")
 
