@@ -39,11 +39,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         from gkentei_vae.commands.home import run_home
 
-        return run_home(args)
+        handler = run_home
     try:
         return int(handler(args) or 0)
     except (UsageError, SelectionError) as exc:
-        print(f"gkentei-vae {args.command}: {exc}", file=sys.stderr)
+        where = f"gkentei-vae {args.command}" if args.command else "gkentei-vae"
+        print(f"{where}: {exc}", file=sys.stderr)
         return 2
     except BankError as exc:
         # Every command that loads banks refuses to start on an invalid one, the same way.

@@ -31,7 +31,11 @@ def encode(message: Any) -> bytes:
         if isinstance(value, np.ndarray):
             array = np.ascontiguousarray(value)
             buffers.append(array.tobytes())
-            return {"__array__": len(buffers) - 1, "dtype": array.dtype.str, "shape": list(array.shape)}
+            return {
+                "__array__": len(buffers) - 1,
+                "dtype": array.dtype.str,
+                "shape": list(array.shape),
+            }
         if isinstance(value, dict):
             return {str(k): walk(v) for k, v in value.items()}
         if isinstance(value, (list, tuple)):
@@ -61,7 +65,11 @@ def decode(body: bytes) -> Any:
         if isinstance(value, dict):
             if "__array__" in value and set(value) == {"__array__", "dtype", "shape"}:
                 raw = arrays[value["__array__"]]
-                return np.frombuffer(raw, dtype=np.dtype(value["dtype"])).reshape(value["shape"]).copy()
+                return (
+                    np.frombuffer(raw, dtype=np.dtype(value["dtype"]))
+                    .reshape(value["shape"])
+                    .copy()
+                )
             return {k: walk(v) for k, v in value.items()}
         if isinstance(value, list):
             return [walk(v) for v in value]

@@ -6,9 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from gkentei_vae.banks import BankError
 from gkentei_vae.commands import UsageError
-from gkentei_vae.commands.banks_cmds import add_bank_option, report_bank_error
+from gkentei_vae.commands.banks_cmds import add_bank_option
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -40,10 +39,7 @@ def run_export_anki(args: argparse.Namespace) -> int:
         raise UsageError(
             f"出力ファイル名は .apkg で終わる必要があります(Anki が読み込む形式): {path}"
         )
-    try:
-        banks = load_default_banks(args.bank)
-    except BankError as exc:
-        return report_bank_error(exc)
+    banks = load_default_banks(args.bank)  # an invalid bank: cli.main reports it
     try:
         summary = write_apkg(banks, path)
     except AnkiExportError as exc:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from gkentei_vae.banks import BankError
-from gkentei_vae.commands.banks_cmds import add_bank_option, report_bank_error
+from gkentei_vae.commands.banks_cmds import add_bank_option
 from gkentei_vae.commands.study_cmds import add_data_dir_option, open_store, store_errors
 
 
@@ -37,10 +36,7 @@ def _run_home(args: argparse.Namespace) -> int:
     """Load the banks and open the store before the screen starts (errors exit with a message)."""
     from gkentei_vae.study.selection import load_default_banks
 
-    try:
-        banks = load_default_banks(getattr(args, "bank", None))
-    except BankError as exc:
-        return report_bank_error(exc)
+    banks = load_default_banks(getattr(args, "bank", None))  # an invalid bank: cli.main reports it
     with open_store(args) as store:
         args.store, args.banks = store, banks
         from gkentei_vae.tui.launch import run_home as run_home_app

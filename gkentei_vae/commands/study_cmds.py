@@ -14,9 +14,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gkentei_vae.banks import BankError
 from gkentei_vae.commands import UsageError
-from gkentei_vae.commands.banks_cmds import add_bank_option, report_bank_error
+from gkentei_vae.commands.banks_cmds import add_bank_option
 from gkentei_vae.commands.quiz_cmd import add_filter_options, int_at_least
 
 if TYPE_CHECKING:
@@ -203,10 +202,7 @@ def _run_session(
     from gkentei_vae.study.review import DEFAULT_NEW_PER_DAY
     from gkentei_vae.study.selection import SelectionError, load_default_banks
 
-    try:
-        banks = load_default_banks(args.bank)
-    except BankError as exc:
-        return report_bank_error(exc)
+    banks = load_default_banks(args.bank)  # an invalid bank: cli.main reports it
     store = open_store(args)
     try:
         session = build(store, banks, DEFAULT_NEW_PER_DAY if args.new is None else args.new)
@@ -248,10 +244,7 @@ def run_stats(args: argparse.Namespace) -> int:
     from gkentei_vae.study.selection import load_default_banks
     from gkentei_vae.study.stats import compute_stats, render_plain
 
-    try:
-        banks = load_default_banks(args.bank)
-    except BankError as exc:
-        return report_bank_error(exc)
+    banks = load_default_banks(args.bank)  # an invalid bank: cli.main reports it
     with open_store(args) as store:
         if args.plain:
             sys.stdout.write(render_plain(compute_stats(store, banks)))

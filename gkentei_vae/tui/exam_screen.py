@@ -16,7 +16,7 @@ from gkentei_vae.study.exam import ExamSession
 from gkentei_vae.study.session import QuizSession
 from gkentei_vae.tui.confirm_screen import ConfirmScreen
 from gkentei_vae.tui.question_view import QuestionView
-from gkentei_vae.tui.widgets import KeyBar, OptionCard
+from gkentei_vae.tui.widgets import KeyBar, OptionCard, choice_bindings
 
 HELP_KEYS: list[tuple[str, str]] = [
     ("1–4 / a–d", "選択肢を選ぶ(提出までは何度でも変更可、クリックでも可)"),
@@ -93,11 +93,7 @@ class ExamScreen(Screen[None]):
 
     CSS_PATH = "exam_screen.tcss"
     BINDINGS = [
-        *(
-            Binding(str(i + 1), f"choose({i})", "選ぶ", show=i == 0, key_display="1–4")
-            for i in range(4)
-        ),
-        *(Binding(letter, f"choose({i})", "選ぶ", show=False) for i, letter in enumerate("abcd")),
+        *choice_bindings("選ぶ"),
         Binding("p", "move(-1)", "前", key_display="p/←"),
         Binding("left", "move(-1)", "前", show=False),
         Binding("n", "move(1)", "次", key_display="n/→"),

@@ -15,7 +15,7 @@ from textual.widgets import Static
 from gkentei_vae.study.session import Answer, QuizSession
 from gkentei_vae.tui.confirm_screen import ConfirmScreen
 from gkentei_vae.tui.question_view import QuestionView
-from gkentei_vae.tui.widgets import KeyBar, OptionCard
+from gkentei_vae.tui.widgets import KeyBar, OptionCard, choice_bindings
 
 HELP_KEYS: list[tuple[str, str]] = [
     ("1–4 / a–d", "選択肢を選んで解答する(クリックでも可)"),
@@ -35,11 +35,7 @@ class QuizScreen(Screen[None]):
 
     CSS_PATH = "quiz_screen.tcss"
     BINDINGS = [
-        *(
-            Binding(str(i + 1), f"choose({i})", "解答", show=i == 0, key_display="1–4")
-            for i in range(4)
-        ),
-        *(Binding(letter, f"choose({i})", "解答", show=False) for i, letter in enumerate("abcd")),
+        *choice_bindings("解答"),
         Binding("n", "next", "次へ", key_display="n/Enter"),
         Binding("enter", "next", "次へ", show=False),
         Binding("e", "demo", "モデルで確かめる"),

@@ -24,7 +24,7 @@ from gkentei_vae.study.srs import FAST_ANSWER_MS, RATING_LABELS, AnswerRecord, d
 from gkentei_vae.study.store import StoreError
 from gkentei_vae.tui.confirm_screen import ConfirmScreen
 from gkentei_vae.tui.question_view import QuestionView
-from gkentei_vae.tui.widgets import KeyBar, OptionCard
+from gkentei_vae.tui.widgets import KeyBar, OptionCard, choice_bindings
 
 HELP_KEYS: list[tuple[str, str]] = [
     ("1–4 / a–d", "選択肢を選んで解答する(クリックでも可)"),
@@ -65,11 +65,7 @@ class ReviewScreen(Screen[None]):
     CSS_PATH = "review_screen.tcss"
     USES_MODEL = True  # e opens the answered question's demo
     BINDINGS = [
-        *(
-            Binding(str(i + 1), f"choose({i})", "解答", show=i == 0, key_display="1–4")
-            for i in range(4)
-        ),
-        *(Binding(letter, f"choose({i})", "解答", show=False) for i, letter in enumerate("abcd")),
+        *choice_bindings("解答"),
         Binding("n", "next", "次へ", key_display="n/Enter"),
         Binding("enter", "next", "次へ", show=False),
         Binding("u", "undo", "取り消し"),

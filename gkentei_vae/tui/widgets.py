@@ -3,11 +3,26 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Static
 
 from gkentei_vae.banks import LyricLine
 from gkentei_vae.study.session import OPTION_LETTERS
+
+
+def choice_bindings(description: str) -> list[Binding]:
+    """1–4 and a–d choose an option (only "1–4" is shown in the key bar)."""
+    return [
+        *(
+            Binding(str(i + 1), f"choose({i})", description, show=i == 0, key_display="1–4")
+            for i in range(4)
+        ),
+        *(
+            Binding(letter, f"choose({i})", description, show=False)
+            for i, letter in enumerate(OPTION_LETTERS)
+        ),
+    ]
 
 
 class LyricHook(Static):
