@@ -23,13 +23,13 @@ import statistics
 import time
 from typing import Any
 
-from gkentei_vae.banks.vocab import DEMOS
-from gkentei_vae.model_client import ModelClient
-from gkentei_vae.study.selection import Pick, load_default_banks
+from gkentei_vae.demo_registry import DEMOS
+from gkentei_vae.model_process.client import ModelClient
+from gkentei_vae.study.selection import load_default_banks, with_demo
 from gkentei_vae.study.session import QuizSession
+from gkentei_vae.tui.demo_base import LiveDemoScreen
 from gkentei_vae.tui.demo_screen import DemoScreen
 from gkentei_vae.tui.help_screen import HelpScreen
-from gkentei_vae.tui.kl_training_screen import KlTrainingScreen
 from gkentei_vae.tui.launch import quiz_app
 from gkentei_vae.tui.quiz_screen import QuizScreen
 
@@ -60,15 +60,7 @@ def _instrument() -> None:
 
     wrap_action(QuizScreen, "action_demo")
     wrap_frame(DemoScreen, "show")
-    wrap_frame(KlTrainingScreen, "add_records")
-
-
-def session_for(demo: str) -> QuizSession:
-    for bank in load_default_banks():
-        for q in bank.questions:
-            if q.demo == demo:
-                return QuizSession.from_picks([Pick(bank, q)], seed=0)
-    raise SystemExit(f"no question has demo {demo}")
+    wrap_frame(LiveDemoScreen, "_add")
 
 
 async def measure(
@@ -76,7 +68,8 @@ async def measure(
 ) -> tuple[list[float], list[float]]:
     """(in-app ms, harness ms) for ``runs`` presses of `e` (or `?` when ``demo`` is None)."""
     in_app, harness = [], []
-    app = quiz_app(session_for(demo or "samples"))
+    pick = with_demo(load_default_banks(), demo or "samples")
+    app = quiz_app(QuizSession.from_picks([pick], seed=0))
     app.model = model
     async with app.run_test(size=(110, 45)) as pilot:
         await pilot.press("1")

@@ -35,10 +35,11 @@ Hello().run(headless=True, auto_pilot=first_frame)
 OURS = """
 import sys
 from gkentei_vae.cli import build_parser
-from gkentei_vae.commands.study_cmds import open_store
+from gkentei_vae.commands.common import open_store
 from gkentei_vae.study.selection import load_default_banks
 from gkentei_vae.study.session import QuizSession
-from gkentei_vae.tui.launch import quiz_app, quiz_recorder
+from gkentei_vae.study.recorders import quiz_recorder
+from gkentei_vae.tui.launch import quiz_app
 from gkentei_vae.tui.quiz_screen import QuizScreen
 
 # What `gkentei-vae quiz --seed 1` does (commands/quiz_cmd.py), headless.

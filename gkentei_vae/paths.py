@@ -1,9 +1,28 @@
-"""Where bundled banks and checkpoints live, in a checkout and in an installed wheel."""
+"""Every folder the program reads or writes, and every environment variable that moves one.
+
+Nothing else in the package reads ``os.environ`` or asks platformdirs: a new place to
+keep something is one function here.
+
+| variable | what it moves | default |
+|---|---|---|
+| ``GKENTEI_VAE_HOME`` | the learning record's folder | the user data folder |
+| ``GKENTEI_VAE_CACHE`` | caches, downloads, the model-process log | the user cache folder |
+| ``GKENTEI_VAE_CHECKPOINTS`` | the model checkpoints | the bundled ones |
+"""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+
+APP_NAME = "gkentei-vae"
+"""The name of our data and cache folders."""
+HOME_ENV = "GKENTEI_VAE_HOME"
+"""Environment variable naming the data folder (tests, portable installs)."""
+CACHE_ENV = "GKENTEI_VAE_CACHE"
+"""Environment variable naming the cache folder (tests, read-only homes)."""
+CHECKPOINTS_ENV = "GKENTEI_VAE_CHECKPOINTS"
+"""Environment variable naming a folder of checkpoints to use instead of the bundled ones."""
 
 _PKG = Path(__file__).resolve().parent
 
@@ -26,6 +45,41 @@ def quizzes_dir() -> Path:
 
 
 def checkpoints_dir() -> Path:
-    """The folder of the VAE checkpoints: ``$GKENTEI_VAE_CHECKPOINTS``, else the bundled ones."""
-    override = os.environ.get("GKENTEI_VAE_CHECKPOINTS")
+    """The folder of the model checkpoints: ``$GKENTEI_VAE_CHECKPOINTS``, else the bundled ones."""
+    override = os.environ.get(CHECKPOINTS_ENV)
     return Path(override) if override else bundled_dir("checkpoints")
+
+
+def data_dir() -> Path:
+    """Where the learning record lives: ``$GKENTEI_VAE_HOME``, else the user data folder."""
+    override = os.environ.get(HOME_ENV)
+    if override:
+        return Path(override).expanduser()
+    import platformdirs  # only when no override: tests and scripts never need it
+
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def cache_dir() -> Path:
+    """Derived data that may be deleted at any time: ``$GKENTEI_VAE_CACHE``, else the user cache folder."""
+    override = os.environ.get(CACHE_ENV)
+    if override:
+        return Path(override).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir(APP_NAME))
+
+
+def bank_cache_dir() -> Path:
+    """The validated-bank cache (``banks/cache.py``)."""
+    return cache_dir() / "banks"
+
+
+def download_dir() -> Path:
+    """Where torchvision downloads full MNIST / Fashion-MNIST."""
+    return cache_dir() / "torchvision"
+
+
+def model_log_path() -> Path:
+    """The model process's stderr (its tracebacks, if it ever fails)."""
+    return cache_dir() / "model-worker.log"

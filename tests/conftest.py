@@ -1,17 +1,99 @@
-"""Shared test fixtures: paths to real banks and a CLI runner in a real subprocess."""
+"""Shared test fixtures: real banks, a real store, fixed instants and a hand-moved clock,
+and a CLI runner in a real subprocess."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from gkentei_vae.banks import Bank
+    from gkentei_vae.study.session import QuizSession
+    from gkentei_vae.study.srs import Srs
+    from gkentei_vae.study.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"
 MINI_BANK = FIXTURES / "banks" / "mini.yaml"
+"""Four questions on the reparameterization lines (quiz, exam and export tests)."""
+STUDY_BANK = FIXTURES / "study" / "study.yaml"
+"""Questions, cloze lines and terms over every lyric line (review, flashcards, stats)."""
+
+JST = timezone(timedelta(hours=9))
+"""The learner's time zone in the study tests: local days differ from UTC days."""
+T0 = datetime(2025, 5, 1, 3, 0, tzinfo=UTC)
+"""Thursday 12:00 in Tokyo: where the scheduling and stats tests start."""
+SATURDAY = datetime(2025, 5, 3, 1, 0, tzinfo=UTC)
+"""Saturday 10:00 in Tokyo: "now" of the study screens and the exam results."""
+SIZE = (100, 40)
+"""Terminal size of the Pilot and snapshot tests."""
+
+
+class Clock:
+    """A clock the test moves by hand (sessions call it for "now")."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture(scope="session")
+def banks() -> list[Bank]:
+    """The study fixture bank (validated once per test run)."""
+    from gkentei_vae.banks import load_banks
+
+    return load_banks([STUDY_BANK])
+
+
+@pytest.fixture(scope="session")
+def mini_banks() -> list[Bank]:
+    """The mini fixture bank."""
+    from gkentei_vae.banks import load_banks
+
+    return load_banks([MINI_BANK])
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    """A new learning record in a real SQLite file."""
+    from gkentei_vae.study.store import DB_FILENAME, Store
+
+    with Store.open(tmp_path / DB_FILENAME) as opened:
+        yield opened
+
+
+def srs_for(store: Store) -> Srs:
+    """No interval fuzz, Tokyo days: every due date a test sees is reproducible."""
+    from fsrs import Scheduler
+
+    from gkentei_vae.study.srs import Srs
+
+    return Srs(store, scheduler=Scheduler(enable_fuzzing=False), tz=JST)
+
+
+def question_with(demo: str) -> QuizSession:
+    """A one-question quiz over the first bundled question whose `e` opens ``demo``."""
+    from gkentei_vae.study.selection import load_default_banks, with_demo
+    from gkentei_vae.study.session import QuizSession
+
+    return QuizSession.from_picks([with_demo(load_default_banks(), demo)], seed=0)
+
+
+def mini_session(seed: int = 3) -> QuizSession:
+    """A quiz over the mini bank with a fixed question and option order."""
+    from gkentei_vae.banks import load_banks
+    from gkentei_vae.study.session import QuizSession
+
+    return QuizSession.select(load_banks([MINI_BANK]), seed=seed)
 
 
 @pytest.fixture(autouse=True)

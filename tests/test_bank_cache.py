@@ -13,6 +13,7 @@ import pytest
 from gkentei_vae.banks import BankError, load_banks
 from gkentei_vae.banks import cache as bank_cache
 from gkentei_vae.banks.validate import check_file
+from gkentei_vae.paths import bank_cache_dir
 from tests.conftest import MINI_BANK, REPO
 
 
@@ -44,7 +45,7 @@ def test_an_edited_bank_misses_the_cache_and_is_validated_again(bank: Path) -> N
 
 def test_a_corrupt_cache_entry_is_ignored(bank: Path) -> None:
     load_banks([bank])
-    entries = list(bank_cache.cache_dir().glob("*.json"))
+    entries = list(bank_cache_dir().glob("*.json"))
     assert len(entries) == 1
     entries[0].write_text("{not json", encoding="utf-8")
     assert load_banks([bank])[0].id == "mini"

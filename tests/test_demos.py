@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,17 +9,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gkentei_vae.banks.vocab import DEMOS
-from gkentei_vae.model_client import ModelClient
-from gkentei_vae.study.selection import Pick, load_default_banks
-from gkentei_vae.study.session import QuizSession
-from gkentei_vae.tui.app import GkenteiApp
+from gkentei_vae.demo_registry import DEMOS
+from gkentei_vae.model_process.client import ModelClient
+from gkentei_vae.study.selection import load_default_banks
 from gkentei_vae.tui.demo_screen import DemoScreen
 from gkentei_vae.tui.kl_training_screen import KlTrainingScreen
-from gkentei_vae.tui.launch import quiz_app
-from gkentei_vae.tui.launch_demo import demo_app
+from gkentei_vae.tui.launch import demo_app, quiz_app
 from gkentei_vae.tui.quiz_screen import QuizScreen
-from tests.conftest import run_cli, widget_text
+from tests.conftest import question_with, run_cli, widget_text
 
 SIZE = (110, 50)
 FAST_KL = {"phase_steps": 60, "refresh_seconds": 0.2}
@@ -33,14 +29,6 @@ def model(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModelClient]:
     assert client.wait_ready(), client.error
     yield client
     client.close()
-
-
-def question_with(demo: str) -> QuizSession:
-    for bank in load_default_banks():
-        for q in bank.questions:
-            if q.demo == demo:
-                return QuizSession.from_picks([Pick(bank, q)], seed=0)
-    raise AssertionError(f"no bundled question has demo {demo}")
 
 
 async def wait_for(pilot, condition, timeout: float = 20.0) -> None:  # type: ignore[no-untyped-def]
@@ -145,10 +133,7 @@ async def test_esc_stops_kl_training_at_once(model: ModelClient) -> None:
         start = time.monotonic()
         await pilot.press("escape")
         assert isinstance(app.screen, QuizScreen)
-        while any(
-            t.name.startswith("kl-training") or "kl-training" in t.name
-            for t in threading.enumerate()
-        ) or (screen.worker is not None and screen.worker.is_running):
+        while any(w.is_running for w in app.workers if w.group == "live-demo"):
             assert time.monotonic() - start < 0.5, "the training worker is still alive"
             await pilot.pause(0.02)
         assert time.monotonic() - start < 0.5
@@ -165,11 +150,6 @@ async def test_without_a_model_the_demo_says_so() -> None:
         assert "モデルを使えません" in widget_text(app.screen, "#demo-status")
 
 
-def test_app_run_starts_no_model_for_screens_that_do_not_use_it() -> None:
-    app = GkenteiApp(lambda: DemoScreen("samples"), [])
-    assert app.model is None  # only run() creates one, and only for USES_MODEL screens
-
-
 @pytest.mark.parametrize("demo", list(DEMOS))
 def test_demo_png_for_every_id(demo: str, tmp_path: Path) -> None:
     out = tmp_path / f"{demo}.png"
@@ -179,7 +159,7 @@ def test_demo_png_for_every_id(demo: str, tmp_path: Path) -> None:
 
 
 def test_unknown_demo_exits_2() -> None:
-    proc = run_cli("demo", "gan")
+    proc = run_cli("demo", "nope")
     assert proc.returncode == 2 and "samples" in proc.stderr
 
 

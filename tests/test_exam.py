@@ -12,9 +12,7 @@ from gkentei_vae.tui.exam_screen import ExamScreen, JumpScreen, clock
 from gkentei_vae.tui.launch import exam_app
 from gkentei_vae.tui.question_view import QuestionView
 from gkentei_vae.tui.summary_screen import MissedWalkScreen, SummaryScreen
-from tests.conftest import MINI_BANK, run_cli, widget_text
-
-SIZE = (100, 40)
+from tests.conftest import MINI_BANK, SIZE, run_cli, widget_text
 
 
 def mini_exam(count: int | None = None, minutes: float | None = None) -> ExamSession:

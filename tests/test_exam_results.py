@@ -5,37 +5,24 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from gkentei_vae.banks import Bank, load_banks
+from gkentei_vae.banks import Bank
 from gkentei_vae.study.exam import ExamSession
+from gkentei_vae.study.recorders import exam_recorder
 from gkentei_vae.study.session import QuizSession
 from gkentei_vae.study.stats import compute_stats, render_plain
-from gkentei_vae.study.store import DB_FILENAME, Store
+from gkentei_vae.study.store import Store
 from gkentei_vae.tui.exam_screen import ExamScreen
-from gkentei_vae.tui.launch import exam_app, exam_recorder, stats_app
+from gkentei_vae.tui.launch import exam_app, stats_app
 from gkentei_vae.tui.stats_screen import StatsScreen
 from gkentei_vae.tui.summary_screen import SummaryScreen
-from tests.conftest import MINI_BANK, run_cli, widget_text
+from tests.conftest import JST, MINI_BANK, SATURDAY, SIZE, run_cli, widget_text
 
-SIZE = (100, 40)
-JST = timezone(timedelta(hours=9))
-SUBMITTED = datetime(2025, 5, 3, 1, 0, tzinfo=UTC)  # 10:00 in Tokyo
-
-
-@pytest.fixture(scope="module")
-def banks() -> list[Bank]:
-    return load_banks([MINI_BANK])
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store.open(tmp_path / DB_FILENAME) as opened:
-        yield opened
+SUBMITTED = SATURDAY
 
 
 def capturing(store: Store, results: list[QuizSession]):  # type: ignore[no-untyped-def]
@@ -58,9 +45,9 @@ def right(exam: ExamSession, i: int) -> str:
 
 
 async def test_a_submitted_exam_is_stored_and_shown_in_stats(
-    store: Store, banks: list[Bank], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    store: Store, mini_banks: list[Bank], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    exam = ExamSession.select(banks, seed=5)  # all 4 questions, 164 s
+    exam = ExamSession.select(mini_banks, seed=5)  # all 4 questions, 164 s
     assert len(exam.items) == 4
     results: list[QuizSession] = []
     app = exam_app(exam, capturing(store, results))
@@ -95,7 +82,7 @@ async def test_a_submitted_exam_is_stored_and_shown_in_stats(
     # The answers were logged as before, beside the result.
     assert [row.mode for row in store.log_rows()] == ["exam"] * 4
 
-    stats = compute_stats(store, banks, now=SUBMITTED + timedelta(hours=1), tz=JST)
+    stats = compute_stats(store, mini_banks, now=SUBMITTED + timedelta(hours=1), tz=JST)
     assert stats.sitting_count == 1 and stats.best_sitting == stats.sittings[0]
     assert stats.sittings[0].result == stored and not stats.sittings[0].passed
     line = "  2025-05-03 10:00      2/4   50%  合格ライン 70% 未満"
@@ -112,7 +99,7 @@ async def test_a_submitted_exam_is_stored_and_shown_in_stats(
     assert line in proc.stdout.splitlines()
 
     # And the stats screen has its section.
-    app = stats_app(store, banks, clock=lambda: SUBMITTED + timedelta(hours=1), tz=JST)
+    app = stats_app(store, mini_banks, clock=lambda: SUBMITTED + timedelta(hours=1), tz=JST)
     async with app.run_test(size=(100, 45)):
         assert isinstance(app.screen, StatsScreen)
         section = widget_text(app.screen, "#sittings")
@@ -121,9 +108,9 @@ async def test_a_submitted_exam_is_stored_and_shown_in_stats(
 
 
 async def test_a_timed_out_exam_is_stored_with_the_whole_limit(
-    store: Store, banks: list[Bank]
+    store: Store, mini_banks: list[Bank]
 ) -> None:
-    exam = ExamSession.select(banks, count=3, minutes=0.01, seed=5)  # 0.6 s
+    exam = ExamSession.select(mini_banks, count=3, minutes=0.01, seed=5)  # 0.6 s
     app = exam_app(exam, exam_recorder(store, clock=lambda: SUBMITTED))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(right(exam, 0))
@@ -137,12 +124,12 @@ async def test_a_timed_out_exam_is_stored_with_the_whole_limit(
     assert (stored.questions, stored.correct, stored.unanswered) == (3, 1, 2)
     assert stored.seconds_used == stored.time_limit_s == pytest.approx(0.6)
     assert [row.mode for row in store.log_rows()] == ["exam"]  # only the answered one
-    stats = compute_stats(store, banks, now=SUBMITTED, tz=JST)
+    stats = compute_stats(store, mini_banks, now=SUBMITTED, tz=JST)
     assert "1/3   33%  合格ライン 70% 未満  時間切れ" in render_plain(stats)
 
 
-async def test_an_abandoned_exam_stores_nothing(store: Store, banks: list[Bank]) -> None:
-    exam = ExamSession.select(banks, seed=5)
+async def test_an_abandoned_exam_stores_nothing(store: Store, mini_banks: list[Bank]) -> None:
+    exam = ExamSession.select(mini_banks, seed=5)
     app = exam_app(exam, exam_recorder(store, clock=lambda: SUBMITTED))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(right(exam, 0), "n", right(exam, 1), "q", "y")

@@ -12,7 +12,8 @@ import pytest
 from gkentei_vae.banks import Bank, CheckResult, Question, check_paths
 from gkentei_vae.banks.lint import RULES, lint
 from gkentei_vae.banks.validate import to_bank
-from gkentei_vae.banks.vocab import DEMOS, KINDS
+from gkentei_vae.banks.vocab import KINDS
+from gkentei_vae.demo_registry import DEMOS
 from tests.conftest import FIXTURES, REPO
 
 LINT_FIXTURES = FIXTURES / "lint"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import Counter
 
-from gkentei_vae.banks import load_banks
 from gkentei_vae.study.selection import load_default_banks
 from gkentei_vae.study.session import QuizSession
 from gkentei_vae.tui.confirm_screen import ConfirmScreen
@@ -13,14 +12,7 @@ from gkentei_vae.tui.launch import quiz_app
 from gkentei_vae.tui.quiz_screen import QuizScreen
 from gkentei_vae.tui.summary_screen import SummaryScreen
 from gkentei_vae.tui.widgets import OptionCard
-from tests.conftest import MINI_BANK, widget_text
-
-SIZE = (100, 40)
-
-
-def mini_session(seed: int = 3) -> QuizSession:
-    return QuizSession.select(load_banks([MINI_BANK]), seed=seed)
-
+from tests.conftest import SIZE, mini_session, widget_text
 
 text_of = widget_text
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from gkentei_vae.cli import build_parser, main
+from gkentei_vae.study.settings import MODEL_IDLE_DEFAULT, model_idle_minutes
 from gkentei_vae.study.srs import Srs
 from gkentei_vae.study.store import DB_FILENAME, Store
 
@@ -31,10 +32,26 @@ def test_config_set_get_unset(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     with Store.open(tmp_path / DB_FILENAME) as store:
         assert store.get_setting("exam-date") == exam
     assert run(capsys, "config", "get", "exam-date", *d)[:2] == (0, f"{exam}\n")
-    assert run(capsys, "config", "get", *d)[:2] == (0, f"exam-date = {exam}\n")
+    idle = "model-idle-minutes = (未設定。既定: 10)\n"
+    assert run(capsys, "config", "get", *d)[:2] == (0, f"exam-date = {exam}\n{idle}")
     code, out, _ = run(capsys, "config", "unset", "exam-date", *d)
     assert code == 0 and "解除" in out
-    assert run(capsys, "config", "get", *d)[:2] == (0, "exam-date = (未設定)\n")
+    assert run(capsys, "config", "get", *d)[:2] == (0, f"exam-date = (未設定)\n{idle}")
+
+
+def test_model_idle_minutes_is_a_setting(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    d = ("--data-dir", str(tmp_path))
+    assert run(capsys, "config", "set", "model-idle-minutes", "2.5", *d)[0] == 0
+    assert run(capsys, "config", "get", "model-idle-minutes", *d)[:2] == (0, "2.5\n")
+    with Store.open(tmp_path / DB_FILENAME) as store:
+        assert model_idle_minutes(store) == 2.5
+    assert run(capsys, "config", "set", "model-idle-minutes", "0", *d)[0] == 0
+    for bad in ("-1", "soon", "nan"):
+        code, _, err = run(capsys, "config", "set", "model-idle-minutes", bad, *d)
+        assert code == 2 and "0 以上" in err
+    assert run(capsys, "config", "unset", "model-idle-minutes", *d)[0] == 0
+    with Store.open(tmp_path / DB_FILENAME) as store:
+        assert model_idle_minutes(store) == MODEL_IDLE_DEFAULT
 
 
 @pytest.mark.parametrize(

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -28,36 +27,7 @@ from gkentei_vae.study.srs import (
     rating_for_answer,
 )
 from gkentei_vae.study.store import Store
-
-BANK = Path(__file__).resolve().parent / "fixtures" / "study" / "study.yaml"
-JST = timezone(timedelta(hours=9))
-T0 = datetime(2025, 5, 1, 3, 0, tzinfo=UTC)  # 12:00 in Tokyo
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store.open(tmp_path / "study.sqlite3") as opened:
-        yield opened
-
-
-@pytest.fixture(scope="module")
-def banks() -> list[Bank]:
-    return load_banks([BANK])
-
-
-class Clock:
-    """A settable clock for sessions."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-def _srs(store: Store) -> Srs:
-    return Srs(store, scheduler=Scheduler(enable_fuzzing=False), tz=JST)
-
+from tests.conftest import JST, STUDY_BANK, T0, Clock, srs_for
 
 # -- ratings and FSRS -------------------------------------------------------------------
 
@@ -86,7 +56,7 @@ RATINGS = [
 
 
 def test_intervals_match_fsrs_for_a_scripted_sequence(store: Store) -> None:
-    srs = _srs(store)
+    srs = srs_for(store)
     reference = Scheduler(enable_fuzzing=False)
     expected = Card(card_id=fsrs_card_number("study:q01"), due=T0)
     now = T0
@@ -121,7 +91,7 @@ def test_fuzzed_intervals_match_fsrs_with_the_same_random_state(store: Store) ->
 
 
 def test_log_row_has_every_column(store: Store) -> None:
-    srs = _srs(store)
+    srs = srs_for(store)
     first = srs.record_choice("study:q03", correct=True, duration_ms=12_000, mode="quiz", now=T0)
     second = srs.record_choice(
         "study:q03", correct=False, duration_ms=2_000, mode="exam", now=T0 + timedelta(days=1)
@@ -141,7 +111,7 @@ def test_log_row_has_every_column(store: Store) -> None:
 
 
 def test_undo_restores_the_exact_prior_state(store: Store) -> None:
-    srs = _srs(store)
+    srs = srs_for(store)
     now = T0
     for rating in RATINGS[:4]:
         record = srs.review("study:q04", rating, duration_ms=1000, mode="review", now=now)
@@ -158,7 +128,7 @@ def test_undo_restores_the_exact_prior_state(store: Store) -> None:
 
 
 def test_undo_of_a_first_answer_makes_the_card_new_again(store: Store) -> None:
-    srs = _srs(store)
+    srs = srs_for(store)
     record = srs.review("study:q05", Rating.Easy, duration_ms=1000, mode="review", now=T0)
     srs.undo(record)
     assert store.card("study:q05") is None
@@ -166,10 +136,10 @@ def test_undo_of_a_first_answer_makes_the_card_new_again(store: Store) -> None:
 
 
 def test_undo_refused_after_a_later_answer_elsewhere(store: Store, tmp_path: Path) -> None:
-    srs = _srs(store)
+    srs = srs_for(store)
     mine = srs.review("study:q06", Rating.Good, duration_ms=1000, mode="review", now=T0)
     with Store.open(tmp_path / "study.sqlite3") as other:
-        _srs(other).review("study:q06", Rating.Again, duration_ms=1000, mode="quiz", now=T0)
+        srs_for(other).review("study:q06", Rating.Again, duration_ms=1000, mode="quiz", now=T0)
     with pytest.raises(UndoError, match="別のセッション"):
         srs.undo(mine)
     assert len(store.log_rows("study:q06")) == 2
@@ -185,7 +155,7 @@ def test_exam_window_bounds_are_local_days() -> None:
 
 
 def test_exam_date_caps_a_due_date_that_skips_the_last_week(store: Store) -> None:
-    srs = _srs(store)
+    srs = srs_for(store)
     # Exam on May 9 (JST): window May 2 00:00 – May 9 00:00. Easy on a new card → 8 days
     # (May 9 12:00), past the exam, so the card is served at the window's start.
     set_config(store, "exam-date", "2025-05-09", now=T0, tz=JST)
@@ -213,7 +183,7 @@ def test_exam_date_caps_a_due_date_that_skips_the_last_week(store: Store) -> Non
 
 
 def test_setting_clearing_and_passing_the_exam_recaps_stored_dates(store: Store) -> None:
-    srs = _srs(store)
+    srs = srs_for(store)
     record = srs.review("study:q01", Rating.Easy, duration_ms=1000, mode="review", now=T0)
     assert store.card("study:q01").due == to_db(record.card.due)
     set_config(store, "exam-date", "2025-05-09", now=T0, tz=JST)
@@ -241,7 +211,7 @@ def test_every_seen_card_comes_up_in_the_final_week(
     exam = (T0 + timedelta(days=exam_in_days)).astimezone(JST).date()
     with Store.open(tmp_path_factory.mktemp("exam") / "s.sqlite3") as store:
         set_config(store, "exam-date", exam.isoformat(), now=T0, tz=JST)
-        srs = _srs(store)
+        srs = srs_for(store)
         window = ExamWindow.for_date(exam, JST)
         for card, rating, hours in sorted(plan, key=lambda p: p[2]):
             now = T0 + timedelta(hours=hours)
@@ -275,7 +245,7 @@ def test_queue_new_cards_in_bank_order_up_to_the_daily_limit(
     again = ReviewSession.for_questions(store, banks, new_per_day=3, clock=clock, tz=JST)
     assert again.new_left == 0
     # A quiz answer introduces a card too: with a limit of 5, only 1 is left.
-    _srs(store).record_choice(
+    srs_for(store).record_choice(
         "study:q09", correct=True, duration_ms=9000, mode="quiz", now=clock.now
     )
     assert (
@@ -292,7 +262,7 @@ def test_queue_new_cards_in_bank_order_up_to_the_daily_limit(
 
 
 def test_due_cards_first_most_overdue_first(store: Store, banks: list[Bank]) -> None:
-    srs = _srs(store)
+    srs = srs_for(store)
     srs.review("study:q05", Rating.Easy, duration_ms=1, mode="review", now=T0)  # due +8 d
     srs.review("study:q02", Rating.Easy, duration_ms=1, mode="review", now=T0 + timedelta(days=1))
     clock = Clock(T0 + timedelta(days=20))
@@ -352,10 +322,10 @@ def test_filters_and_unknown_ids(store: Store, banks: list[Bank]) -> None:
 def test_disappeared_question_keeps_history_but_is_not_served(
     store: Store, banks: list[Bank], tmp_path: Path
 ) -> None:
-    srs = _srs(store)
+    srs = srs_for(store)
     for n in (1, 2, 3):
         srs.review(f"study:q0{n}", Rating.Good, duration_ms=1, mode="review", now=T0)
-    text = BANK.read_text(encoding="utf-8")
+    text = STUDY_BANK.read_text(encoding="utf-8")
     start = text.index("  - id: q02")
     end = text.index("  - id: q03")
     edited = text[:start] + text[end:]

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta, timezone
-from pathlib import Path
+from datetime import date, datetime, timedelta
 
 import pytest
-from fsrs import Rating, Scheduler
+from fsrs import Rating
 
-from gkentei_vae.banks import Bank, load_banks
+from gkentei_vae.banks import Bank
 from gkentei_vae.study.clock import from_db, to_db
 from gkentei_vae.study.config import set_config
 from gkentei_vae.study.srs import Srs
@@ -24,33 +22,26 @@ from gkentei_vae.study.stats import (
     render_plain,
 )
 from gkentei_vae.study.store import Store
+from tests.conftest import JST, T0, srs_for
 
-BANK = Path(__file__).resolve().parent / "fixtures" / "study" / "study.yaml"
-JST = timezone(timedelta(hours=9))
-T0 = datetime(2025, 5, 1, 3, 0, tzinfo=UTC)  # Thursday 12:00 in Tokyo
 NOW = T0 + timedelta(days=2)
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store.open(tmp_path / "study.sqlite3") as opened:
-        srs = Srs(opened, scheduler=Scheduler(enable_fuzzing=False), tz=JST)
-        answers = [
-            ("study:q01", Rating.Good, T0),
-            ("study:q01", Rating.Again, T0 + timedelta(days=1)),
-            ("study:q07", Rating.Easy, T0),
-            ("study:cloze:L7", Rating.Good, T0),
-            ("study:q10", Rating.Hard, T0 - timedelta(days=20)),
-            ("study:gone", Rating.Good, T0),  # not in the bank any more
-        ]
-        for card_id, rating, when in answers:
-            srs.review(card_id, rating, duration_ms=2000, mode="review", now=when)
-        yield opened
-
-
-@pytest.fixture(scope="module")
-def banks() -> list[Bank]:
-    return load_banks([BANK])
+def store(store: Store) -> Store:
+    """The shared empty store, with a few answers in it (T0 is a Thursday in Tokyo)."""
+    srs = srs_for(store)
+    answers = [
+        ("study:q01", Rating.Good, T0),
+        ("study:q01", Rating.Again, T0 + timedelta(days=1)),
+        ("study:q07", Rating.Easy, T0),
+        ("study:cloze:L7", Rating.Good, T0),
+        ("study:q10", Rating.Hard, T0 - timedelta(days=20)),
+        ("study:gone", Rating.Good, T0),  # not in the bank any more
+    ]
+    for card_id, rating, when in answers:
+        srs.review(card_id, rating, duration_ms=2000, mode="review", now=when)
+    return store
 
 
 def _stats(store: Store, banks: list[Bank]) -> Stats:

@@ -8,7 +8,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -27,10 +27,9 @@ from gkentei_vae.study.store import (
     StoreError,
     db_path,
 )
+from tests.conftest import FIXTURES, REPO, T0
 
-REPO = Path(__file__).resolve().parent.parent
-LOOP = REPO / "tests" / "fixtures" / "study" / "answer_loop.py"
-T0 = datetime(2025, 5, 1, 3, 0, tzinfo=UTC)
+LOOP = FIXTURES / "study" / "answer_loop.py"
 
 
 def _fresh(path: Path, answers: int = 0) -> Path:

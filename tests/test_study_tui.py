@@ -4,20 +4,20 @@ exam answers landing in the learning record."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from fsrs import Rating, Scheduler
+from fsrs import Rating
 
 from gkentei_vae.banks import Bank, load_banks
 from gkentei_vae.study.config import set_config
 from gkentei_vae.study.exam import ExamSession
 from gkentei_vae.study.flashcards import BLANK, flashcard_session
+from gkentei_vae.study.recorders import exam_recorder, quiz_recorder
 from gkentei_vae.study.review import ReviewSession, next_due
 from gkentei_vae.study.session import Answer, QuizSession
-from gkentei_vae.study.srs import Srs, describe_due
+from gkentei_vae.study.srs import describe_due
 from gkentei_vae.study.stats import compute_stats
 from gkentei_vae.study.store import DB_FILENAME, Store, StoreError
 from gkentei_vae.tui.confirm_screen import ConfirmScreen
@@ -27,11 +27,9 @@ from gkentei_vae.tui.help_screen import HelpScreen
 from gkentei_vae.tui.home_screen import HomeScreen
 from gkentei_vae.tui.launch import (
     exam_app,
-    exam_recorder,
     flashcards_app,
     home_app,
     quiz_app,
-    quiz_recorder,
     review_app,
     stats_app,
 )
@@ -40,40 +38,18 @@ from gkentei_vae.tui.quiz_screen import QuizScreen
 from gkentei_vae.tui.review_screen import ReviewScreen
 from gkentei_vae.tui.stats_screen import StatsScreen
 from gkentei_vae.tui.summary_screen import SummaryScreen
-from tests.conftest import FIXTURES, MINI_BANK, run_cli, widget_text
-
-BANK = FIXTURES / "study" / "study.yaml"
-JST = timezone(timedelta(hours=9))
-T0 = datetime(2025, 5, 3, 1, 0, tzinfo=UTC)  # Saturday 10:00 in Tokyo
-SIZE = (100, 40)
+from tests.conftest import (
+    JST,
+    MINI_BANK,
+    SATURDAY,
+    SIZE,
+    Clock,
+    run_cli,
+    srs_for,
+    widget_text,
+)
 
 text_of = widget_text
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@pytest.fixture(scope="module")
-def banks() -> list[Bank]:
-    return load_banks([BANK])
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store.open(tmp_path / DB_FILENAME) as opened:
-        yield opened
-
-
-def srs_for(store: Store) -> Srs:
-    """No interval fuzz, Tokyo days: every due date the screens show is reproducible."""
-    return Srs(store, scheduler=Scheduler(enable_fuzzing=False), tz=JST)
 
 
 def review(store: Store, banks: list[Bank], clock: Clock, new: int = 10) -> ReviewSession:
@@ -102,10 +78,10 @@ def shown_card(app) -> str:  # type: ignore[no-untyped-def]
 async def test_review_answers_commit_and_undo_restores_log_and_card(
     store: Store, banks: list[Bank]
 ) -> None:
-    clock = Clock(T0)
+    clock = Clock(SATURDAY)
     # q05 was answered two days ago: it is due now, so it comes first.
     srs_for(store).review(
-        "study:q05", Rating.Good, duration_ms=3000, mode="quiz", now=T0 - timedelta(days=2)
+        "study:q05", Rating.Good, duration_ms=3000, mode="quiz", now=SATURDAY - timedelta(days=2)
     )
     before_q05 = store.card("study:q05")
     assert before_q05 is not None
@@ -135,7 +111,7 @@ async def test_review_answers_commit_and_undo_restores_log_and_card(
         await pilot.press("abcd"[item.correct_index])
         record = session.history[-1]
         assert record.rating == Rating.Easy  # right within 8 s
-        assert f"次回: {describe_due(record.due, now=T0, tz=JST)}" in text_of(screen, "#feedback")
+        assert f"次回: {describe_due(record.due, now=SATURDAY, tz=JST)}" in text_of(screen, "#feedback")
         assert store.card("study:q01") is not None and store.log_count() == 3
 
         await pilot.press("u")  # undo q01 while its feedback is on screen
@@ -156,7 +132,7 @@ async def test_review_answers_commit_and_undo_restores_log_and_card(
 async def test_review_runs_to_the_end_and_shows_the_next_due(
     store: Store, banks: list[Bank]
 ) -> None:
-    clock = Clock(T0)
+    clock = Clock(SATURDAY)
     session = review(store, banks, clock, new=1)
     app = review_app(session, seed=2)
     async with app.run_test(size=SIZE) as pilot:
@@ -179,7 +155,7 @@ async def test_review_runs_to_the_end_and_shows_the_next_due(
         later = next_due(store, session.queue.items)
         assert later is not None
         assert "今日の復習はここまでです" in done
-        assert f"次の復習: {describe_due(later, now=T0, tz=JST)}" in done
+        assert f"次の復習: {describe_due(later, now=SATURDAY, tz=JST)}" in done
         assert "2 問に解答しました(正解 1 問)" in done
         assert not screen.query_one(QuestionView).display
         await pilot.press("1")  # nothing to answer
@@ -189,7 +165,7 @@ async def test_review_runs_to_the_end_and_shows_the_next_due(
 
 
 async def test_review_quit_asks_and_help_lists_every_key(store: Store, banks: list[Bank]) -> None:
-    app = review_app(review(store, banks, Clock(T0)), seed=1)
+    app = review_app(review(store, banks, Clock(SATURDAY)), seed=1)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
@@ -208,7 +184,7 @@ async def test_review_quit_asks_and_help_lists_every_key(store: Store, banks: li
 
 
 async def test_flashcards_flip_rate_and_undo(store: Store, banks: list[Bank]) -> None:
-    clock = Clock(T0)
+    clock = Clock(SATURDAY)
     session = flashcard_session(store, banks, srs=srs_for(store), clock=clock, new_per_day=2)
     app = flashcards_app(session)
     async with app.run_test(size=SIZE) as pilot:
@@ -248,7 +224,7 @@ async def test_flashcards_flip_rate_and_undo(store: Store, banks: list[Bank]) ->
 
 async def test_flashcards_term_card_and_finish(store: Store, banks: list[Bank]) -> None:
     session = flashcard_session(
-        store, banks, lines=["L7"], srs=srs_for(store), clock=Clock(T0), new_per_day=5
+        store, banks, lines=["L7"], srs=srs_for(store), clock=Clock(SATURDAY), new_per_day=5
     )
     app = flashcards_app(session)
     async with app.run_test(size=SIZE) as pilot:
@@ -276,11 +252,11 @@ def answered_store(store: Store) -> Store:
     """A few days of history: L1 half right, L7 right twice, L5 once wrong."""
     srs = srs_for(store)
     history = [
-        ("study:q01", Rating.Good, T0 - timedelta(days=3)),
-        ("study:q01", Rating.Again, T0 - timedelta(days=1)),
-        ("study:q07", Rating.Easy, T0 - timedelta(days=2)),
-        ("study:cloze:L7", Rating.Good, T0 - timedelta(days=2)),
-        ("study:q05", Rating.Again, T0 - timedelta(days=10)),
+        ("study:q01", Rating.Good, SATURDAY - timedelta(days=3)),
+        ("study:q01", Rating.Again, SATURDAY - timedelta(days=1)),
+        ("study:q07", Rating.Easy, SATURDAY - timedelta(days=2)),
+        ("study:cloze:L7", Rating.Good, SATURDAY - timedelta(days=2)),
+        ("study:q05", Rating.Again, SATURDAY - timedelta(days=10)),
     ]
     for card_id, rating, when in history:
         srs.review(card_id, rating, duration_ms=4000, mode="review", now=when)
@@ -289,9 +265,9 @@ def answered_store(store: Store) -> Store:
 
 async def test_stats_screen_shows_the_per_line_numbers(store: Store, banks: list[Bank]) -> None:
     answered_store(store)
-    set_config(store, "exam-date", "2025-05-20", now=T0, tz=JST)
-    stats = compute_stats(store, banks, now=T0, tz=JST)
-    app = stats_app(store, banks, clock=Clock(T0), tz=JST)
+    set_config(store, "exam-date", "2025-05-20", now=SATURDAY, tz=JST)
+    stats = compute_stats(store, banks, now=SATURDAY, tz=JST)
+    app = stats_app(store, banks, clock=Clock(SATURDAY), tz=JST)
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         assert isinstance(screen, StatsScreen)
@@ -327,7 +303,7 @@ async def test_home_shows_due_count_and_opens_modes_in_place(
     store: Store, banks: list[Bank]
 ) -> None:
     answered_store(store)
-    clock = Clock(T0)
+    clock = Clock(SATURDAY)
     app = home_app(store, banks, clock=clock, srs=srs_for(store), seed=4)
     async with app.run_test(size=SIZE) as pilot:
         home = app.screen
@@ -375,7 +351,7 @@ async def test_home_shows_due_count_and_opens_modes_in_place(
 
 
 async def test_home_quiz_summary_and_exam_return_home(store: Store, banks: list[Bank]) -> None:
-    app = home_app(store, banks, clock=Clock(T0), srs=srs_for(store), seed=1)
+    app = home_app(store, banks, clock=Clock(SATURDAY), srs=srs_for(store), seed=1)
     async with app.run_test(size=SIZE) as pilot:
         home = app.screen
         await pilot.press("1")
@@ -404,13 +380,13 @@ async def test_home_says_when_nothing_is_due(store: Store, banks: list[Bank]) ->
     srs = srs_for(store)
     clozes = ("L1", "L3", "L4", "L5", "L6", "L7", "L8")  # the fixture's lines with a cloze
     for card_id in [f"study:cloze:{c}" for c in clozes] + ["study:term:elbo", "study:term:kl"]:
-        srs.review(card_id, Rating.Easy, duration_ms=1000, mode="flashcard", now=T0)
-    app = home_app(store, banks, clock=Clock(T0), srs=srs, seed=1)
+        srs.review(card_id, Rating.Easy, duration_ms=1000, mode="flashcard", now=SATURDAY)
+    app = home_app(store, banks, clock=Clock(SATURDAY), srs=srs, seed=1)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         home = app.screen
         # Nine cards met today: one new card left today (the reparam term).
         assert "フラッシュカード 0 枚 + 新しいカード 1 枚" in text_of(home, "#today")
-        srs.review("study:term:reparam", Rating.Easy, duration_ms=1000, mode="flashcard", now=T0)
+        srs.review("study:term:reparam", Rating.Easy, duration_ms=1000, mode="flashcard", now=SATURDAY)
         await pilot.press("3")
         await pilot.pause()
         assert app.screen is home
@@ -505,24 +481,24 @@ def test_no_command_without_a_terminal_prints_the_guide() -> None:
 
 
 def test_snapshot_review_feedback(snap_compare, store: Store, banks: list[Bank]) -> None:  # type: ignore[no-untyped-def]
-    session = review(store, banks, Clock(T0), new=3)
+    session = review(store, banks, Clock(SATURDAY), new=3)
     # With seed 1 the right answer of the first card is option 4: "1" is a wrong answer.
     assert snap_compare(review_app(session, seed=1), press=["1"], terminal_size=SIZE)
 
 
 def test_snapshot_flashcard_flipped(snap_compare, store: Store, banks: list[Bank]) -> None:  # type: ignore[no-untyped-def]
-    session = flashcard_session(store, banks, srs=srs_for(store), clock=Clock(T0))
+    session = flashcard_session(store, banks, srs=srs_for(store), clock=Clock(SATURDAY))
     assert snap_compare(flashcards_app(session), press=["space"], terminal_size=SIZE)
 
 
 def test_snapshot_stats(snap_compare, store: Store, banks: list[Bank]) -> None:  # type: ignore[no-untyped-def]
     answered_store(store)
-    set_config(store, "exam-date", "2025-05-20", now=T0, tz=JST)
-    app = stats_app(store, banks, clock=Clock(T0), tz=JST)
+    set_config(store, "exam-date", "2025-05-20", now=SATURDAY, tz=JST)
+    app = stats_app(store, banks, clock=Clock(SATURDAY), tz=JST)
     assert snap_compare(app, terminal_size=(100, 45))
 
 
 def test_snapshot_home(snap_compare, store: Store, banks: list[Bank]) -> None:  # type: ignore[no-untyped-def]
     answered_store(store)
-    app = home_app(store, banks, clock=Clock(T0), srs=srs_for(store), seed=1)
+    app = home_app(store, banks, clock=Clock(SATURDAY), srs=srs_for(store), seed=1)
     assert snap_compare(app, terminal_size=SIZE)

@@ -12,8 +12,8 @@ import pytest
 from PIL import Image
 
 from gkentei_vae.cli import build_parser, main
+from gkentei_vae.halfblock import visible_width
 from gkentei_vae.vae.checkpoint import load_checkpoint
-from gkentei_vae.vae.halfblock import visible_width
 from gkentei_vae.vae.train import TrainConfig
 
 

@@ -9,9 +9,7 @@ import torch
 
 from gkentei_vae.cli import main
 from gkentei_vae.vae.data import (
-    CACHE_ENV,
     DataUnavailableError,
-    cache_dir,
     load_dataset,
     read_mnist5k,
 )
@@ -77,13 +75,6 @@ def test_cli_reports_missing_files_without_a_traceback(
     assert code == 2
     assert "--data-dir" in err and "Traceback" not in err
     assert not (tmp_path / "m.pt").exists()
-
-
-def test_cache_dir_can_be_redirected(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
-    assert cache_dir() == tmp_path
-    monkeypatch.delenv(CACHE_ENV)
-    assert "gkentei-vae" in str(cache_dir())
 
 
 def test_unknown_dataset() -> None:

@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 
-from gkentei_vae.vae.halfblock import (
+from gkentei_vae.halfblock import (
     RESET,
     UPPER_HALF,
     fit_width,
@@ -80,7 +80,7 @@ def test_tiling_and_layout_helpers() -> None:
 
 def test_the_renderer_does_not_import_torch() -> None:
     code = (
-        "import sys, numpy as np; from gkentei_vae.vae import halfblock;"
+        "import sys, numpy as np; from gkentei_vae import halfblock;"
         "halfblock.render_grid(np.zeros((4, 28, 28)), 80);"
         "assert 'torch' not in sys.modules, 'torch imported'"
     )

@@ -20,27 +20,22 @@ from typing import Any, TypeVar
 
 from gkentei_vae.banks.limits import MAX_BANK_BYTES
 from gkentei_vae.banks.models import Bank
+from gkentei_vae.paths import bank_cache_dir
 
 _T = TypeVar("_T")
-_CODE = ("models.py", "validate.py", "vocab.py", "safe_yaml.py", "limits.py", "cache.py")
-
-
-def cache_dir() -> Path:
-    """``$GKENTEI_VAE_CACHE/banks``, else the user cache dir."""
-    base = os.environ.get("GKENTEI_VAE_CACHE")
-    if not base:
-        import platformdirs
-
-        base = platformdirs.user_cache_dir("gkentei-vae")
-    return Path(base) / "banks"
+_HERE = Path(__file__).resolve().parent
+_CODE = (
+    *(_HERE / name for name in ("models", "validate", "vocab", "safe_yaml", "limits", "cache")),
+    _HERE.parent / "demo_registry",
+)
+"""The files whose code decides what validates: a change to any of them misses the cache."""
 
 
 @cache
 def _code_fingerprint() -> bytes:
-    here = Path(__file__).resolve().parent
     digest = hashlib.sha256()
-    for name in _CODE:
-        digest.update((here / name).read_bytes())
+    for path in _CODE:
+        digest.update(path.with_suffix(".py").read_bytes())
     return digest.digest()
 
 
@@ -52,7 +47,7 @@ def _entry(path: Path) -> Path | None:
     except OSError:
         return None
     key = hashlib.sha256(_code_fingerprint() + raw).hexdigest()
-    return cache_dir() / f"{key}.json"
+    return bank_cache_dir() / f"{key}.json"
 
 
 def load(path: Path) -> Bank | None:
@@ -85,13 +80,14 @@ def from_plain(cls: type[_T], data: Any) -> _T:
     if not isinstance(data, dict):
         raise TypeError(f"{cls.__name__}: expected a mapping")
     hints = typing.get_type_hints(cls)
+    # fields() wants a dataclass type; every cls passed here is one (Bank and its parts).
     kwargs = {f.name: _convert(hints[f.name], data[f.name]) for f in fields(cls) if f.name in data}  # type: ignore[arg-type]
     return cls(**kwargs)
 
 
 def _convert(tp: Any, value: Any) -> Any:
     if is_dataclass(tp):
-        return from_plain(tp, value)  # type: ignore[arg-type]
+        return from_plain(tp, value)  # type: ignore[arg-type]  # is_dataclass narrowed tp
     origin = typing.get_origin(tp)
     args = typing.get_args(tp)
     if origin is list:

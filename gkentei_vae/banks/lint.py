@@ -1,4 +1,4 @@
-"""Item-quality warnings for valid banks: the item-writing rules of DESIGN.md §4.
+"""Item-quality warnings for valid banks: the item-writing rules of docs/design.md §4.
 
 Validation (validate.py) decides whether a bank can be used at all; the linter
 flags questions that are usable but badly written, the way a G検定 item

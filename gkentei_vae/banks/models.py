@@ -30,7 +30,7 @@ class LyricLine:
     text: str
     """The lyric, verbatim from the song."""
     topic: str | None = None
-    """The topic id this line teaches (optional; DESIGN.md §2)."""
+    """The topic id this line teaches (optional; docs/design.md §2)."""
     cloze: str | None = None
     """The key term blanked on this line's flashcard; it must occur in ``text``."""
 
@@ -74,7 +74,7 @@ class Question:
     line: str
     """The lyric line id (from ``song.lines``) this question is keyed to."""
     topics: list[str]
-    """Topic ids (DESIGN.md §2), at least one; ``--topic`` selects on these."""
+    """Topic ids (docs/design.md §2), at least one; ``--topic`` selects on these."""
     kind: QuestionKind
     """best: 最も適切なもの; worst: 最も不適切なもの; blank: 空欄の組み合わせ; calc: 計算問題."""
     stem: str
@@ -90,7 +90,7 @@ class Question:
     source: str
     """Where the fact comes from: a paper with its section, or a documentation page."""
     demo: str | None = None
-    """Optional demo id (DESIGN.md §2) that shows the idea in the bundled VAE."""
+    """Optional demo id (docs/design.md §2) that shows the idea in the bundled VAE."""
 
 
 @dataclass(frozen=True)

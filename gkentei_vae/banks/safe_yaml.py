@@ -98,7 +98,7 @@ def _refuse_aliases(text: str, shown: str) -> None:
     """Point at the first alias itself (the composed graph only knows its anchor)."""
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, yaml.AliasEvent):
-            line = event.start_mark.line + 1
+            line = event.start_mark.line + 1 if event.start_mark else 1
             raise YamlReadError(Problem(shown, line, _NO_ALIASES))
 
 

@@ -17,7 +17,8 @@ from pydantic import TypeAdapter, ValidationError
 from gkentei_vae.banks.models import Bank
 from gkentei_vae.banks.problem import Problem
 from gkentei_vae.banks.safe_yaml import Document, Loc, YamlReadError, read_document
-from gkentei_vae.banks.vocab import BLANK_LABELS, DEMOS, OPTIONS_PER_KIND, TOPICS
+from gkentei_vae.banks.vocab import BLANK_LABELS, OPTIONS_PER_KIND, TOPICS
+from gkentei_vae.demo_registry import DEMOS
 
 _ID = re.compile(r"^[A-Za-z0-9_.-]+$")
 _NON_EMPTY_LISTS = {("song", "lines"), ("questions",)}

@@ -1,4 +1,4 @@
-"""The fixed vocabulary of DESIGN.md §2: topic ids, demo ids and question kinds."""
+"""The fixed vocabulary of docs/design.md §2: topic ids and question kinds (demo ids: demo_registry)."""
 
 from __future__ import annotations
 
@@ -14,18 +14,6 @@ TOPICS: dict[str, str] = {
     "variants": "発展(β-VAE・VQ-VAE・CVAE など)",
 }
 """Topic id → its Japanese label."""
-
-DEMOS: dict[str, str] = {
-    "samples": "事前分布からのサンプル",
-    "reconstruct": "再構成(元画像と復元画像)",
-    "encode": "エンコーダの平均と標準偏差",
-    "kl-training": "再構成誤差とKLの学習曲線",
-    "beta-compare": "β=0 と β=1 の比較",
-    "reparam": "再パラメータ化トリックの勾配",
-    "interpolate": "潜在空間の補間",
-    "manifold": "2次元潜在空間の多様体",
-}
-"""Demo id → its Japanese label."""
 
 KINDS: dict[str, str] = {
     "best": "最も適切なものを選べ",

@@ -3,25 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from collections import Counter
 from pathlib import Path
 
 from gkentei_vae.banks import BankError, check_paths
 from gkentei_vae.banks.vocab import TOPICS
+from gkentei_vae.commands import common
 from gkentei_vae.study.selection import load_default_banks
-
-
-def add_bank_option(parser: argparse.ArgumentParser) -> None:
-    """The shared ``--bank PATH`` option (repeatable; default: the bundled banks)."""
-    parser.add_argument(
-        "--bank",
-        action="append",
-        type=Path,
-        default=[],
-        metavar="PATH",
-        help="使うバンク(YAML ファイルかフォルダ、複数可。既定: 同梱のバンク)",
-    )
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -36,21 +24,21 @@ def register(sub: argparse._SubParsersAction) -> None:
     check.set_defaults(handler=run_check)
 
     topics = sub.add_parser("topics", help="トピック id と問題数の一覧")
-    add_bank_option(topics)
+    common.add_options(topics, "bank")
     topics.set_defaults(handler=run_topics)
 
     lyrics = sub.add_parser("lyrics", help="歌詞と各行の問題数")
-    add_bank_option(lyrics)
+    common.add_options(lyrics, "bank")
     lyrics.set_defaults(handler=run_lyrics)
 
 
 def report_bank_error(exc: BankError) -> int:
     """Print every problem (file:line: message) to stderr; the exit code for invalid banks."""
     for problem in exc.problems:
-        print(problem, file=sys.stderr)
-    print(
+        common.say(problem, err=True)
+    common.say(
         f"バンクに {len(exc.problems)} 件の問題があります。修正してから再実行してください。",
-        file=sys.stderr,
+        err=True,
     )
     return 1
 
@@ -65,9 +53,9 @@ def run_check(args: argparse.Namespace) -> int:
 
         warnings = lint(result)
         for warning in warnings:
-            print(f"{warning} [lint]")
+            common.say(f"{warning} [lint]")
     questions = sum(len(b.questions) for b in result.banks)
-    print(
+    common.say(
         f"OK: {len(result.banks)} バンク、{questions} 問"
         + (f"、警告 {len(warnings)} 件" if args.lint else "")
     )
@@ -79,7 +67,7 @@ def run_topics(args: argparse.Namespace) -> int:
     counts = Counter(t for b in banks for q in b.questions for t in q.topics)
     width = max(len(t) for t in TOPICS)
     for topic, label in TOPICS.items():
-        print(f"{topic:<{width}}  {counts[topic]:>4} 問  {label}")
+        common.say(f"{topic:<{width}}  {counts[topic]:>4} 問  {label}")
     return 0
 
 
@@ -87,7 +75,7 @@ def run_lyrics(args: argparse.Namespace) -> int:
     banks = load_default_banks(args.bank)  # an invalid bank: cli.main reports it
     for bank in banks:
         counts = Counter(q.line for q in bank.questions)
-        print(f"♪ {bank.song.title}  [{bank.id}]")
+        common.say(f"♪ {bank.song.title}  [{bank.id}]")
         for lyric in bank.song.lines:
-            print(f"  {lyric.id:<4} {counts[lyric.id]:>3} 問  {lyric.text}")
+            common.say(f"  {lyric.id:<4} {counts[lyric.id]:>3} 問  {lyric.text}")
     return 0

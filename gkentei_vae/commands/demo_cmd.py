@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
+from typing import Any
 
-from gkentei_vae.banks.vocab import DEMOS
-from gkentei_vae.commands import UsageError
+from gkentei_vae.commands import common
+from gkentei_vae.demo_registry import DEMOS
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    listing = "、".join(f"{k}({v})" for k, v in DEMOS.items())
+    listing = "、".join(f"{d.id}({d.title})" for d in DEMOS.values())
     demo = sub.add_parser(
         "demo",
-        help="同梱の VAE を動かすデモを単独で実行する",
-        description=f"デモ: {listing}",
+        help="同梱のモデルを動かすデモを単独で実行する",
+        description=f"デモ: {listing}。キー: r 引き直す、Esc 戻る(学習中なら止める)、? ヘルプ。",
     )
     demo.add_argument("demo_id", metavar="ID", help=f"デモ id ({', '.join(DEMOS)})")
     demo.add_argument("--seed", type=int, default=0, metavar="S", help="乱数シード(既定: 0)")
@@ -27,32 +27,31 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run_demo(args: argparse.Namespace) -> int:
     if args.demo_id not in DEMOS:
-        raise UsageError(f"未知のデモ id '{args.demo_id}'(使えるもの: {', '.join(DEMOS)})")
+        raise common.UsageError(f"未知のデモ id '{args.demo_id}'(使えるもの: {', '.join(DEMOS)})")
     if args.png is not None:
         return write_png(args.demo_id, args.seed, args.png)
-    from gkentei_vae.tui.launch_demo import run_demo_app
+    from gkentei_vae.tui.launch import demo_app, run
 
-    return run_demo_app(args.demo_id, args.seed)
+    return run(demo_app(args.demo_id, args.seed, warm_model=True))
 
 
 def write_png(demo_id: str, seed: int, path: Path) -> int:
-    """Compute the demo in this process and draw it (kl-training: a short run)."""
+    """Compute the demo in this process and draw it (a streaming demo: a short run, every record)."""
+    from gkentei_vae.demo_registry import resolve
     from gkentei_vae.vae.checkpoint import CheckpointError
-    from gkentei_vae.vae.demo_ops import OPS
-    from gkentei_vae.vae.demo_png import save_demo_png
 
+    demo = DEMOS[demo_id]
     try:
-        if demo_id == "kl-training":
-            data = list(OPS[demo_id](seed=seed, phase_steps=120))
-        else:
-            data = OPS[demo_id](seed=seed)
+        result: Any = resolve(demo.compute)(seed=seed, **demo.png_args)
+        data = list(result) if demo.streams else result
+        image = resolve(demo.png)(data)
         path.parent.mkdir(parents=True, exist_ok=True)
-        save_demo_png(demo_id, data, path)
+        image.save(path, format="PNG")
     except CheckpointError as exc:
-        print(f"gkentei-vae demo: {exc}", file=sys.stderr)
+        common.say(f"gkentei-vae demo: {exc}", err=True)
         return 1
     except OSError as exc:
-        print(f"gkentei-vae demo: {path} に書き込めません: {exc.strerror}", file=sys.stderr)
+        common.say(f"gkentei-vae demo: {path} に書き込めません: {exc.strerror}", err=True)
         return 1
-    print(f"書き出しました: {path}")
+    common.say(f"書き出しました: {path}")
     return 0

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from gkentei_vae.commands import UsageError
-from gkentei_vae.commands.banks_cmds import add_bank_option
+from gkentei_vae.commands import common
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         ),
     )
     anki.add_argument("path", type=Path, metavar="PATH.apkg", help="書き出す .apkg ファイル")
-    add_bank_option(anki)
+    common.add_options(anki, "bank")
     anki.set_defaults(handler=run_export_anki)
 
 
@@ -36,14 +34,14 @@ def run_export_anki(args: argparse.Namespace) -> int:
 
     path: Path = args.path
     if path.suffix.lower() != ".apkg":
-        raise UsageError(
+        raise common.UsageError(
             f"出力ファイル名は .apkg で終わる必要があります(Anki が読み込む形式): {path}"
         )
     banks = load_default_banks(args.bank)  # an invalid bank: cli.main reports it
     try:
         summary = write_apkg(banks, path)
     except AnkiExportError as exc:
-        print(f"gkentei-vae export anki: {exc}", file=sys.stderr)
+        common.say(f"gkentei-vae export anki: {exc}", err=True)
         return 1
-    print(summary.line())
+    common.say(summary.line())
     return 0

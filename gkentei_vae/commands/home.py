@@ -1,12 +1,10 @@
-"""What `gkentei-vae` with no command does: the home screen (also `gkentei-vae home`)."""
+"""`gkentei-vae home` (and `gkentei-vae` with no command in a terminal): the home screen."""
 
 from __future__ import annotations
 
 import argparse
-import sys
 
-from gkentei_vae.commands.banks_cmds import add_bank_option
-from gkentei_vae.commands.study_cmds import add_data_dir_option, open_store, store_errors
+from gkentei_vae.commands import common
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -14,31 +12,20 @@ def register(sub: argparse._SubParsersAction) -> None:
         "home",
         help="ホーム画面(コマンドなしで起動したときと同じ)",
         description="今日の復習件数と歌詞の行ごとの習熟度を表示し、1〜5 のキーで各モードを開く。"
-        "各モードを終えるとホームに戻る。",
+        "各モードを終えるとホームに戻る。"
+        "キー: 1 クイズ、2 復習、3 カード、4 学習状況、5 模擬試験、? ヘルプ、q 終了。",
     )
-    add_bank_option(home)
-    add_data_dir_option(home)
+    common.add_options(home, "bank", "data-dir")
     home.set_defaults(handler=run_home)
 
 
+@common.store_errors
 def run_home(args: argparse.Namespace) -> int:
-    """The home screen; without a terminal (a pipe, a script) a guide to the commands instead."""
-    if getattr(args, "command", None) is None and not (sys.stdin.isatty() and sys.stdout.isatty()):
-        from gkentei_vae.cli import build_parser
-
-        build_parser().print_help()
-        return 0
-    return _run_home(args)
-
-
-@store_errors
-def _run_home(args: argparse.Namespace) -> int:
     """Load the banks and open the store before the screen starts (errors exit with a message)."""
     from gkentei_vae.study.selection import load_default_banks
 
     banks = load_default_banks(getattr(args, "bank", None))  # an invalid bank: cli.main reports it
-    with open_store(args) as store:
-        args.store, args.banks = store, banks
-        from gkentei_vae.tui.launch import run_home as run_home_app
+    with common.open_store(args) as store:
+        from gkentei_vae.tui.launch import home_app, run
 
-        return run_home_app(args)
+        return run(home_app(store, banks, **common.with_demos(store)))

@@ -12,9 +12,12 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gkentei_vae.commands import UsageError
-from gkentei_vae.commands.quiz_cmd import positive_int
-from gkentei_vae.commands.study_cmds import non_negative_int
+from gkentei_vae.commands.common import (
+    UsageError,
+    non_negative_float,
+    non_negative_int,
+    positive_int,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -39,16 +42,6 @@ TRAIN_OPTIONS = (
     ("--limit", "limit"),
     ("--seed", "seed"),
 )
-
-
-def _non_negative_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"数値を指定してください: {text!r}") from None
-    if not value >= 0:
-        raise argparse.ArgumentTypeError(f"0 以上を指定してください: {text!r}")
-    return value
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -80,7 +73,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--latent-dim", type=positive_int, default=32, help="潜在変数 z の次元数")
     p.add_argument("--epochs", type=positive_int, default=30, help="エポック数")
     p.add_argument("--batch-size", type=positive_int, default=64, help="ミニバッチの大きさ")
-    p.add_argument("--lr", type=_non_negative_float, default=2e-3, help="Adam の学習率")
+    p.add_argument("--lr", type=non_negative_float, default=2e-3, help="Adam の学習率")
     p.add_argument(
         "--lr-schedule",
         choices=("const", "cosine"),
@@ -88,7 +81,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="学習率の変化 (const: 一定 / cosine: 最後に 0 へ減衰)",
     )
     p.add_argument(
-        "--beta", type=_non_negative_float, default=1.0, help="KL 項の重み β (0 で KL 項なし)"
+        "--beta", type=non_negative_float, default=1.0, help="KL 項の重み β (0 で KL 項なし)"
     )
     p.add_argument(
         "--beta-schedule", default="const", metavar="SPEC", help=f"β の変化: {SCHEDULE_HELP}"
@@ -304,7 +297,7 @@ def _show(
             ) from None
         print(f"保存しました: {args.png} ({caption})")
         return
-    from gkentei_vae.vae.halfblock import render_grid
+    from gkentei_vae.halfblock import render_grid
 
     columns = args.columns or shutil.get_terminal_size((80, 24)).columns
     print(caption)
@@ -312,7 +305,7 @@ def _show(
 
 
 def _terminal_row(args: argparse.Namespace, count: int) -> int:
-    from gkentei_vae.vae.halfblock import per_row
+    from gkentei_vae.halfblock import per_row
 
     if args.png is not None:
         return min(count, 10)
@@ -341,8 +334,8 @@ def _heldout(loaded: Loaded, args: argparse.Namespace) -> Any:
 def run_reconstruct(args: argparse.Namespace) -> int:
     import torch
 
+    from gkentei_vae.halfblock import paired_rows
     from gkentei_vae.vae.demos import reconstruct
-    from gkentei_vae.vae.halfblock import paired_rows
 
     loaded = _load(args)
     data = _heldout(loaded, args)

@@ -27,7 +27,8 @@ from time import time
 import genanki
 
 from gkentei_vae.banks import Bank, LyricLine, Question, Term
-from gkentei_vae.banks.vocab import DEMOS, KINDS, TOPICS
+from gkentei_vae.banks.vocab import KINDS, TOPICS
+from gkentei_vae.demo_registry import DEMOS
 
 DECK_ROOT = "G検定 VAE覚えうた"
 """The parent deck; each bank becomes ``DECK_ROOT::<bank title>``."""
@@ -229,7 +230,7 @@ def question_note(bank: Bank, question: Question, model: genanki.Model) -> genan
         for option in question.options
         if option in question.why_wrong
     )
-    demo = f"{DEMOS.get(question.demo, question.demo)}({question.demo})" if question.demo else ""
+    demo = f"{DEMOS[question.demo].title if question.demo in DEMOS else question.demo}({question.demo})" if question.demo else ""
     fields = [
         f"{bank.id}:{question.id}",
         _lyric(bank.line(question.line)),

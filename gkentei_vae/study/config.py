@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import re
-from datetime import date, datetime, tzinfo
+from datetime import datetime, tzinfo
 
 from gkentei_vae.study.clock import as_utc, local_date, utcnow
-from gkentei_vae.study.srs import EXAM_DATE_KEY, Srs
+from gkentei_vae.study.settings import (
+    CONFIG_KEYS,
+    EXAM_DATE_KEY,
+    MODEL_IDLE_KEY,
+    ConfigError,
+    parse_exam_date,
+    parse_minutes,
+)
+from gkentei_vae.study.srs import Srs
 from gkentei_vae.study.store import Store
 
-CONFIG_KEYS: dict[str, str] = {
-    EXAM_DATE_KEY: "試験日(YYYY-MM-DD)。最後の7日間に学習済みの全カードが出題されるよう間隔を調整する",
-}
-"""Settable keys → what they mean (Japanese, for ``config get`` and help)."""
-
-
-class ConfigError(ValueError):
-    """An unknown key or a bad value; the message (Japanese) says what is accepted."""
+__all__ = ["CONFIG_KEYS", "ConfigError", "check_key", "get_config", "set_config", "unset_config"]
 
 
 def check_key(key: str) -> str:
@@ -24,19 +24,6 @@ def check_key(key: str) -> str:
     if key not in CONFIG_KEYS:
         raise ConfigError(f"未知の設定キー: {key}(使えるもの: {', '.join(CONFIG_KEYS)})")
     return key
-
-
-def parse_exam_date(text: str, today: date) -> date:
-    """A ``YYYY-MM-DD`` exam date that is today or later."""
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
-        raise ConfigError(f"日付は YYYY-MM-DD の形で指定してください: {text}")
-    try:
-        day = date.fromisoformat(text.strip())
-    except ValueError:
-        raise ConfigError(f"存在しない日付です: {text}") from None
-    if day < today:
-        raise ConfigError(f"過去の日付は試験日にできません: {text}(今日は {today.isoformat()})")
-    return day
 
 
 def get_config(store: Store, key: str) -> str | None:
@@ -49,6 +36,10 @@ def set_config(
 ) -> str:
     """Validate and store a setting; returns the stored value. Re-caps due dates for an exam."""
     check_key(key)
+    if key == MODEL_IDLE_KEY:
+        stored = f"{parse_minutes(value):g}"
+        store.set_setting(key, stored)
+        return stored
     now = as_utc(now or utcnow())
     day = parse_exam_date(value, local_date(now, tz))
     store.set_setting(key, day.isoformat())
@@ -64,5 +55,6 @@ def unset_config(
     if store.get_setting(key) is None:
         return False
     store.delete_setting(key)
-    Srs(store, tz=tz).sync_exam_cap(now)
+    if key == EXAM_DATE_KEY:
+        Srs(store, tz=tz).sync_exam_cap(now)
     return True

@@ -13,7 +13,7 @@ SECONDS_PER_QUESTION = 41
 """The pace of recent sittings: about 145 questions in 100 minutes."""
 
 PASS_MARK = 0.70
-"""The pass mark is not published; 70 % is the usual assumption (DESIGN.md §4)."""
+"""The pass mark is not published; 70 % is the usual assumption (docs/design.md §5)."""
 
 
 @dataclass

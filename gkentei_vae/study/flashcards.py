@@ -9,16 +9,15 @@ ask for its meaning. Both are self-rated 1–4 and scheduled with FSRS like the 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import datetime, tzinfo
 
 from gkentei_vae.banks import Bank, LyricLine
-from gkentei_vae.study.review import (
-    DEFAULT_NEW_PER_DAY,
-    FLASHCARD_KINDS,
-    ReviewSession,
-    StudyItem,
-)
+from gkentei_vae.study.clock import utcnow
+from gkentei_vae.study.defaults import DEFAULT_NEW_PER_DAY
+from gkentei_vae.study.review import FLASHCARD_KINDS, ReviewSession, StudyItem
 from gkentei_vae.study.selection import validate_filters
+from gkentei_vae.study.srs import Srs
 from gkentei_vae.study.store import Store
 
 BLANK = "＿＿＿"
@@ -79,15 +78,18 @@ def flashcard_session(
     lines: Sequence[str] = (),
     *,
     new_per_day: int = DEFAULT_NEW_PER_DAY,
-    **kwargs: object,
+    clock: Callable[[], datetime] = utcnow,
+    srs: Srs | None = None,
+    tz: tzinfo | None = None,
 ) -> ReviewSession:
     """A ``flashcard``-mode session: due flashcards, then today's new ones."""
-    items = flashcard_items(banks, lines)
     return ReviewSession.start(
         store,
-        items,
+        flashcard_items(banks, lines),
         mode="flashcard",
         new_per_day=new_per_day,
         family=FLASHCARD_KINDS,
-        **kwargs,  # type: ignore[arg-type]
+        clock=clock,
+        srs=srs,
+        tz=tz,
     )

@@ -28,12 +28,11 @@ from fsrs import Rating
 
 from gkentei_vae.banks import Bank, LyricLine, Question
 from gkentei_vae.study.clock import as_utc, from_db, to_db, utcnow
+from gkentei_vae.study.defaults import DEFAULT_NEW_PER_DAY
 from gkentei_vae.study.selection import Pick, matching
 from gkentei_vae.study.srs import AnswerRecord, Mode, Srs, rating_for_answer
 from gkentei_vae.study.store import Store
 
-DEFAULT_NEW_PER_DAY = 10
-"""New cards a day unless ``--new`` says otherwise."""
 LEARN_AHEAD = timedelta(minutes=20)
 """A card answered in the session comes back in it if its next due time is this close."""
 QUESTION_KINDS: tuple[str, ...] = ("question",)
@@ -214,10 +213,15 @@ class ReviewSession:
         banks: Sequence[Bank],
         topics: Sequence[str] = (),
         lines: Sequence[str] = (),
-        **kwargs: object,
+        *,
+        new_per_day: int = DEFAULT_NEW_PER_DAY,
+        clock: Callable[[], datetime] = utcnow,
+        srs: Srs | None = None,
+        tz: tzinfo | None = None,
     ) -> ReviewSession:
         """A ``review`` session over the banks' questions (SelectionError for unknown ids)."""
-        return cls.start(store, question_items(banks, topics, lines), **kwargs)  # type: ignore[arg-type]
+        items = question_items(banks, topics, lines)
+        return cls.start(store, items, new_per_day=new_per_day, clock=clock, srs=srs, tz=tz)
 
     # -- progress ------------------------------------------------------------------------
 

@@ -75,6 +75,15 @@ def matching(
     ]
 
 
+def with_demo(banks: Sequence[Bank], demo: str) -> Pick:
+    """The first question (in bank order) whose `e` opens ``demo``; SelectionError if none."""
+    for bank in banks:
+        for question in bank.questions:
+            if question.demo == demo:
+                return Pick(bank, question)
+    raise SelectionError(f"デモ {demo} を開く問題がありません")
+
+
 def choose(picks: Sequence[Pick], count: int | None, seed: int | None) -> list[Pick]:
     """Up to ``count`` picks in a random order (reproducible for a given seed)."""
     rng = random.Random(seed)

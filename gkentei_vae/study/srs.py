@@ -42,14 +42,13 @@ from typing import Literal
 from fsrs import Card, Rating, Scheduler
 
 from gkentei_vae.study.clock import as_utc, from_db, local_date, local_midnight, to_db, utcnow
+from gkentei_vae.study.settings import EXAM_DATE_KEY
 from gkentei_vae.study.store import CardRow, Store, card_kind
 
 FAST_ANSWER_MS = 8_000
 """A right multiple-choice answer given within this many milliseconds is rated Easy."""
 EXAM_WINDOW_DAYS = 7
 """Every card already seen comes up at least once in this many days before the exam."""
-EXAM_DATE_KEY = "exam-date"
-"""Settings key of the exam date (ISO ``YYYY-MM-DD``)."""
 _EXAM_CAP_KEY = "_exam-cap"
 """Internal: the exam date the stored ``cards.due`` values are capped for ('' for none)."""
 

@@ -1,7 +1,7 @@
 """The SQLite store of the learner's review history, card states, settings and mock-exam results.
 
 One file, ``study.sqlite3``, in the data folder: ``--data-dir`` (an explicit path) wins, then
-the environment variable ``GKENTEI_VAE_HOME``, then ``platformdirs.user_data_dir("gkentei-vae")``.
+``gkentei_vae.paths.data_dir()`` (``$GKENTEI_VAE_HOME``, else the user data folder).
 
 Safety rules this module keeps:
 
@@ -32,14 +32,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
+from gkentei_vae import paths
+from gkentei_vae.paths import APP_NAME
 from gkentei_vae.study.clock import to_db, utcnow
 
-APP_NAME = "gkentei-vae"
-"""The name of our data folder and the ``meta.app`` value inside the file."""
-HOME_ENV = "GKENTEI_VAE_HOME"
-"""Environment variable naming the data folder (for tests and portable installs)."""
 DB_FILENAME = "study.sqlite3"
 """The store's file name inside the data folder."""
 APPLICATION_ID = 0x476B5641
@@ -257,17 +253,9 @@ def _tallies(text: str) -> dict[str, tuple[int, int]]:
 # -- locating and recognising the file ----------------------------------------------------
 
 
-def default_data_dir() -> Path:
-    """``$GKENTEI_VAE_HOME`` if set, else the platform's user data folder."""
-    env = os.environ.get(HOME_ENV)
-    if env:
-        return Path(env).expanduser()
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-
-
 def db_path(data_dir: Path | None = None) -> Path:
-    """The store file inside ``data_dir`` (default: ``default_data_dir()``)."""
-    return (data_dir if data_dir is not None else default_data_dir()) / DB_FILENAME
+    """The store file inside ``data_dir`` (default: ``paths.data_dir()``)."""
+    return (data_dir if data_dir is not None else paths.data_dir()) / DB_FILENAME
 
 
 def check_file(path: Path) -> None:
@@ -671,7 +659,19 @@ class Store:
             (-1 if limit is None else limit,),
         )
         return [
-            ExamResult(*row[:7], bool(row[7]), _tallies(row[8]), _tallies(row[9])) for row in rows
+            ExamResult(
+                id=row[0],
+                taken_at=row[1],
+                questions=row[2],
+                correct=row[3],
+                unanswered=row[4],
+                time_limit_s=row[5],
+                seconds_used=row[6],
+                timed_out=bool(row[7]),
+                by_line=_tallies(row[8]),
+                by_topic=_tallies(row[9]),
+            )
+            for row in rows
         ]
 
     # -- settings ------------------------------------------------------------------------

@@ -5,51 +5,64 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
+
+from gkentei_vae import paths
 
 if TYPE_CHECKING:
     # Imported lazily: the model client brings numpy, which the first question doesn't need.
-    from gkentei_vae.model_client import ModelClient
+    from gkentei_vae.model_process.client import ModelClient
 
 WARM_DELAY = 0.3
 """Seconds after start-up before the model process is spawned: the first screen paints first."""
+DEFAULT_IDLE_MINUTES = 10.0
+"""The model process exits after this long without a request (``config model-idle-minutes``)."""
 
 
 class GkenteiApp(App[int]):
     """Hosts one mode's first screen; modes push their own screens from there.
 
-    A real run (``run()``, not ``run_test()``) gets a model process for the demos,
-    started in the background once the first screen is up, if that screen declares
-    ``USES_MODEL = True``; tests pass ``model=`` explicitly when they need one.
+    The model process is started only when the code that builds the app asks for it
+    (``warm_model=True``, what the CLI does for modes that offer demos): tests and
+    snapshots of other screens never spawn it. Tests that need the model pass a
+    ``model`` they started themselves.
     """
 
     TITLE = "G検定 VAE覚えうた"
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = False
-    BINDINGS = [Binding("question_mark", "help", "ヘルプ", key_display="?")]
+    DEFAULT_MODE = "study"
+    BINDINGS = [
+        Binding(
+            "question_mark",
+            "help",
+            "ヘルプ",
+            key_display="?",
+            tooltip="この画面のキーの一覧(Esc / ? / q で閉じる)",
+        )
+    ]
 
     def __init__(
         self,
-        first_screen: Callable[[], Screen],
-        help_keys: list[tuple[str, str]],
+        first_screen: Callable[[], Screen[Any]],
+        *,
         model: ModelClient | None = None,
+        warm_model: bool = False,
+        idle_minutes: float = DEFAULT_IDLE_MINUTES,
     ) -> None:
         super().__init__()
-        self._first_screen = first_screen
-        self.help_keys = help_keys
-        """(key, description) pairs the help screen lists for this mode."""
+        # A mode, not get_default_screen(): Textual then loads the screen's CSS_PATH itself.
+        self.add_mode(self.DEFAULT_MODE, first_screen)
         self.model = model
         """The model process serving demos (None: demos say the model is unavailable)."""
-        self._wants_model = False
-
-    def get_default_screen(self) -> Screen:
-        # The mode's screen *is* the base screen: no empty screen to lay out first.
-        # Textual loads a screen's CSS_PATH only when it is pushed, so load it here.
-        screen = self._first_screen()
-        self._load_screen_css(screen)
-        return screen
+        self.warm_model = warm_model
+        """Start the model process in the background once the first screen is up."""
+        self.idle_minutes = idle_minutes
+        """Minutes without a request before the model process exits (0: never)."""
+        self._owns_model = False
 
     def end_mode(self) -> None:
         """The mode's session is over (its quit, its summary's q): leave the app.
@@ -62,37 +75,46 @@ class GkenteiApp(App[int]):
         self.end_mode()
 
     def on_mount(self) -> None:
-        self.set_timer(WARM_DELAY, self.warm_model)
+        if self.warm_model:
+            self.set_timer(WARM_DELAY, self.start_model)
 
-    def warm_model(self) -> None:
-        """Spawn the model process and wait for it in a thread (the UI never waits)."""
-        if self.model is None and self._wants_model:
+    def start_model(self) -> None:
+        """Create the model client if needed and warm the child in a thread (the UI never waits)."""
+        if self.model is None:
             # Imported only now: the client brings numpy, which the first screen doesn't need.
-            from gkentei_vae.model_client import ModelClient, default_log_path
+            from gkentei_vae.model_process.client import ModelClient
 
-            self.model = ModelClient(log_path=default_log_path())
-        model = self.model
-        if model is not None and not model.started:
-            model.start()
-            self.run_worker(model.wait_ready, thread=True, group="warm-model")
+            self.model = ModelClient(paths.model_log_path(), idle_seconds=self.idle_minutes * 60)
+            self._owns_model = True
+        if not self.model.started:
+            self._warm(self.model)
 
-    def run(self, *args: Any, **kwargs: Any) -> int | None:
-        base = self._first_screen
+    @work(thread=True, group="warm-model", exit_on_error=False)
+    def _warm(self, model: ModelClient) -> None:
+        model.wait_ready()
 
-        def first() -> Screen:
-            screen = base()
-            self._wants_model = bool(getattr(screen, "USES_MODEL", False))
-            return screen
+    def on_unmount(self) -> None:
+        # A model handed in (tests share one) belongs to whoever started it.
+        if self.model is not None and self._owns_model:
+            self.model.close()
 
-        self._first_screen = first
-        try:
-            return super().run(*args, **kwargs)
-        finally:
-            if self.model is not None:
-                self.model.close()
+    def report_store_errors(self, hook: Callable[..., object]) -> Callable[..., None]:
+        """``hook`` with a store failure shown on screen instead of ending the session."""
+        from gkentei_vae.study.store import StoreError
+
+        def call(*args: object) -> None:
+            try:
+                hook(*args)
+            except StoreError as exc:
+                self.notify(f"解答を保存できませんでした: {exc}", severity="error", timeout=15)
+
+        return call
 
     def action_help(self) -> None:
         from gkentei_vae.tui.help_screen import HelpScreen
 
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.help_keys))
+        if isinstance(self.screen, HelpScreen):
+            return
+        # The keys of the screen under any dialog (a modal has its own y/n buttons).
+        screen = next(s for s in reversed(self.screen_stack) if not isinstance(s, ModalScreen))
+        self.push_screen(HelpScreen(type(screen), type(self)))

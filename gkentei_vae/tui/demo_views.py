@@ -14,8 +14,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from gkentei_vae.halfblock import paired_rows, tile
 from gkentei_vae.tui.image import PixelImage, image_grid
-from gkentei_vae.vae.halfblock import paired_rows, tile
 
 MAX_DIMS = 8
 """Latent dimensions listed in the tables (the rest are summarised)."""

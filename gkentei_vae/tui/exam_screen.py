@@ -14,22 +14,10 @@ from textual.widgets.option_list import Option
 
 from gkentei_vae.study.exam import ExamSession
 from gkentei_vae.study.session import QuizSession
+from gkentei_vae.tui.app import GkenteiApp
 from gkentei_vae.tui.confirm_screen import ConfirmScreen
 from gkentei_vae.tui.question_view import QuestionView
 from gkentei_vae.tui.widgets import KeyBar, OptionCard, choice_bindings
-
-HELP_KEYS: list[tuple[str, str]] = [
-    ("1–4 / a–d", "選択肢を選ぶ(提出までは何度でも変更可、クリックでも可)"),
-    ("n / →", "次の問題へ"),
-    ("p / ←", "前の問題へ"),
-    ("f", "この問題にフラグを付ける/外す"),
-    ("j", "未解答・フラグ付きの問題の一覧から移動する"),
-    ("s", "提出して採点する(確認あり)"),
-    ("", "時間切れになると自動で提出されます"),
-    ("?", "このヘルプを表示する"),
-    ("q", "採点せずに中断する(確認あり)"),
-]
-"""Every key of the exam, as the help screen lists them."""
 
 SubmitHook = Callable[[ExamSession, QuizSession], None]
 
@@ -93,17 +81,17 @@ class ExamScreen(Screen[None]):
 
     CSS_PATH = "exam_screen.tcss"
     BINDINGS = [
-        *choice_bindings("選ぶ"),
-        Binding("p", "move(-1)", "前", key_display="p/←"),
-        Binding("left", "move(-1)", "前", show=False),
-        Binding("n", "move(1)", "次", key_display="n/→"),
-        Binding("right", "move(1)", "次", show=False),
-        Binding("f", "flag", "フラグ"),
-        Binding("j", "jump", "一覧"),
-        Binding("s", "submit", "提出"),
-        Binding("q", "abandon", "中断"),
+        *choice_bindings("選ぶ", "選択肢を選ぶ(提出までは何度でも変更可、クリックでも可)"),
+        Binding("p", "move(-1)", "前", key_display="p/←", tooltip="前の問題へ"),
+        Binding("left", "move(-1)", "前", show=False, tooltip="前の問題へ"),
+        Binding("n", "move(1)", "次", key_display="n/→", tooltip="次の問題へ"),
+        Binding("right", "move(1)", "次", show=False, tooltip="次の問題へ"),
+        Binding("f", "flag", "フラグ", tooltip="この問題にフラグを付ける/外す"),
+        Binding("j", "jump", "一覧", tooltip="未解答・フラグ付きの問題の一覧から移動する"),
+        Binding("s", "submit", "提出", tooltip="提出して採点する(確認あり)"),
+        Binding("q", "abandon", "中断", tooltip="採点せずに中断する(確認あり)"),
     ]
-    USES_MODEL = True  # the walk through missed questions after submitting opens demos
+    HELP_NOTES = ("時間切れになると自動で提出されます",)
 
     def __init__(self, exam: ExamSession, on_submit: SubmitHook | None = None) -> None:
         super().__init__()
@@ -184,11 +172,14 @@ class ExamScreen(Screen[None]):
         self.app.push_screen(ConfirmScreen(question), done)
 
     def action_abandon(self) -> None:
+        app = self.app
+        assert isinstance(app, GkenteiApp)
+
         def done(yes: bool | None) -> None:
             if yes:
-                self.app.end_mode()
+                app.end_mode()
 
-        self.app.push_screen(ConfirmScreen("採点せずに模擬試験を中断しますか？"), done)
+        app.push_screen(ConfirmScreen("採点せずに模擬試験を中断しますか？"), done)
 
     def submit(self, timed_out: bool = False) -> None:
         if self.exam.submitted:

@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -24,24 +25,17 @@ from gkentei_vae.study.review import ReviewSession, StudyItem, next_due
 from gkentei_vae.study.srs import RATING_LABELS, AnswerRecord, Srs, describe_due, fsrs_card_number
 from gkentei_vae.study.store import StoreError
 from gkentei_vae.tui.review_screen import quit_session, undo_last
-from gkentei_vae.tui.widgets import KeyBar, LyricHook
-
-HELP_KEYS: list[tuple[str, str]] = [
-    ("Space", "カードをめくって答えを見る"),
-    ("1", f"{RATING_LABELS[Rating.Again]}(思い出せなかった)"),
-    ("2", f"{RATING_LABELS[Rating.Hard]}(思い出せたが苦労した)"),
-    ("3", f"{RATING_LABELS[Rating.Good]}(思い出せた)"),
-    ("4", f"{RATING_LABELS[Rating.Easy]}(すぐに思い出せた)"),
-    ("", "1–4 はめくった後に(クリックでも可)"),
-    ("", "採点はその場で学習記録に保存される"),
-    ("u", "直前の採点を取り消し、そのカードを再表示"),
-    ("?", "このヘルプを表示する"),
-    ("q", "終了する(確認あり。採点は保存済み)"),
-    ("Esc", "ヘルプや確認を閉じる"),
-]
-"""Every key of the flashcards, as the help screen lists them."""
+from gkentei_vae.tui.widgets import UNDO_TOOLTIP, KeyBar, LyricHook
 
 KIND_LABELS = {"cloze": "歌詞の穴埋め", "term": "用語"}
+
+RATING_MEANINGS: dict[Rating, str] = {
+    Rating.Again: "思い出せなかった",
+    Rating.Hard: "思い出せたが苦労した",
+    Rating.Good: "思い出せた",
+    Rating.Easy: "すぐに思い出せた",
+}
+"""What each self-rating means, for the help."""
 
 
 def preview_dues(srs: Srs, card_id: str, now: datetime) -> dict[Rating, datetime]:
@@ -70,8 +64,8 @@ class RatingCard(Static):
             super().__init__()
             self.rating = rating
 
-    def __init__(self, rating: Rating, **kwargs: object) -> None:
-        super().__init__("", **kwargs)  # type: ignore[arg-type]
+    def __init__(self, rating: Rating, *, classes: str | None = None) -> None:
+        super().__init__("", classes=classes)
         self.rating = rating
 
     def show(self, when: str) -> None:
@@ -89,21 +83,33 @@ class FlashcardScreen(Screen[None]):
 
     CSS_PATH = "flashcard_screen.tcss"
     BINDINGS = [
-        Binding("space", "flip", "めくる", key_display="Space"),
+        Binding("space", "flip", "めくる", key_display="Space", tooltip="カードをめくって答えを見る"),
         *(
             Binding(
-                str(int(r)), f"rate({int(r)})", "採点", show=r == Rating.Again, key_display="1–4"
+                str(int(r)),
+                f"rate({int(r)})",
+                "採点",
+                show=r == Rating.Again,
+                key_display="1–4",
+                tooltip=f"{RATING_LABELS[r]}({RATING_MEANINGS[r]})",
             )
             for r in Rating
         ),
-        Binding("u", "undo", "取り消し"),
-        Binding("q", "quit_session", "終了"),
+        Binding("u", "undo", "取り消し", tooltip=UNDO_TOOLTIP.format(what="採点")),
+        Binding("q", "quit_session", "終了", tooltip="終了する(確認あり。採点は保存済み)"),
     ]
+    HELP_NOTES = ("1–4 はめくった後に(クリックでも可)", "採点はその場で学習記録に保存される")
+
+    flipped: var[bool] = var(False, bindings=True)
+    """Whether the back of the card is shown."""
+    shown: var[str | None] = var(None, bindings=True)
+    """The card id on screen (None once the session is done)."""
+    undoable: var[bool] = var(False, bindings=True)
+    """Whether `u` has a rating to take back (the session's ``can_undo``, as last shown)."""
 
     def __init__(self, session: ReviewSession) -> None:
         super().__init__()
         self.session = session
-        self.flipped = False
         self.last: AnswerRecord | None = None
         """The most recent rating (shown under the next card)."""
         self._shown_at = time.monotonic()
@@ -136,6 +142,8 @@ class FlashcardScreen(Screen[None]):
         self.flipped = False
         self.set_class(False, "-flipped")
         card = self.card
+        self.shown = card.card_id if card is not None else None
+        self.undoable = self.session.can_undo
         self.set_class(card is None, "-finished")
         self.update_progress()
         self.update_last()
@@ -155,7 +163,6 @@ class FlashcardScreen(Screen[None]):
             self.query_one("#back", Static).update("")
             self.query_one("#hint", Static).update(Text("Space でめくる", style="italic"))
         self._shown_at = time.monotonic()
-        self.refresh_bindings()
 
     def flip(self) -> None:
         card = self.card
@@ -174,7 +181,6 @@ class FlashcardScreen(Screen[None]):
             widget.show(describe_due(dues[widget.rating], now=now, tz=s.srs.tz))
         hint = "1–4 で自己採点(数字の下は次に出る時期)   u で直前の採点を取り消し"
         self.query_one("#hint", Static).update(Text(hint, style="italic"))
-        self.refresh_bindings()
 
     def show_done(self) -> None:
         s = self.session
@@ -217,7 +223,7 @@ class FlashcardScreen(Screen[None]):
         if action == "rate":
             return self.card is not None and self.flipped
         if action == "undo":
-            return self.session.can_undo
+            return self.undoable
         return True
 
     def action_flip(self) -> None:

@@ -1,4 +1,4 @@
-"""The key help overlay (`?`)."""
+"""The key help overlay (`?`), derived from the screen's bindings (``tui/keys.py``)."""
 
 from __future__ import annotations
 
@@ -10,31 +10,34 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from gkentei_vae.tui.keys import screen_help
+
 
 class HelpScreen(ModalScreen[None]):
-    """Lists every key of the current mode; any of Esc, ? or q closes it."""
+    """Lists every key of the screen below it; any of Esc, ? or q closes it."""
 
     CSS_PATH = "help_screen.tcss"
     BINDINGS = [
-        Binding("escape", "dismiss", "閉じる"),
-        Binding("question_mark", "dismiss", "閉じる", show=False),
-        Binding("q", "dismiss", "閉じる", show=False),
+        Binding("escape", "close", "閉じる"),
+        Binding("question_mark", "close", "閉じる", show=False),
+        Binding("q", "close", "閉じる", show=False),
     ]
 
-    def __init__(self, keys: list[tuple[str, str]]) -> None:
+    def __init__(self, screen_cls: type, app_cls: type | None = None) -> None:
         super().__init__()
-        self.keys = keys
+        self.rows = screen_help(screen_cls, app_cls)
+        """The rows shown (tests read them)."""
 
     def compose(self) -> ComposeResult:
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold cyan", no_wrap=True)
         table.add_column()
-        for key, what in self.keys:
-            table.add_row(Text(key, style="bold"), Text(what))
+        for row in self.rows:
+            table.add_row(Text(row.keys, style="bold"), Text(row.what))
         with Vertical(id="help-box"):
             yield Static("キー操作", id="help-title")
             yield Static(table, id="help-table")
             yield Static("Esc / ? / q で閉じる", id="help-hint")
 
-    def action_dismiss(self) -> None:  # type: ignore[override]
+    def action_close(self) -> None:
         self.dismiss(None)

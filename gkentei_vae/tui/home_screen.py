@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from typing import Any
 
 from rich.table import Table
 from rich.text import Text
@@ -20,7 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from gkentei_vae.banks import Bank
-from gkentei_vae.study.clock import utcnow
+from gkentei_vae.study.defaults import DEFAULT_QUIZ_COUNT
 from gkentei_vae.study.exam import SECONDS_PER_QUESTION
 from gkentei_vae.study.flashcards import flashcard_items
 from gkentei_vae.study.review import (
@@ -36,25 +37,8 @@ from gkentei_vae.study.srs import Srs, describe_due
 from gkentei_vae.study.stats import Stats, compute_stats
 from gkentei_vae.study.store import Store, StoreError
 from gkentei_vae.tui.app import GkenteiApp
-from gkentei_vae.tui.help_screen import HelpScreen
 from gkentei_vae.tui.stats_screen import recall_bar
 from gkentei_vae.tui.widgets import KeyBar
-
-QUIZ_COUNT = 10
-"""Questions in a quiz started from home (as ``gkentei-vae quiz`` without ``--count``)."""
-
-HELP_KEYS: list[tuple[str, str]] = [
-    ("1", f"クイズ({QUIZ_COUNT}問。解答は学習記録に残る)"),
-    ("2", "復習(期限の問題、続けて今日の新しい問題)"),
-    ("3", "フラッシュカード(歌詞の穴埋めと用語)"),
-    ("4", "学習状況(習熟度・復習予定・解答の記録)"),
-    ("5", "模擬試験(時間制限つき)"),
-    ("", "各モードを終えるとこの画面に戻る"),
-    ("?", "ヘルプ(各モードではそのモードのキー)"),
-    ("q", "終了する"),
-    ("Esc", "ヘルプや確認を閉じる"),
-]
-"""Every key of the home screen, as the help screen lists them."""
 
 
 @dataclass
@@ -67,19 +51,6 @@ class HomeContext:
     clock: Callable[[], datetime]
     seed: int | None = None
     """Fixes question order and option order in every mode (tests); None: random."""
-
-    @classmethod
-    def make(
-        cls,
-        store: Store,
-        banks: Sequence[Bank],
-        *,
-        clock: Callable[[], datetime] | None = None,
-        tz: tzinfo | None = None,
-        srs: Srs | None = None,
-        seed: int | None = None,
-    ) -> HomeContext:
-        return cls(store, banks, srs or Srs(store, tz=tz), clock or utcnow, seed)
 
     @property
     def tz(self) -> tzinfo | None:
@@ -162,7 +133,7 @@ def modes_table(context: HomeContext, numbers: Today) -> Table:
     table.add_column(no_wrap=True, style="bold")
     table.add_column()
     rows = [
-        ("1", "クイズ", f"G検定形式の4択を{QUIZ_COUNT}問"),
+        ("1", "クイズ", f"G検定形式の4択を{DEFAULT_QUIZ_COUNT}問"),
         (
             "2",
             "復習",
@@ -186,14 +157,14 @@ class HomeScreen(Screen[None]):
 
     CSS_PATH = "home_screen.tcss"
     BINDINGS = [
-        Binding("1", "open('quiz')", "クイズ"),
-        Binding("2", "open('review')", "復習"),
-        Binding("3", "open('flashcards')", "カード"),
-        Binding("4", "open('stats')", "学習状況"),
-        Binding("5", "open('exam')", "模擬試験"),
-        Binding("q", "quit_home", "終了"),
+        Binding("1", "open('quiz')", "クイズ", tooltip=f"クイズ({DEFAULT_QUIZ_COUNT}問。解答は学習記録に残る)"),
+        Binding("2", "open('review')", "復習", tooltip="復習(期限の問題、続けて今日の新しい問題)"),
+        Binding("3", "open('flashcards')", "カード", tooltip="フラッシュカード(歌詞の穴埋めと用語)"),
+        Binding("4", "open('stats')", "学習状況", tooltip="学習状況(習熟度・復習予定・解答の記録)"),
+        Binding("5", "open('exam')", "模擬試験", tooltip="模擬試験(時間制限つき)"),
+        Binding("q", "quit_home", "終了", tooltip="終了する"),
     ]
-    USES_MODEL = True  # quiz and exam opened from here offer the model's demos (e)
+    HELP_NOTES = ("各モードを終えるとこの画面に戻る", "各モードでは ? でそのモードのキーが出る")
 
     def __init__(self, context: HomeContext) -> None:
         super().__init__()
@@ -240,83 +211,76 @@ class HomeScreen(Screen[None]):
 class HomeApp(GkenteiApp):
     """Home as the base screen; modes are pushed over it and pop back to it."""
 
-    def __init__(self, context: HomeContext) -> None:
-        super().__init__(lambda: HomeScreen(context), HELP_KEYS)
+    def __init__(self, context: HomeContext, **options: Any) -> None:
+        super().__init__(lambda: HomeScreen(context), **options)
         self.context = context
-        self._modes: list[tuple[Screen, list[tuple[str, str]]]] = []
-        """Each open mode's first screen and its help keys."""
 
     # -- opening and closing modes ---------------------------------------------------------
 
     def open_mode(self, mode: str) -> None:
         """Push the screen of ``mode`` (or say why there is nothing to do)."""
-        opener = getattr(self, f"_open_{mode}")
-        made: tuple[Screen, list[tuple[str, str]]] | str = opener()
+        opener: Callable[[], Screen[Any] | str] = getattr(self, f"_open_{mode}")
+        made = opener()
         if isinstance(made, str):
             self.notify(made, timeout=6)
             return
-        screen, keys = made
-        self._modes.append((screen, keys))
-        self.push_screen(screen)
+        self.push_screen(made)
 
-    def _open_quiz(self) -> tuple[Screen, list[tuple[str, str]]] | str:
+    def _open_quiz(self) -> Screen[Any] | str:
+        from gkentei_vae.study.recorders import quiz_recorder
         from gkentei_vae.study.session import QuizSession
-        from gkentei_vae.tui.launch import quiz_recorder, reporting_errors
-        from gkentei_vae.tui.quiz_screen import HELP_KEYS as QUIZ_KEYS
         from gkentei_vae.tui.quiz_screen import QuizScreen
 
         c = self.context
-        session = QuizSession.select(c.banks, count=QUIZ_COUNT, seed=c.seed)
+        session = QuizSession.select(c.banks, count=DEFAULT_QUIZ_COUNT, seed=c.seed)
         if not session.items:
             return "出題できる問題がありません。"
         record = quiz_recorder(c.store, c.srs, c.clock)
-        return QuizScreen(session, on_answer=reporting_errors(self, record)), QUIZ_KEYS
+        return QuizScreen(session, on_answer=self.report_store_errors(record))
 
-    def _open_review(self) -> tuple[Screen, list[tuple[str, str]]] | str:
-        from gkentei_vae.tui.review_screen import HELP_KEYS as REVIEW_KEYS
+    def _open_review(self) -> Screen[Any] | str:
         from gkentei_vae.tui.review_screen import ReviewScreen
 
         c = self.context
         session = ReviewSession.for_questions(c.store, c.banks, srs=c.srs, clock=c.clock)
         if session.finished:
             return self._nothing_due(session, "問題")
-        return ReviewScreen(session, seed=c.seed), REVIEW_KEYS
+        return ReviewScreen(session, seed=c.seed)
 
-    def _open_flashcards(self) -> tuple[Screen, list[tuple[str, str]]] | str:
+    def _open_flashcards(self) -> Screen[Any] | str:
         from gkentei_vae.study.flashcards import flashcard_session
-        from gkentei_vae.tui.flashcard_screen import HELP_KEYS as CARD_KEYS
         from gkentei_vae.tui.flashcard_screen import FlashcardScreen
 
         c = self.context
         session = flashcard_session(c.store, c.banks, srs=c.srs, clock=c.clock)
         if session.finished:
             return self._nothing_due(session, "カード")
-        return FlashcardScreen(session), CARD_KEYS
+        return FlashcardScreen(session)
 
-    def _open_stats(self) -> tuple[Screen, list[tuple[str, str]]] | str:
-        from gkentei_vae.tui.stats_screen import HELP_KEYS as STATS_KEYS
+    def _open_stats(self) -> Screen[Any] | str:
         from gkentei_vae.tui.stats_screen import StatsScreen
 
         c = self.context
-        return StatsScreen(c.store, c.banks, clock=c.clock, tz=c.tz), STATS_KEYS
+        return StatsScreen(c.store, c.banks, clock=c.clock, tz=c.tz)
 
-    def _open_exam(self) -> tuple[Screen, list[tuple[str, str]]] | str:
+    def _open_exam(self) -> Screen[Any] | str:
         from gkentei_vae.study.exam import ExamSession
-        from gkentei_vae.tui.exam_screen import HELP_KEYS as EXAM_KEYS
+        from gkentei_vae.study.recorders import exam_recorder
         from gkentei_vae.tui.exam_screen import ExamScreen
-        from gkentei_vae.tui.launch import exam_recorder, reporting_errors
 
         c = self.context
         exam = ExamSession.select(c.banks, seed=c.seed)
         if not exam.items:
             return "出題できる問題がありません。"
         record = exam_recorder(c.store, c.srs, c.clock)
-        return ExamScreen(exam, on_submit=reporting_errors(self, record)), EXAM_KEYS
+        return ExamScreen(exam, on_submit=self.report_store_errors(record))
 
     def _nothing_due(self, session: ReviewSession, what: str) -> str:
         later = next_due(self.context.store, session.queue.items)
-        when = f"次は{describe_due(later, now=self.context.clock(), tz=self.context.tz)}です。"
-        return f"いま復習する{what}はありません。" + (when if later else "")
+        if later is None:
+            return f"いま復習する{what}はありません。"
+        when = describe_due(later, now=self.context.clock(), tz=self.context.tz)
+        return f"いま復習する{what}はありません。次は{when}です。"
 
     @property
     def mode_open(self) -> bool:
@@ -324,7 +288,6 @@ class HomeApp(GkenteiApp):
 
     def back_home(self) -> None:
         """Close the open mode (every screen above home)."""
-        self._modes.clear()
         self.screen_stack[0].pop_until_active()
 
     def quit_home(self) -> None:
@@ -336,14 +299,3 @@ class HomeApp(GkenteiApp):
             self.back_home()
         else:
             self.exit(0)
-
-    def action_help(self) -> None:
-        if isinstance(self.screen, HelpScreen):
-            return
-        keys = self.help_keys
-        stack = self.screen_stack
-        for screen, mode_keys in reversed(self._modes):
-            if screen in stack:
-                keys = mode_keys
-                break
-        self.push_screen(HelpScreen(keys))

@@ -2,7 +2,7 @@
 
 Two pixels per cell: "▀" painted with the upper pixel as foreground and the lower
 one as background, in 24-bit colour, so it works in every terminal and in SVG
-snapshots alike. Tiling and shrinking reuse ``gkentei_vae.vae.halfblock`` (numpy
+snapshots alike. Tiling and shrinking reuse ``gkentei_vae.halfblock`` (numpy
 only), which also renders the same pictures as ANSI text for the CLI.
 """
 
@@ -15,7 +15,7 @@ from rich.measure import Measurement
 from rich.segment import Segment
 from rich.style import Style
 
-from gkentei_vae.vae.halfblock import fit_width, per_row, tile, to_rgb
+from gkentei_vae.halfblock import fit_width, per_row, tile, to_rgb
 
 _STYLES: dict[tuple[tuple[int, ...], tuple[int, ...]], Style] = {}
 

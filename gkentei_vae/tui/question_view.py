@@ -58,8 +58,8 @@ class QuestionView(Vertical):
     QuestionView #feedback.-missed { border: round $error; }
     """
 
-    def __init__(self, item: Item, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, item: Item, *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self.item = item
 
     def compose(self) -> ComposeResult:

@@ -9,23 +9,15 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Static
 
 from gkentei_vae.study.session import Answer, QuizSession
+from gkentei_vae.tui.app import GkenteiApp
 from gkentei_vae.tui.confirm_screen import ConfirmScreen
 from gkentei_vae.tui.question_view import QuestionView
-from gkentei_vae.tui.widgets import KeyBar, OptionCard, choice_bindings
-
-HELP_KEYS: list[tuple[str, str]] = [
-    ("1–4 / a–d", "選択肢を選んで解答する(クリックでも可)"),
-    ("n / Enter", "次の問題へ(解答後)"),
-    ("e", "モデルで確かめる: 同梱の VAE を動かすデモ(解答後、デモのある問題だけ)"),
-    ("?", "このヘルプを表示する"),
-    ("q", "終了する(確認あり)"),
-    ("Esc", "ヘルプや確認を閉じる"),
-]
-"""Every key of the quiz, as the help screen lists them."""
+from gkentei_vae.tui.widgets import DEMO_TOOLTIP, KeyBar, OptionCard, choice_bindings
 
 AnswerHook = Callable[[Answer], None]
 
@@ -35,20 +27,20 @@ class QuizScreen(Screen[None]):
 
     CSS_PATH = "quiz_screen.tcss"
     BINDINGS = [
-        *choice_bindings("解答"),
-        Binding("n", "next", "次へ", key_display="n/Enter"),
-        Binding("enter", "next", "次へ", show=False),
-        Binding("e", "demo", "モデルで確かめる"),
-        Binding("q", "quit_session", "終了"),
+        *choice_bindings("解答", "選択肢を選んで解答する(クリックでも可)"),
+        Binding("n", "next", "次へ", key_display="n/Enter", tooltip="次の問題へ(解答後)"),
+        Binding("enter", "next", "次へ", show=False, tooltip="次の問題へ(解答後)"),
+        Binding("e", "demo", "モデルで確かめる", tooltip=DEMO_TOOLTIP),
+        Binding("q", "quit_session", "終了", tooltip="終了する(確認あり)"),
     ]
-    USES_MODEL = True
+
+    last: var[Answer | None] = var(None, bindings=True)
+    """The answer whose feedback is on screen (None while a question waits)."""
 
     def __init__(self, session: QuizSession, on_answer: AnswerHook | None = None) -> None:
         super().__init__()
         self.session = session
         self.on_answer = on_answer
-        self.last: Answer | None = None
-        """The answer whose feedback is on screen (None while a question waits)."""
         self._shown_at = time.monotonic()
 
     def compose(self) -> ComposeResult:
@@ -68,7 +60,6 @@ class QuizScreen(Screen[None]):
         self.update_progress()
         self.query_one("#body", VerticalScroll).scroll_home(animate=False)
         self._shown_at = time.monotonic()
-        self.refresh_bindings()
 
     def update_progress(self) -> None:
         s = self.session
@@ -80,7 +71,6 @@ class QuizScreen(Screen[None]):
     def show_feedback(self, answer: Answer) -> None:
         feedback = self.query_one(QuestionView).reveal(answer, "n / Enter で次へ")
         self.update_progress()
-        self.refresh_bindings()
         self.call_after_refresh(feedback.scroll_visible, animate=False)
 
     # -- actions ---------------------------------------------------------------
@@ -124,8 +114,11 @@ class QuizScreen(Screen[None]):
         open_demo(self, self.last.item.pick.question.demo, seed=self.session.position)
 
     def action_quit_session(self) -> None:
+        app = self.app
+        assert isinstance(app, GkenteiApp)
+
         def done(yes: bool | None) -> None:
             if yes:
-                self.app.end_mode()
+                app.end_mode()
 
-        self.app.push_screen(ConfirmScreen("クイズを終了しますか？"), done)
+        app.push_screen(ConfirmScreen("クイズを終了しますか？"), done)

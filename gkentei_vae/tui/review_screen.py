@@ -15,6 +15,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -22,24 +23,10 @@ from gkentei_vae.study.review import ReviewSession, StudyItem, next_due
 from gkentei_vae.study.session import Answer, Item
 from gkentei_vae.study.srs import FAST_ANSWER_MS, RATING_LABELS, AnswerRecord, describe_due
 from gkentei_vae.study.store import StoreError
+from gkentei_vae.tui.app import GkenteiApp
 from gkentei_vae.tui.confirm_screen import ConfirmScreen
 from gkentei_vae.tui.question_view import QuestionView
-from gkentei_vae.tui.widgets import KeyBar, OptionCard, choice_bindings
-
-HELP_KEYS: list[tuple[str, str]] = [
-    ("1–4 / a–d", "選択肢を選んで解答する(クリックでも可)"),
-    ("", "解答はその場で学習記録に保存される"),
-    ("n / Enter", "次のカードへ(解答後)"),
-    ("u", "直前の解答を取り消し、そのカードを再表示"),
-    ("e", "モデルで確かめる: 同梱の VAE を動かすデモ(解答後、デモのある問題だけ)"),
-    ("", "(続けて押すとさらに前の解答へ)"),
-    ("", "評価: 不正解→もう一度、正解→正解、"),
-    ("", f"{FAST_ANSWER_MS // 1000}秒以内の正解→簡単"),
-    ("?", "このヘルプを表示する"),
-    ("q", "終了する(確認あり。解答は保存済み)"),
-    ("Esc", "ヘルプや確認を閉じる"),
-]
-"""Every key of the review, as the help screen lists them."""
+from gkentei_vae.tui.widgets import DEMO_TOOLTIP, UNDO_TOOLTIP, KeyBar, OptionCard, choice_bindings
 
 
 def rating_note(record: AnswerRecord) -> str:
@@ -63,24 +50,33 @@ class ReviewScreen(Screen[None]):
     """Serves the session's cards one at a time until its queue is empty."""
 
     CSS_PATH = "review_screen.tcss"
-    USES_MODEL = True  # e opens the answered question's demo
     BINDINGS = [
-        *choice_bindings("解答"),
-        Binding("n", "next", "次へ", key_display="n/Enter"),
-        Binding("enter", "next", "次へ", show=False),
-        Binding("u", "undo", "取り消し"),
-        Binding("e", "demo", "モデルで確かめる"),
-        Binding("q", "quit_session", "終了"),
+        *choice_bindings("解答", "選択肢を選んで解答する(クリックでも可)"),
+        Binding("n", "next", "次へ", key_display="n/Enter", tooltip="次のカードへ(解答後)"),
+        Binding("enter", "next", "次へ", show=False, tooltip="次のカードへ(解答後)"),
+        Binding("u", "undo", "取り消し", tooltip=UNDO_TOOLTIP.format(what="解答")),
+        Binding("e", "demo", "モデルで確かめる", tooltip=DEMO_TOOLTIP),
+        Binding("q", "quit_session", "終了", tooltip="終了する(確認あり。解答は保存済み)"),
     ]
+    HELP_NOTES = (
+        "解答はその場で学習記録に保存される",
+        f"評価: 不正解→もう一度、正解→正解、{FAST_ANSWER_MS // 1000}秒以内の正解→簡単",
+    )
+
+    item: var[Item | None] = var(None, bindings=True)
+    """The question on screen, its options in the order shown (None when the queue is done)."""
+    last: var[tuple[Answer, AnswerRecord] | None] = var(None, bindings=True)
+    """The answer whose feedback is on screen (None while a question waits)."""
+    undoable: var[bool] = var(False, bindings=True)
+    """Whether `u` has an answer to take back (the session's ``can_undo``, as last shown)."""
 
     def __init__(self, session: ReviewSession, seed: int | None = None) -> None:
         super().__init__()
         self.session = session
         self._rng = random.Random(None if seed is None else f"review:{seed}")
-        self.item: Item | None = self._serve(session.current) if session.current else None
-        """The question on screen, its options in the order shown."""
-        self.last: tuple[Answer, AnswerRecord] | None = None
-        """The answer whose feedback is on screen (None while a question waits)."""
+        self.set_reactive(
+            ReviewScreen.item, self._serve(session.current) if session.current else None
+        )
         self._answered_items: list[Item] = []
         """The Item shown for each answer of ``session.history``: undo shows it again as it was."""
         self._shown_at = time.monotonic()
@@ -118,13 +114,11 @@ class ReviewScreen(Screen[None]):
         self.update_progress()
         self.query_one("#body", VerticalScroll).scroll_home(animate=False)
         self._shown_at = time.monotonic()
-        self.refresh_bindings()
 
     def show_feedback(self, answer: Answer, record: AnswerRecord) -> None:
         footer = f"{next_due_line(self.session, record)}\nn / Enter で次へ   u で取り消し"
         feedback = self.query_one(QuestionView).reveal(answer, footer)
         self.update_progress()
-        self.refresh_bindings()
         self.call_after_refresh(feedback.scroll_visible, animate=False)
 
     def show_done(self) -> None:
@@ -150,10 +144,10 @@ class ReviewScreen(Screen[None]):
         done.update(text)
         done.add_class("-shown")
         self.update_progress()
-        self.refresh_bindings()
 
     def update_progress(self) -> None:
         s = self.session
+        self.undoable = s.can_undo
         number = s.answered + (0 if self.last or self.item is None else 1)
         text = Text(f" 復習 {number}", style="bold")
         text.append(f"   残り 期限 {s.due_left} / 新規 {s.new_left} / 学習中 {s.learning_left}")
@@ -169,7 +163,7 @@ class ReviewScreen(Screen[None]):
         if action == "next":
             return self.last is not None
         if action == "undo":
-            return self.session.can_undo
+            return self.undoable
         if action == "demo":
             return self.last is not None and self.last[0].item.pick.question.demo is not None
         return True
@@ -234,12 +228,14 @@ def undo_last(screen: Screen[None], session: ReviewSession, what: str) -> bool:
 
 def quit_session(screen: Screen[None], session: ReviewSession, question: str) -> None:
     """End the mode: at once when the queue is empty, else after ``question`` is confirmed."""
+    app = screen.app
+    assert isinstance(app, GkenteiApp)
     if session.finished:
-        screen.app.end_mode()
+        app.end_mode()
         return
 
     def done(yes: bool | None) -> None:
         if yes:
-            screen.app.end_mode()
+            app.end_mode()
 
     screen.app.push_screen(ConfirmScreen(question), done)

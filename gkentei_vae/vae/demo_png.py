@@ -1,18 +1,19 @@
 """Demo results as PNG pictures (``gkentei-vae demo ID --png PATH``), drawn with Pillow.
 
+One renderer per demo, named by its entry in ``gkentei_vae.demo_registry``.
+
 Digits are tiled at 3× scale; numbers become bar charts and curves, labelled in
 ASCII with Pillow's built-in font (a CJK font may not be installed).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from gkentei_vae.vae.halfblock import paired_rows, tile
+from gkentei_vae.halfblock import paired_rows, tile
 
 SCALE = 3
 BG = (24, 24, 24)
@@ -93,64 +94,66 @@ def _curve(
     return img
 
 
-def save_demo_png(demo_id: str, data: Any, path: Path) -> None:
-    """Draw one demo's result and save it as a PNG."""
-    parts: list[Image.Image]
-    if demo_id in ("samples", "interpolate"):
-        images = data["images"]
-        parts = [_digits(images, min(10, len(images)))]
-    elif demo_id == "manifold":
-        parts = [_digits(data["images"], data["size"])]
-    elif demo_id == "reconstruct":
-        n = len(data["originals"])
-        parts = [
+def png_samples(data: dict[str, Any]) -> Image.Image:
+    images = data["images"]
+    return _stack([_digits(images, min(10, len(images)))])
+
+
+png_interpolate = png_samples
+
+
+def png_manifold(data: dict[str, Any]) -> Image.Image:
+    return _stack([_digits(data["images"], data["size"])])
+
+
+def png_reconstruct(data: dict[str, Any]) -> Image.Image:
+    n = len(data["originals"])
+    return _stack(
+        [
             _label("top: held-out originals / bottom: reconstructions", 400),
             _digits(paired_rows(data["originals"], data["reconstructions"], n), n),
         ]
-    elif demo_id == "encode":
-        parts = [
+    )
+
+
+def png_encode(data: dict[str, Any]) -> Image.Image:
+    return _stack(
+        [
             _digits(data["image"][None], 1),
             _bars({"mu": data["mu"], "sigma": data["sigma"]}),
             _label("decodes of z ~ q(z|x)", 300),
             _digits(data["decodes"], len(data["decodes"])),
         ]
-    elif demo_id == "beta-compare":
-        parts = []
-        for name in ("beta0", "main"):
-            d = data[name]
-            parts += [
-                _label(f"{name}: held-out KL {d['kl']:.1f} nats", 400),
-                _digits(d["images"], len(d["images"])),
-            ]
-    elif demo_id == "reparam":
-        parts = [
-            _digits(data["image"][None], 1),
-            _bars(
-                {
-                    k: np.asarray(data[k])
-                    for k in (
-                        "mu",
-                        "sigma",
-                        "eps",
-                        "z",
-                        "dz_dmu",
-                        "dz_dsigma",
-                        "grad_mu",
-                        "grad_logvar",
-                    )
-                }
-            ),
+    )
+
+
+def png_beta_compare(data: dict[str, Any]) -> Image.Image:
+    parts = []
+    for name in ("beta0", "main"):
+        d = data[name]
+        parts += [
+            _label(f"{name}: held-out KL {d['kl']:.1f} nats", 400),
+            _digits(d["images"], len(d["images"])),
         ]
-    elif demo_id == "kl-training":
-        records = data
-        switch = next((i for i, r in enumerate(records) if r["phase"] == 2), None)
-        last_samples = [r["samples"] for r in records if "samples" in r][-1]
-        parts = [
+    return _stack(parts)
+
+
+def png_reparam(data: dict[str, Any]) -> Image.Image:
+    keys = ("mu", "sigma", "eps", "z", "dz_dmu", "dz_dsigma", "grad_mu", "grad_logvar")
+    return _stack(
+        [_digits(data["image"][None], 1), _bars({k: np.asarray(data[k]) for k in keys})]
+    )
+
+
+def png_kl_training(records: list[dict[str, Any]]) -> Image.Image:
+    """A streaming demo's PNG gets every record of its (short) run."""
+    switch = next((i for i, r in enumerate(records) if r["phase"] == 2), None)
+    last_samples = [r["samples"] for r in records if "samples" in r][-1]
+    return _stack(
+        [
             _curve("reconstruction", [r["recon"] for r in records], switch),
             _curve("KL", [r["kl"] for r in records], switch),
             _label("prior samples at the end", 300),
             _digits(last_samples, len(last_samples)),
         ]
-    else:
-        raise ValueError(f"unknown demo id {demo_id!r}")
-    _stack(parts).save(path)
+    )

@@ -1,4 +1,4 @@
-"""PNG grids through torchvision (the text rendering is in the torch-free ``halfblock``)."""
+"""PNG grids through torchvision (the text rendering is in the torch-free ``gkentei_vae.halfblock``)."""
 
 from __future__ import annotations
 

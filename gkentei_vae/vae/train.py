@@ -127,7 +127,7 @@ def evaluate(
     """
     was_training = getattr(model, "training", False)
     if hasattr(model, "eval"):
-        model.eval()  # type: ignore[attr-defined]
+        model.eval()
     gen = torch.Generator().manual_seed(seed)
     total_recon = 0.0
     total_kl = 0.0
@@ -142,7 +142,7 @@ def evaluate(
         total_recon += (recon / draws).sum().item()
         total_kl += kl_divergence(mu, logvar).sum().item()
     if was_training and hasattr(model, "train"):
-        model.train()  # type: ignore[attr-defined]
+        model.train()
     n = len(images)
     return EvalResult(total_recon / n, total_kl / n, (total_recon + total_kl) / n, n)
 

@@ -1,8 +1,11 @@
-"""The model process: ``python -m gkentei_vae.vae.worker``, driven by gkentei_vae.model_client.
+"""The model process: ``python -m gkentei_vae.model_process.worker``, driven by ``client.py``.
 
-It imports torch, loads the bundled checkpoints, says ``ready``, then serves one
-request at a time. A streaming request (live training) checks for ``stop`` between
-steps, so the learner's Esc ends it after the current step.
+It imports torch and loads the bundled checkpoints (``WARM``), says ``ready``, then
+serves one request at a time: a request names a demo id, and the demo's ``compute``
+function from ``gkentei_vae.demo_registry`` runs with the request's arguments. A
+streaming computation (live training) checks for ``stop`` between steps, so the
+learner's Esc ends it after the current step; a closed pipe (the app is gone) ends the
+process.
 """
 
 from __future__ import annotations
@@ -14,26 +17,39 @@ import traceback
 from collections.abc import Iterator
 from typing import Any
 
-from gkentei_vae.wire import WireClosed, read_message, write_message
+from gkentei_vae.demo_registry import DEMOS, resolve
+from gkentei_vae.model_process.wire import WireClosed, read_message, write_message
+
+WARM = "gkentei_vae.vae.demo_ops:warm"
+"""Loads torch, the checkpoints and the data once; returns what was loaded (for the client)."""
 
 
 def _stop_requested(fd: int) -> bool:
-    """True if the UI sent ``stop`` (or went away) since the last step."""
+    """True if the UI sent ``stop`` since the last step; exits if the UI went away."""
     while select.select([fd], [], [], 0)[0]:
         try:
             message = read_message(fd)
         except WireClosed:
             raise SystemExit(0) from None
-        if message.get("kind") in ("stop", "exit"):
+        if message.get("kind") == "exit":
+            raise SystemExit(0)
+        if message.get("kind") == "stop":
             return True
     return False
 
 
-def serve(in_fd: int, out_fd: int) -> None:
-    try:
-        from gkentei_vae.vae.demo_ops import OPS, warm
+def _run(op: str, args: dict[str, Any]) -> Iterator[Any]:
+    demo = DEMOS.get(op)
+    if demo is None:
+        raise ValueError(f"未知のデモ id です: {op}")
+    result = resolve(demo.compute)(**args)
+    return result if isinstance(result, Iterator) else iter([result])
 
-        info = warm()
+
+def serve(in_fd: int, out_fd: int) -> None:
+    """Warm up, then answer requests until ``exit`` or a closed pipe."""
+    try:
+        info = resolve(WARM)()
     except Exception as exc:  # report any failure to warm as one clear message
         traceback.print_exc()
         write_message(out_fd, {"kind": "failed", "message": str(exc)})
@@ -51,9 +67,7 @@ def serve(in_fd: int, out_fd: int) -> None:
             continue  # a stop that arrived after its stream had already ended
         rid, op = message["id"], message["op"]
         try:
-            func = OPS[op]
-            result: Any = func(**message.get("args", {}))
-            items: Iterator[Any] = result if isinstance(result, Iterator) else iter([result])
+            items = _run(op, message.get("args", {}))
             for item in items:
                 write_message(out_fd, {"kind": "item", "id": rid, "data": item})
                 if _stop_requested(in_fd):

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gkentei_vae.wire import WireClosed, decode, encode, read_message, write_message
+from gkentei_vae.model_process.wire import WireClosed, decode, encode, read_message, write_message
 
 json_values = st.recursive(
     st.none()

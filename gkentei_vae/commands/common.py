@@ -1,0 +1,212 @@
+"""What the command modules share: the usage error, argparse types and options, the store.
+
+Every option that more than one command takes is defined here once, so its flag, its
+metavar and its Japanese help read the same everywhere.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from gkentei_vae.control_chars import escape
+from gkentei_vae.paths import HOME_ENV
+
+if TYPE_CHECKING:
+    from gkentei_vae.study.exam import ExamSession
+    from gkentei_vae.study.session import QuizSession
+    from gkentei_vae.study.store import Store
+    from gkentei_vae.tui.app import GkenteiApp
+
+    Session = QuizSession | ExamSession
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse whose errors never print a control character raw (they echo the bad value)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, escape(f"{self.prog}: エラー: {message}\n"))
+
+
+def say(text: object, *, err: bool = False) -> None:
+    """Print one line that may hold text from a bank, the learning record or the command
+    line: control characters are escaped (control_chars.py), so none reaches the terminal."""
+    print(escape(str(text)), file=sys.stderr if err else sys.stdout)
+
+
+Handler = Callable[[argparse.Namespace], int]
+"""What ``set_defaults(handler=...)`` holds: takes the parsed arguments, returns the exit code."""
+
+
+class UsageError(Exception):
+    """Bad command-line input (exit status 2); the message is shown to the user."""
+
+
+# -- argparse types ---------------------------------------------------------------------------
+
+
+def int_at_least(lowest: int) -> Callable[[str], int]:
+    """An argparse type: an integer ≥ ``lowest``, with a Japanese message otherwise."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"整数を指定してください: {text}") from None
+        if value < lowest:
+            raise argparse.ArgumentTypeError(f"{lowest} 以上を指定してください: {text}")
+        return value
+
+    return parse
+
+
+positive_int = int_at_least(1)
+"""argparse type: an integer ≥ 1."""
+non_negative_int = int_at_least(0)
+"""argparse type: an integer ≥ 0."""
+
+
+def float_above(lowest: float, inclusive: bool) -> Callable[[str], float]:
+    """An argparse type: a number > ``lowest`` (≥ with ``inclusive``), Japanese message otherwise."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"数値を指定してください: {text}") from None
+        if not (value >= lowest if inclusive else value > lowest):
+            bound = "以上" if inclusive else "より大きい値"
+            raise argparse.ArgumentTypeError(f"{lowest:g} {bound}を指定してください: {text}")
+        return value
+
+    return parse
+
+
+positive_float = float_above(0, inclusive=False)
+"""argparse type: a number > 0."""
+non_negative_float = float_above(0, inclusive=True)
+"""argparse type: a number ≥ 0 (NaN refused)."""
+
+
+# -- options ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Option:
+    """An option several commands take: its flags and ``add_argument`` settings."""
+
+    flags: tuple[str, ...]
+    """``("--bank",)``."""
+    settings: Mapping[str, Any]
+    """Everything else ``add_argument`` gets (type, default, metavar, Japanese help)."""
+
+
+OPTIONS: dict[str, Option] = {
+    "bank": Option(
+        ("--bank",),
+        {
+            "action": "append",
+            "type": Path,
+            "default": [],
+            "metavar": "PATH",
+            "help": "使うバンク(YAML ファイルかフォルダ、複数可。既定: 同梱のバンク)",
+        },
+    ),
+    "data-dir": Option(
+        ("--data-dir",),
+        {
+            "type": Path,
+            "default": None,
+            "metavar": "DIR",
+            "help": f"学習記録(study.sqlite3)を置くフォルダ(既定: ${HOME_ENV} かユーザーのデータフォルダ)",
+        },
+    ),
+    "topic": Option(
+        ("--topic",),
+        {"action": "append", "default": [], "metavar": "T", "help": "トピック id で絞り込む(複数可)"},
+    ),
+    "line": Option(
+        ("--line",),
+        {
+            "action": "append",
+            "default": [],
+            "metavar": "L",
+            "help": "歌詞の行 id (L1〜L10) で絞り込む(複数可)",
+        },
+    ),
+    "seed": Option(
+        ("--seed",),
+        {
+            "type": int,
+            "default": None,
+            "metavar": "S",
+            "help": "出題順と選択肢の並びを固定する乱数シード",
+        },
+    ),
+}
+"""Name → an option shared by several commands, defined once."""
+
+
+def add_options(parser: argparse.ArgumentParser, *names: str) -> None:
+    """Add the shared options ``names`` (keys of ``OPTIONS``) to ``parser``."""
+    for name in names:
+        option = OPTIONS[name]
+        parser.add_argument(*option.flags, **option.settings)
+
+
+# -- the learning record ------------------------------------------------------------------------
+
+
+def store_errors(handler: Handler) -> Handler:
+    """Report a StoreError (a damaged or foreign file, a newer schema) and exit 1;
+    a ConfigError (bad key or value) is a usage error (exit 2)."""
+
+    def wrapped(args: argparse.Namespace) -> int:
+        from gkentei_vae.study.settings import ConfigError
+        from gkentei_vae.study.store import StoreError
+
+        try:
+            return handler(args)
+        except StoreError as exc:
+            say(f"gkentei-vae: {exc}", err=True)
+            return 1
+        except ConfigError as exc:
+            raise UsageError(str(exc)) from None
+
+    wrapped.__doc__ = handler.__doc__
+    return wrapped
+
+
+def open_store(args: argparse.Namespace) -> Store:
+    """The store named by ``--data-dir`` (or the default); raises StoreError."""
+    from gkentei_vae.study.store import Store
+
+    return Store.open(data_dir=getattr(args, "data_dir", None))
+
+
+def run_questions(
+    args: argparse.Namespace,
+    session: Session,
+    build_app: Callable[..., GkenteiApp],
+    recorder: Callable[[Store], object],
+) -> int:
+    """Refuse an empty selection (exit 2), open the learning record, run the mode's app
+    (``build_app(session, recorder(store), **options)``) with the model's demos."""
+    if not session.items:
+        raise UsageError("条件に合う問題がありません")
+    with open_store(args) as store:
+        from gkentei_vae.tui.launch import run
+
+        return run(build_app(session, recorder(store), **with_demos(store)))
+
+
+def with_demos(store: Store) -> dict[str, Any]:
+    """App options for a mode that offers demos: warm the model process after the first
+    screen, and let it go after the learner's ``model-idle-minutes``."""
+    from gkentei_vae.study.settings import model_idle_minutes
+
+    return {"warm_model": True, "idle_minutes": model_idle_minutes(store)}
