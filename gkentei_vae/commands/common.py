@@ -188,20 +188,22 @@ def open_store(args: argparse.Namespace) -> Store:
     return Store.open(data_dir=getattr(args, "data_dir", None))
 
 
+def check_selection(session: Session) -> None:
+    """Refuse an empty selection before anything else happens (exit 2)."""
+    if not session.items:
+        raise UsageError("条件に合う問題がありません")
+
+
 def run_questions(
-    args: argparse.Namespace,
+    store: Store,
     session: Session,
     build_app: Callable[..., GkenteiApp],
     recorder: Callable[[Store], object],
 ) -> int:
-    """Refuse an empty selection (exit 2), open the learning record, run the mode's app
-    (``build_app(session, recorder(store), **options)``) with the model's demos."""
-    if not session.items:
-        raise UsageError("条件に合う問題がありません")
-    with open_store(args) as store:
-        from gkentei_vae.tui.launch import run
+    """Run the mode's app, ``build_app(session, recorder(store), **options)``, with demos."""
+    from gkentei_vae.tui.launch import run
 
-        return run(build_app(session, recorder(store), **with_demos(store)))
+    return run(build_app(session, recorder(store), **with_demos(store)))
 
 
 def with_demos(store: Store) -> dict[str, Any]:

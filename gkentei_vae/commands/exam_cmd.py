@@ -42,4 +42,6 @@ def run_exam(args: argparse.Namespace) -> int:
 
     banks = load_default_banks(args.bank)
     exam = ExamSession.select(banks, args.topic, args.count, args.minutes, args.seed)
-    return common.run_questions(args, exam, exam_app, exam_recorder)
+    common.check_selection(exam)
+    with common.open_store(args) as store:
+        return common.run_questions(store, exam, exam_app, exam_recorder)

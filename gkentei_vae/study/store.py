@@ -594,6 +594,14 @@ class Store:
         rows = self._read("SELECT max(id) FROM review_log WHERE card_id = ?", (card_id,))
         return rows[0][0]
 
+    def latest_ratings(self) -> dict[str, int]:
+        """Per card id: the rating of its most recent answer (1 = Again: it was wrong)."""
+        rows = self._read(
+            "SELECT card_id, rating FROM review_log"
+            " WHERE id IN (SELECT max(id) FROM review_log GROUP BY card_id)"
+        )
+        return {card_id: rating for card_id, rating in rows}
+
     def delete_log(self, log_id: int) -> None:
         """Remove one log row (call inside ``transaction()``)."""
         with self._errors():

@@ -92,6 +92,29 @@ class GkenteiApp(App[int]):
     @work(thread=True, group="warm-model", exit_on_error=False)
     def _warm(self, model: ModelClient) -> None:
         model.wait_ready()
+        # The demo screens' own imports (plotext for the live plots: ~0.9 s) happen now,
+        # while the learner reads, not when `e` is pressed.
+        from gkentei_vae.demo_registry import DEMOS, resolve
+
+        for demo in DEMOS.values():
+            resolve(demo.view)
+
+    def model_status(self) -> str:
+        """One line for the learner: is the demos' model loaded, and when it lets go."""
+        model = self.model
+        if model is None:
+            return "デモのモデル: 未読み込み(デモを開くと読み込みます)"
+        if model.error:
+            return f"デモのモデル: 使えません({model.error})"
+        if model.ready:
+            idle = model.idle_seconds / 60
+            let_go = f"。{idle:g} 分使わなければ終了してメモリを返します" if idle > 0 else ""
+            return f"デモのモデル: 読み込み済み{let_go}"
+        if model.started:
+            return "デモのモデル: 準備中(torch とチェックポイントを読み込んでいます)"
+        if model.releases:
+            return "デモのモデル: 休止中(メモリを返しました。次にデモを開くと読み込み直します)"
+        return "デモのモデル: 未読み込み(デモを開くと読み込みます)"
 
     def on_unmount(self) -> None:
         # A model handed in (tests share one) belongs to whoever started it.
@@ -117,4 +140,5 @@ class GkenteiApp(App[int]):
             return
         # The keys of the screen under any dialog (a modal has its own y/n buttons).
         screen = next(s for s in reversed(self.screen_stack) if not isinstance(s, ModalScreen))
-        self.push_screen(HelpScreen(type(screen), type(self)))
+        status = self.model_status() if (self.model is not None or self.warm_model) else None
+        self.push_screen(HelpScreen(type(screen), type(self), status))

@@ -23,10 +23,14 @@ class HelpScreen(ModalScreen[None]):
         Binding("q", "close", "閉じる", show=False),
     ]
 
-    def __init__(self, screen_cls: type, app_cls: type | None = None) -> None:
+    def __init__(
+        self, screen_cls: type, app_cls: type | None = None, status: str | None = None
+    ) -> None:
         super().__init__()
         self.rows = screen_help(screen_cls, app_cls)
         """The rows shown (tests read them)."""
+        self.status = status
+        """Whether the demos' model is loaded (modes that offer demos)."""
 
     def compose(self) -> ComposeResult:
         table = Table.grid(padding=(0, 2))
@@ -37,6 +41,8 @@ class HelpScreen(ModalScreen[None]):
         with Vertical(id="help-box"):
             yield Static("キー操作", id="help-title")
             yield Static(table, id="help-table")
+            if self.status:
+                yield Static(Text(self.status), id="help-model")
             yield Static("Esc / ? / q で閉じる", id="help-hint")
 
     def action_close(self) -> None:

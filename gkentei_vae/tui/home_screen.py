@@ -33,9 +33,12 @@ from gkentei_vae.study.review import (
     next_due,
     question_items,
 )
+from gkentei_vae.study.selection import matching
+from gkentei_vae.study.session import QuizSession
 from gkentei_vae.study.srs import Srs, describe_due
 from gkentei_vae.study.stats import Stats, compute_stats
 from gkentei_vae.study.store import Store, StoreError
+from gkentei_vae.study.weak_spots import AGAIN
 from gkentei_vae.tui.app import GkenteiApp
 from gkentei_vae.tui.stats_screen import recall_bar
 from gkentei_vae.tui.widgets import KeyBar
@@ -66,6 +69,8 @@ class Today:
     questions_new: int
     cards_due: int
     cards_new: int
+    missed: int
+    """Questions whose latest answer was wrong (the weak-spot drill serves them first)."""
 
 
 def today(context: HomeContext) -> Today:
@@ -81,7 +86,9 @@ def today(context: HomeContext) -> Today:
     questions = counts(question_items(banks))
     cards = counts(flashcard_items(banks), FLASHCARD_KINDS)
     stats = compute_stats(store, banks, now=now, tz=context.tz)
-    return Today(stats, *questions, *cards)
+    latest = store.latest_ratings()
+    missed = sum(latest.get(pick.card_id) == AGAIN for pick in matching(banks))
+    return Today(stats, *questions, *cards, missed)
 
 
 def today_text(numbers: Today) -> Text:
@@ -146,6 +153,7 @@ def modes_table(context: HomeContext, numbers: Today) -> Table:
         ),
         ("4", "学習状況", "行ごとの習熟度・今後14日の予定・8週間の記録"),
         ("5", "模擬試験", f"全 {questions} 問・{minutes} 分(1問{SECONDS_PER_QUESTION}秒)"),
+        ("6", "弱点ドリル", f"最後に間違えた問題 {numbers.missed} 問から、想起率の低い順に"),
     ]
     for key, name, what in rows:
         table.add_row(Text(f" {key} ", style="bold reverse"), name, Text(what))
@@ -162,6 +170,12 @@ class HomeScreen(Screen[None]):
         Binding("3", "open('flashcards')", "カード", tooltip="フラッシュカード(歌詞の穴埋めと用語)"),
         Binding("4", "open('stats')", "学習状況", tooltip="学習状況(習熟度・復習予定・解答の記録)"),
         Binding("5", "open('exam')", "模擬試験", tooltip="模擬試験(時間制限つき)"),
+        Binding(
+            "6",
+            "open('weak')",
+            "弱点",
+            tooltip=f"弱点ドリル(最後に間違えた問題、続けて想起率の低い問題を{DEFAULT_QUIZ_COUNT}問)",
+        ),
         Binding("q", "quit_home", "終了", tooltip="終了する"),
     ]
     HELP_NOTES = ("各モードを終えるとこの画面に戻る", "各モードでは ? でそのモードのキーが出る")
@@ -178,7 +192,19 @@ class HomeScreen(Screen[None]):
             yield Static(id="mastery")
             yield Static(Text("モード", style="bold"), id="modes-title")
             yield Static(id="modes")
+            yield Static(id="model-status")
         yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.set_interval(1.0, self.show_model_status)
+
+    def show_model_status(self) -> None:
+        app = self.app
+        assert isinstance(app, GkenteiApp)
+        line = self.query_one("#model-status", Static)
+        status = app.model_status()
+        if str(line.content) != status:
+            line.update(Text(status, style="dim"))
 
     def on_screen_resume(self) -> None:
         # First shown, and back from every mode: the numbers have moved.
@@ -193,6 +219,7 @@ class HomeScreen(Screen[None]):
         self.query_one("#today", Static).update(today_text(numbers))
         self.query_one("#mastery", Static).update(mastery_table(numbers.stats))
         self.query_one("#modes", Static).update(modes_table(self.context, numbers))
+        self.show_model_status()
 
     def action_open(self, mode: str) -> None:
         app = self.app
@@ -227,14 +254,26 @@ class HomeApp(GkenteiApp):
         self.push_screen(made)
 
     def _open_quiz(self) -> Screen[Any] | str:
-        from gkentei_vae.study.recorders import quiz_recorder
-        from gkentei_vae.study.session import QuizSession
-        from gkentei_vae.tui.quiz_screen import QuizScreen
+        c = self.context
+        return self._quiz(QuizSession.select(c.banks, count=DEFAULT_QUIZ_COUNT, seed=c.seed))
+
+    def _open_weak(self) -> Screen[Any] | str:
+        from gkentei_vae.study.weak_spots import NOTHING_WEAK, weak_spots
 
         c = self.context
-        session = QuizSession.select(c.banks, count=DEFAULT_QUIZ_COUNT, seed=c.seed)
+        weak = weak_spots(c.store, matching(c.banks), now=c.clock(), srs=c.srs)
+        if not weak:
+            return NOTHING_WEAK
+        return self._quiz(QuizSession.from_picks(weak[:DEFAULT_QUIZ_COUNT], c.seed))
+
+    def _quiz(self, session: QuizSession) -> Screen[Any] | str:
+        """A quiz over ``session`` whose answers are recorded (mode ``quiz``)."""
+        from gkentei_vae.study.recorders import quiz_recorder
+        from gkentei_vae.tui.quiz_screen import QuizScreen
+
         if not session.items:
             return "出題できる問題がありません。"
+        c = self.context
         record = quiz_recorder(c.store, c.srs, c.clock)
         return QuizScreen(session, on_answer=self.report_store_errors(record))
 
