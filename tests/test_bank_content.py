@@ -1,21 +1,26 @@
 """Content invariants of the shipped VAE bank that a reviewer would otherwise re-check by hand.
 
 Flashcard material (a cloze on every lyric line, the glossary), the ELBO sign and the
-KL/σ wording in the glossary, and every calculation question recomputed in Python from
-the numbers its stem states, with each distractor matched to the named mistake it encodes.
+KL/σ wording in the glossary, the bank's size, levels, topics and retired ids, the JDLA
+wording of the stems, and every calculation question recomputed in Python from the
+numbers its stem states, with each distractor matched to the named mistake it encodes.
 """
 
 from __future__ import annotations
 
 import math
 import re
+import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
 import pytest
 
 from gkentei_vae.banks import Bank, Question, check_paths
+from gkentei_vae.banks.safe_yaml import read_document
+from gkentei_vae.banks.vocab import TOPICS
 from tests.conftest import REPO
-from tests.test_lint import taught_as_true
+from tests.test_lint import calls_something_a_plain_distance, taught_as_true
 
 VAE_BANK = REPO / "quizzes" / "vae.yaml"
 
@@ -81,6 +86,9 @@ def test_every_lyric_line_has_a_glossary_card(vae: Bank) -> None:
         "CVAE",
         "GAN",
         "潜在拡散モデル",
+        "モード崩壊",
+        "FID",
+        "Inception Score",
     ],
 )
 def test_glossary_covers_the_exam_keyword(vae: Bank, keyword: str) -> None:
@@ -97,11 +105,7 @@ def test_term_meanings_are_one_or_two_sentences(vae: Bank) -> None:
 
 
 def test_term_meanings_keep_the_kl_and_sigma_facts(vae: Bank) -> None:
-    plain_distance = [
-        t.id
-        for t in vae.terms
-        if "距離" in t.meaning and not re.search("ではない|非対称|満たさない", t.meaning)
-    ]
+    plain_distance = [t.id for t in vae.terms if calls_something_a_plain_distance(t.meaning)]
     sigma_as_variance = [
         t.id for t in vae.terms if re.search(r"σ\s*は分散|分散\s*σ(?!²)", t.meaning)
     ]
@@ -134,6 +138,130 @@ def test_elbo_sign_pattern_catches_the_usual_slips() -> None:
     assert [s for s in fine if ELBO_SIGN_ERROR.search(s)] == []
 
 
+# --- size, levels, topics, retired ids ------------------------------------------------
+
+# Topics added for the neighbours of VAE that G検定 asks about side by side (issue 13).
+NEIGHBOUR_TOPICS = {
+    "gan",
+    "diffusion",
+    "autoregressive",
+    "evaluation",
+    "autoencoder",
+    "applications",
+    "ethics",
+}
+
+
+def test_bank_is_large_enough_for_a_mock_exam_and_deep_on_every_line(vae: Bank) -> None:
+    assert len(vae.questions) >= 130
+    per_line = Counter(q.line for q in vae.questions)
+    assert {
+        lyric.id: per_line[lyric.id] for lyric in vae.song.lines if per_line[lyric.id] < 9
+    } == {}
+
+
+def test_every_question_sets_its_level_and_basic_dominates(vae: Bank) -> None:
+    doc = read_document(VAE_BANK)
+    unset = [q.get("id") for q in doc.data["questions"] if "level" not in q]
+    assert unset == []
+    levels = Counter(q.level for q in vae.questions)
+    assert set(levels) == {"basic", "advanced"}
+    assert levels["basic"] / len(vae.questions) >= 0.70
+
+
+def test_neighbour_topics_have_questions_of_every_kind(vae: Bank) -> None:
+    assert NEIGHBOUR_TOPICS <= set(TOPICS)
+    on_neighbours = [q for q in vae.questions if NEIGHBOUR_TOPICS & set(q.topics)]
+    assert len(on_neighbours) >= 40
+    assert {q.kind for q in on_neighbours} == {"best", "worst", "blank", "calc"}
+    per_topic = Counter(t for q in vae.questions for t in q.topics)
+    assert {t: per_topic[t] for t in NEIGHBOUR_TOPICS if per_topic[t] < 5} == {}
+
+
+def test_every_topic_of_the_vocabulary_has_questions(vae: Bank) -> None:
+    used = {t for q in vae.questions for t in q.topics}
+    assert set(TOPICS) - used == set()
+
+
+def test_retired_ids_are_recorded_once_and_name_their_survivor(vae: Bank) -> None:
+    retired = [r.id for r in vae.retired]
+    assert retired and len(set(retired)) == len(retired)
+    live = {q.id for q in vae.questions}
+    assert set(retired) & live == set()
+    no_survivor = [r.id for r in vae.retired if not set(re.findall(r"vae-l\d+-\d+", r.note)) & live]
+    assert no_survivor == []
+
+
+def test_topic_table_of_the_design_doc_matches_the_vocabulary() -> None:
+    design = (REPO / "docs" / "design.md").read_text(encoding="utf-8")
+    section = design.split("### 2.2 Topic ids", 1)[1].split("###", 1)[0]
+    rows = re.findall(r"^\| `([a-z-]+)` \| (.+?) \|$", section, flags=re.MULTILINE)
+    assert dict(rows) == TOPICS
+
+
+# --- wording of what the learner reads ----------------------------------------------------
+
+JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff、。「」]")
+
+
+def learner_texts(bank: Bank) -> list[tuple[str, str]]:
+    """(id, text) for every question and glossary text a learner reads."""
+    out = []
+    for q in bank.questions:
+        texts = [q.stem, *q.options, q.explanation, *q.why_wrong.values()]
+        out += [(q.id, text) for text in texts]
+    out += [(t.id, text) for t in bank.terms for text in (t.term, t.meaning)]
+    return out
+
+
+def half_width_asides(text: str) -> list[str]:
+    """Half-width parentheses used as a Japanese aside: around Japanese text, or right after it.
+
+    Formulas keep ASCII parentheses: q(z|x), N(0, I), exp(½·log σ²), z = (2.5, 0.0).
+    """
+    found = []
+    for m in re.finditer(r"\(([^()]*)\)", text):
+        before = text[m.start() - 1] if m.start() else ""
+        if JAPANESE.search(m.group(1)) or (before and JAPANESE.match(before)):
+            found.append(m.group(0))
+    return found
+
+
+def test_half_width_aside_check_spares_formulas() -> None:
+    assert half_width_asides("エンコーダ(推論モデル)") == ["(推論モデル)"]
+    assert half_width_asides("パスワイズ微分(pathwise)") == ["(pathwise)"]
+    assert half_width_asides("KL(q(z|x)‖p(z)) と N(0, I)、z = (2.5, 0.0)") == []
+
+
+def test_learner_text_uses_full_width_parentheses_for_japanese_asides(vae: Bank) -> None:
+    bad = [(qid, half_width_asides(text)) for qid, text in learner_texts(vae)]
+    assert [(qid, found) for qid, found in bad if found] == []
+
+
+def test_stems_use_the_jdla_instruction_of_their_kind(vae: Bank) -> None:
+    bad = []
+    for q in vae.questions:
+        want = (
+            "最も不適切な選択肢を1つ選べ。" if q.kind == "worst" else "最も適切な選択肢を1つ選べ。"
+        )
+        if not q.stem.endswith("、" + want):
+            bad.append(q.id)
+    assert bad == []
+
+
+def squeeze(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def test_stems_do_not_quote_the_song(vae: Bank) -> None:
+    # Each half-line of the song (the lyric is written as two phrases split by a space).
+    phrases = [squeeze(p) for lyric in vae.song.lines for p in lyric.text.split()]
+    quoted = [
+        (q.id, phrase) for q in vae.questions for phrase in phrases if phrase in squeeze(q.stem)
+    ]
+    assert quoted == []
+
+
 # --- calculation questions, recomputed ---------------------------------------------------
 
 Values = tuple[float, ...]
@@ -161,8 +289,17 @@ def _calcs() -> dict[str, Calc]:
     def kl(mu: float, sigma: float) -> float:
         return -0.5 * (1 + math.log(sigma**2) - mu**2 - sigma**2)
 
-    m, s, e = (0.5, -1.0), (2.0, 0.5), (1.0, 2.0)
     z1, z2, t = (1.0, 3.0), (3.0, -1.0), 0.5
+    x, x_hat = (1.0, 0.0, 1.0, 0.0), (0.8, 0.2, 0.6, 0.0)
+    diff = [a - b for a, b in zip(x, x_hat, strict=True)]
+    abar, x0, eps = 0.64, 1.0, 0.5
+    p_data, p_g = 0.3, 0.1
+    mu_r, var_r, mu_g, var_g = 0.0, 1.0, 2.0, 4.0
+
+    def fid_1d(mu1: float, s1: float, mu2: float, s2: float) -> float:
+        """Fréchet distance of N(mu1, s1²) and N(mu2, s2²) (s are standard deviations)."""
+        return (mu1 - mu2) ** 2 + s1**2 + s2**2 - 2 * s1 * s2
+
     return {
         "vae-l2-08": Calc(
             ("−2 から 2 まで 0.5 刻み", "2 次元"),
@@ -177,16 +314,10 @@ def _calcs() -> dict[str, Calc]:
         "vae-l3-05": Calc(
             ("K = 16", "対角共分散"), (2 * k,), ((k,), (k + k * (k + 1) // 2,), (k * k,))
         ),
-        "vae-l4-07": Calc(("20 個", "対角共分散"), (20 / 2,), ((20,), (20 * 2,), (20 / 4,))),
-        "vae-l4-08": Calc(("σ = 2",), (2.0**2,), ((2.0,), (math.sqrt(2.0),), (1 / 2.0,))),
         "vae-l5-02": Calc(
             ("が 85.0", "が 15.0"),
             (85.0 + 15.0,),
             ((85.0 - 15.0,), (-(85.0 + 15.0),), (85.0 * 15.0,)),
-        ),
-        # loss = −ELBO = reconstruction + KL
-        "vae-l5-03": Calc(
-            ("ELBO が −120", "が 20 だった"), (120 - 20,), ((120 + 20,), (120,), (-(120 - 20),))
         ),
         "vae-l5-09": Calc(
             ("β = 4", "再構成誤差が 90", "が 10 のとき"),
@@ -215,15 +346,6 @@ def _calcs() -> dict[str, Calc]:
             (2.0 * -1.5,),
             ((2.0,), (2.0 * -1.5 * 2.0,), (0.0,)),
         ),
-        "vae-l8-07": Calc(
-            ("μ = (0.5, −1.0)、σ = (2.0, 0.5)", "ε = (1.0, 2.0)"),
-            tuple(mi + si * ei for mi, si, ei in zip(m, s, e, strict=True)),
-            (
-                tuple(mi + si**2 * ei for mi, si, ei in zip(m, s, e, strict=True)),
-                tuple(mi + ei for mi, ei in zip(m, e, strict=True)),
-                tuple(mi * si * ei for mi, si, ei in zip(m, s, e, strict=True)),
-            ),
-        ),
         # log p(x) = ELBO + KL(q(z|x) ‖ p(z|x))
         "vae-l10-04": Calc(
             ("log p(x) = −95、ELBO = −100",),
@@ -239,6 +361,50 @@ def _calcs() -> dict[str, Calc]:
                 tuple((1 - t) * a for a in z1),
             ),
         ),
+        # Inception Score = exp(E_x KL(p(y|x) ‖ p(y))): every image certain, 10 classes uniform
+        "vae-l2-20": Calc(
+            ("10 クラス", "確率 1", "同じ割合"),
+            (math.exp(math.log(10)),),
+            ((math.exp(0.0),), (math.log(10),), (math.exp(math.log(10)) ** 2,)),
+        ),
+        # anomaly score = mean squared reconstruction error
+        "vae-l5-11": Calc(
+            ("x = (1.0, 0.0, 1.0, 0.0)", "x̂ = (0.8, 0.2, 0.6, 0.0)", "二乗誤差の平均"),
+            (sum(d * d for d in diff) / len(diff),),
+            (
+                (sum(d * d for d in diff),),
+                (sum(abs(d) for d in diff) / len(diff),),
+                (sum(diff) / len(diff),),
+            ),
+        ),
+        # DDPM forward process in closed form: x_t = √ᾱ·x_0 + √(1 − ᾱ)·ε
+        "vae-l7-10": Calc(
+            ("ᾱ_t = 0.64", "x_0 = 1.0", "ε = 0.5"),
+            (math.sqrt(abar) * x0 + math.sqrt(1 - abar) * eps,),
+            (
+                (abar * x0 + (1 - abar) * eps,),
+                (math.sqrt(1 - abar) * x0 + math.sqrt(abar) * eps,),
+                (math.sqrt(abar) * x0 + (1 - abar) * eps,),
+            ),
+        ),
+        # optimal discriminator D*(x) = p_data / (p_data + p_g)
+        "vae-l9-17": Calc(
+            ("p_data(x) = 0.3", "p_g(x) = 0.1"),
+            (p_data / (p_data + p_g),),
+            ((p_g / (p_data + p_g),), (p_data / p_g,), (0.5,)),
+        ),
+        # 1-D FID of N(0, 1) and N(2, 4): the 4 is a variance
+        "vae-l9-18": Calc(
+            ("N(0, 1)", "N(2, 4)", "分散 4"),
+            (fid_1d(mu_r, math.sqrt(var_r), mu_g, math.sqrt(var_g)),),
+            (
+                (abs(mu_r - mu_g) + var_r + var_g - 2 * math.sqrt(var_r * var_g),),
+                (fid_1d(mu_r, math.sqrt(var_r), mu_g, var_g),),
+                ((mu_r - mu_g) ** 2,),
+            ),
+        ),
+        # pixel-by-pixel autoregressive generation: one network pass per pixel
+        "vae-l10-11": Calc(("28×28", "1 画素ずつ"), (28 * 28,), ((28,), (28 + 28,), (1,))),
     }
 
 

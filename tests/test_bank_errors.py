@@ -108,3 +108,29 @@ def test_duplicate_bank_ids_across_files(tmp_path: Path) -> None:
     assert [p.message for p in result.problems] == [
         f"バンク id 'mini' は {tmp_path / 'a.yaml'} と重複しています"
     ]
+
+
+def test_retired_ids_and_levels_load_and_survive_the_cache(tmp_path: Path) -> None:
+    text = MINI_BANK.read_text(encoding="utf-8").replace(
+        "    kind: best\n", "    kind: best\n    level: advanced\n", 1
+    )
+    text += "retired:\n  - id: mini-99\n    note: mini-01 に統合\n"
+    path = tmp_path / "retired.yaml"
+    path.write_text(text, encoding="utf-8")
+    for use_cache in (False, True, True):  # validate, store in the cache, load from it
+        (bank,) = check_paths([path], use_cache=use_cache).banks
+        assert [(r.id, r.note) for r in bank.retired] == [("mini-99", "mini-01 に統合")]
+        assert [q.level for q in bank.questions[:2]] == ["advanced", "basic"]
+
+
+def test_a_retired_id_given_to_a_question_is_refused_at_that_question(tmp_path: Path) -> None:
+    path = tmp_path / "reused.yaml"
+    text = MINI_BANK.read_text(encoding="utf-8")
+    path.write_text(text + "retired:\n  - id: mini-01\n    note: 統合\n", encoding="utf-8")
+    first_id = 1 + text.splitlines().index("  - id: mini-01")
+    retired_at = len(text.splitlines()) + 2
+    proc = run_cli("check", str(path))
+    assert proc.returncode == 1
+    assert (
+        f"{path}:{first_id}: 問題 id 'mini-01' は退役した id です({retired_at} 行目)" in proc.stderr
+    )

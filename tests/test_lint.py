@@ -10,7 +10,17 @@ from pathlib import Path
 import pytest
 
 from gkentei_vae.banks import Bank, CheckResult, Question, check_paths
-from gkentei_vae.banks.lint import RULES, lint
+from gkentei_vae.banks.lint import (
+    CUE_KINDS,
+    MAX_CUE_SHARE,
+    MIN_CUE_QUESTIONS,
+    RULES,
+    cue_report,
+    cue_scores,
+    lint,
+    opposite_similarity,
+    option_length,
+)
 from gkentei_vae.banks.validate import to_bank
 from gkentei_vae.banks.vocab import KINDS
 from gkentei_vae.demo_registry import DEMOS
@@ -174,6 +184,113 @@ def test_placeholder_sources_are_flagged(source: str, flagged: bool) -> None:
     assert ("[source]" in rules_of(make_bank([0, 1, 2, 3], source=source))) is flagged
 
 
+def cue_bank(kind: str, key_lengths: list[tuple[int, int, int, int]]) -> Bank:
+    """A bank of ``kind`` questions; ``key_lengths[i]`` are the 4 option lengths, key first.
+
+    The key is written at position ``i % 4`` so that answer positions stay spread.
+    """
+    questions = []
+    for i, lengths in enumerate(key_lengths):
+        options = [f"{c}{i:02d}".ljust(n, "あ") for c, n in zip("kxyz", lengths, strict=True)]
+        key = options[0]
+        options = options[1:]
+        options.insert(i % 4, key)
+        stem = f"問{i:02d} {STEM_TOPICS[i % 10]}{'、' * (i // 10)}として最も適切なものを選べ。"
+        if kind == "blank":
+            options = [f"（ア）（イ）{o}" for o in options]
+            key = f"（ア）（イ）{key}"
+            stem = f"（ア）（イ）{stem}"
+        questions.append(
+            Question(
+                id=f"q{i}",
+                line="L1",
+                topics=["definition"],
+                kind=kind,  # type: ignore[arg-type]
+                stem=stem,
+                options=options,
+                answer=key,
+                explanation="説明",
+                why_wrong={o: "理由" for o in options if o != key},
+                source="Kingma & Welling (2013) arXiv:1312.6114 §2.4",
+            )
+        )
+    return to_bank(
+        {
+            "id": "made",
+            "title": "t",
+            "song": {"title": "s", "lines": [{"id": "L1", "text": "歌詞"}]},
+            "questions": [asdict(q) for q in questions],
+        }
+    )
+
+
+LONG, SHORT, EVEN = (10, 8, 8, 8), (6, 8, 8, 8), (8, 7, 9, 8)
+
+
+@pytest.mark.parametrize("kind", CUE_KINDS)
+@pytest.mark.parametrize(
+    ("keys", "flagged"),
+    [
+        ([LONG] * 2 + [EVEN] * 6, set()),  # 2 of 8 = 25 %
+        ([LONG] * 3 + [EVEN] * 6, set()),  # 3 of 9 = 33 %
+        ([LONG] * 3 + [EVEN] * 5, {"[longest-answer]"}),  # 3 of 8 = 37.5 %
+        ([SHORT] * 3 + [EVEN] * 5, {"[shortest-answer]"}),
+        ([LONG] * 7, set()),  # 7 questions of a kind: too few to judge
+        ([(8, 8, 8, 7)] * 8, set()),  # tied with 2 others: 1/3 each = 33 %
+        ([(8, 8, 7, 7)] * 8, {"[longest-answer]"}),  # tied with 1 other: 1/2 each = 50 %
+    ],
+)
+def test_length_cue_thresholds(
+    kind: str, keys: list[tuple[int, int, int, int]], flagged: set[str]
+) -> None:
+    rules = set(rules_of(cue_bank(kind, keys)))
+    assert rules & {"[longest-answer]", "[shortest-answer]"} == flagged
+
+
+@pytest.mark.parametrize("kind", ["blank", "calc"])
+def test_length_cues_do_not_judge_blank_and_calc(kind: str) -> None:
+    assert kind not in CUE_KINDS
+    assert "[longest-answer]" not in rules_of(cue_bank(kind, [LONG] * 8))
+
+
+def test_cue_scores_split_ties_and_count_characters_after_nfkc() -> None:
+    bank = cue_bank("best", [LONG, SHORT, (8, 8, 7, 7), (8, 8, 8, 8)])
+    (score,) = cue_scores(bank.questions).values()
+    assert score.questions == 4
+    assert score.longest == pytest.approx(1 + 0 + 1 / 2 + 1 / 4)
+    assert score.shortest == pytest.approx(0 + 1 + 0 + 1 / 4)
+    assert score.longest_ids == ("q0", "q2", "q3") and score.shortest_ids == ("q1", "q3")
+    # Width-folded, whitespace removed: （） count like (), a space counts for nothing.
+    assert option_length("（負の ELBO）") == option_length("(負のELBO)") == 8
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "opposite"),
+    [
+        ("KL(q‖p) は 0 以上の値をとる", "KL(q‖p) は 0 以下の値をとる", True),
+        ("ε は学習で更新されない", "ε も学習で更新される", True),
+        ("VAE の学習は GAN より安定しやすい", "VAE の学習は GAN より不安定になりやすい", True),
+        ("潜在空間を連続的に整える", "潜在空間を離散的に整える", True),
+        # The same polarity: not opposites, however alike.
+        ("VAE は学習が安定しやすい", "GAN は学習が安定しやすい", False),
+        # Opposite in meaning but written differently: left to the reviewer.
+        ("輪郭がくっきりする傾向がある", "大まかな形は保たれるが、細部はぼやけやすい", False),
+    ],
+)
+def test_opposite_pairs_are_seen_when_only_polarity_words_differ(
+    a: str, b: str, opposite: bool
+) -> None:
+    similarity = opposite_similarity(a, b)
+    assert (similarity is not None and similarity >= 0.6) is opposite
+
+
+def test_opposite_pair_is_only_judged_on_worst_questions(tmp_path: Path) -> None:
+    flipped = (LINT_FIXTURES / "opposite_pair.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "best.yaml"
+    path.write_text(flipped.replace("kind: worst", "kind: best"), encoding="utf-8")
+    assert lint(checked(path)) == []
+
+
 # --- the shipped VAE bank ---------------------------------------------------------
 
 
@@ -188,10 +305,21 @@ def test_shipped_bank_is_valid_and_lint_clean() -> None:
     assert [str(w) for w in lint(result)] == []
 
 
+def test_bundled_banks_cannot_be_gamed_by_option_length(capsys: pytest.CaptureFixture) -> None:
+    banks = checked(REPO / "quizzes").banks
+    with capsys.disabled():
+        print("\n" + "\n".join(cue_report(banks)))
+    scores = cue_scores(q for bank in banks for q in bank.questions)
+    for kind in ("best", "worst"):
+        assert scores[kind].questions >= MIN_CUE_QUESTIONS
+        assert scores[kind].longest_share <= MAX_CUE_SHARE, kind
+        assert scores[kind].shortest_share <= MAX_CUE_SHARE, kind
+
+
 def test_shipped_bank_has_exam_depth_on_every_line(vae: Bank) -> None:
     per_line = Counter(q.line for q in vae.questions)
     assert [lyric.id for lyric in vae.song.lines] == LINE_IDS
-    assert {line: per_line[line] for line in LINE_IDS if per_line[line] < 8} == {}
+    assert {line: per_line[line] for line in LINE_IDS if per_line[line] < 9} == {}
     kinds = Counter(q.kind for q in vae.questions)
     assert set(kinds) == set(KINDS)
     assert kinds["calc"] >= 6
@@ -224,14 +352,32 @@ def taught_as_true(q: Question) -> list[str]:
     return [q.explanation, q.answer]
 
 
+# True distances the bank names (WGAN's, FID's); KL divergence is never one of them.
+TRUE_DISTANCES = ("ワッサースタイン距離", "フレシェ距離", "Earth Mover's 距離")
+
+
+def calls_something_a_plain_distance(text: str) -> bool:
+    """距離 without the caveat (asymmetric, not a distance), once named true distances are set aside."""
+    for name in TRUE_DISTANCES:
+        text = text.replace(name, "")
+    return "距離" in text and not re.search("ではない|非対称|満たさない", text)
+
+
 def test_shipped_bank_never_teaches_kl_as_a_plain_distance(vae: Bank) -> None:
     bad = [
         (q.id, text)
         for q in vae.questions
         for text in taught_as_true(q)
-        if "距離" in text and not re.search("ではない|非対称|満たさない", text)
+        if calls_something_a_plain_distance(text)
     ]
     assert bad == []
+
+
+def test_plain_distance_check_sets_aside_only_named_true_distances() -> None:
+    assert calls_something_a_plain_distance("KL は分布間の距離である")
+    assert calls_something_a_plain_distance("FID は分布の距離で、KL も距離である")
+    assert not calls_something_a_plain_distance("FID はフレシェ距離を計算する")
+    assert not calls_something_a_plain_distance("KL は非対称なので距離ではない")
 
 
 def test_shipped_bank_never_teaches_sigma_as_the_variance(vae: Bank) -> None:
@@ -260,4 +406,4 @@ def test_content_review_has_a_row_for_every_question(vae: Bank) -> None:
     reviewed = set(re.findall(r"^\| (vae-l\d+-\d+) \| (L\d+) \|", review, flags=re.MULTILINE))
     assert {(q.id, q.line) for q in vae.questions} - reviewed == set()
     facts = re.findall(r"^\| (\d+) \| .* \| (vae-.*) \|$", review, flags=re.MULTILINE)
-    assert [int(n) for n, _ in facts] == list(range(1, 16))
+    assert [int(n) for n, _ in facts] == list(range(1, 25))

@@ -115,7 +115,7 @@ def test_review_options_and_unknown_ids(tmp_path: Path, capsys: pytest.CaptureFi
     assert code == 2
     assert "L42" in err and "L1, L2, L3" in err
     code, _, err = run(
-        capsys, "review", "--topic", "gan", "--bank", BANK, "--data-dir", str(tmp_path)
+        capsys, "review", "--topic", "nope", "--bank", BANK, "--data-dir", str(tmp_path)
     )
     assert code == 2 and "reparam" in err
     code, _, err = run(

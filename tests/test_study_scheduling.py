@@ -316,7 +316,7 @@ def test_filters_and_unknown_ids(store: Store, banks: list[Bank]) -> None:
     with pytest.raises(SelectionError, match="L1, L2"):
         ReviewSession.for_questions(store, banks, lines=["L11"])
     with pytest.raises(SelectionError, match="reparam"):
-        ReviewSession.for_questions(store, banks, topics=["gan"])
+        ReviewSession.for_questions(store, banks, topics=["nope"])
 
 
 def test_disappeared_question_keeps_history_but_is_not_served(

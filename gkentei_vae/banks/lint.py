@@ -3,8 +3,10 @@
 Validation (validate.py) decides whether a bank can be used at all; the linter
 flags questions that are usable but badly written, the way a G検定 item
 reviewer would: an option that gives itself away by its length or by an
-absolute word, answers piled on one position, the same question asked twice,
-a fact without a source. Every message names its rule, e.g.
+absolute word, answers piled on one position, keys that are the longest (or
+the shortest) option too often for "pick the longest" to be a strategy, a
+不適切 question whose key is the negation of another option, the same
+question asked twice, a fact without a source. Every message names its rule, e.g.
 ``[option-length] 選択肢の長さ: ...``, so that an author can look it up in
 docs/bank-format.md.
 """
@@ -16,6 +18,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from gkentei_vae.banks.loader import CheckResult
@@ -29,6 +32,9 @@ RULES: dict[str, str] = {
     "answer-position": "正解位置の偏り",
     "duplicate-stem": "問題文の重複",
     "source": "出典",
+    "longest-answer": "正解が最長",
+    "shortest-answer": "正解が最短",
+    "opposite-pair": "正反対の選択肢",
 }
 """Rule id → its Japanese name; both appear in every message."""
 
@@ -46,6 +52,66 @@ STEM_SIMILARITY = 0.9
 
 MIN_SOURCE_CHARS = 8
 """A real citation (author, year, title or section) is never shorter than this."""
+
+MAX_CUE_SHARE = 0.35
+"""The largest share of one kind's questions whose key may be the longest (or the shortest)
+option, ties counted fractionally: "always pick the longest" must not beat this."""
+
+MIN_CUE_QUESTIONS = 8
+"""A kind with fewer questions than this in a bank is not judged by the length-cue rules:
+with 5 questions, 2 keys that happen to be the longest are already 40 %."""
+
+CUE_KINDS: tuple[str, ...] = ("best", "worst")
+"""The kinds the length-cue rules judge. Their options are sentences an author writes, so a
+key that is longer (a qualifier added to make it safe) or shorter is a writing habit. The
+options of ``blank`` are combinations of the same few terms and those of ``calc`` are values;
+their lengths follow the terms and the digits (both are reported by ``benchmarks/answer_cues.py``)."""
+
+OPPOSITE_SIMILARITY = 0.6
+"""difflib ratio of a 不適切 key and another option, after removing negation and antonym
+words from both, at or above which the two read as the same sentence with its polarity
+flipped (the pair gives the answer away as a 50/50)."""
+
+POLAR_PAIRS: tuple[tuple[str, str], ...] = (
+    ("できない", "できる"),
+    ("しない", "する"),
+    ("されない", "される"),
+    ("られない", "られる"),
+    ("ない", "ある"),
+    ("大きい", "小さい"),
+    ("大きく", "小さく"),
+    ("増える", "減る"),
+    ("増え", "減り"),
+    ("上界", "下界"),
+    ("以上", "以下"),
+    ("最大化", "最小化"),
+    ("最大", "最小"),
+    ("高い", "低い"),
+    ("高く", "低く"),
+    ("速い", "遅い"),
+    ("速く", "遅く"),
+    ("長い", "短い"),
+    ("多い", "少ない"),
+    ("多く", "少なく"),
+    ("強い", "弱い"),
+    ("強く", "弱く"),
+    ("強め", "弱め"),
+    ("不安定", "安定"),
+    ("非対称", "対称"),
+    ("不可能", "可能"),
+    ("不要", "必要"),
+    ("離散", "連続"),
+    ("くっきり", "ぼやけ"),
+    ("鮮明", "ぼやけ"),
+    ("異なる", "同じ"),
+    ("一致しない", "一致する"),
+    ("正しくない", "正しい"),
+    ("負", "正"),
+)
+"""Negation and antonym words whose swap turns a statement into its opposite (NFKC forms;
+within a pair the longer, negated form first so that it is matched before its stem)."""
+
+_NEGATIONS: tuple[str, ...] = ("ではない", "ません", "ない", "ず", "不", "非", "無")
 
 _PLACEHOLDER_SOURCES = {
     "?",
@@ -76,8 +142,10 @@ def lint(result: CheckResult) -> list[Problem]:
             problems += _option_length(where, i, question)
             problems += _absolute_words(where, i, question)
             problems += _source(where, i, question)
+            problems += _opposite_pair(where, i, question)
             stems.append(_Stem(where, i, question.id, _normalise(question.stem)))
         problems += _answer_position(where, bank)
+        problems += _length_cues(where, bank)
     problems += _duplicate_stems(stems)
     return sorted(problems)
 
@@ -224,3 +292,173 @@ def _duplicate_stems(stems: list[_Stem]) -> list[Problem]:
             )
             break
     return out
+
+
+# --- length cues: "always pick the longest (shortest) option" ------------------------------
+
+
+def option_length(text: str) -> int:
+    """An option's length for the cue rules: characters after NFKC, whitespace removed."""
+    return len("".join(unicodedata.normalize("NFKC", text).split()))
+
+
+@dataclass(frozen=True)
+class CueScore:
+    """How well "always pick the longest / the shortest option" does on one kind of question.
+
+    A key tied with k other options for longest counts 1/(k+1): the expected score of a
+    learner who picks the longest option and breaks ties at random.
+    """
+
+    kind: str
+    questions: int
+    longest: float
+    """Expected number of questions "pick the longest" gets right."""
+    shortest: float
+    """Expected number of questions "pick the shortest" gets right."""
+    longest_ids: tuple[str, ...]
+    """Questions whose key is the longest option (alone or tied)."""
+    shortest_ids: tuple[str, ...]
+    """Questions whose key is the shortest option (alone or tied)."""
+
+    @property
+    def longest_share(self) -> float:
+        return self.longest / self.questions if self.questions else 0.0
+
+    @property
+    def shortest_share(self) -> float:
+        return self.shortest / self.questions if self.questions else 0.0
+
+
+def cue_scores(questions: Iterable[Question]) -> dict[str, CueScore]:
+    """The longest/shortest-option scores per question kind (kinds in first-seen order)."""
+    tallies: dict[str, tuple[int, float, float, list[str], list[str]]] = {}
+    for q in questions:
+        if q.answer not in q.options:
+            continue
+        n, longest, shortest, long_ids, short_ids = tallies.get(q.kind, (0, 0.0, 0.0, [], []))
+        lengths = [option_length(option) for option in q.options]
+        key = lengths[q.options.index(q.answer)]
+        if key == max(lengths):
+            longest += 1 / lengths.count(key)
+            long_ids.append(q.id)
+        if key == min(lengths):
+            shortest += 1 / lengths.count(key)
+            short_ids.append(q.id)
+        tallies[q.kind] = (n + 1, longest, shortest, long_ids, short_ids)
+    return {
+        kind: CueScore(kind, n, longest, shortest, tuple(long_ids), tuple(short_ids))
+        for kind, (n, longest, shortest, long_ids, short_ids) in tallies.items()
+    }
+
+
+def _length_cues(where: _Where, bank: Bank) -> list[Problem]:
+    out = []
+    scores = cue_scores(bank.questions)
+    for kind in CUE_KINDS:
+        score = scores.get(kind)
+        if score is None or score.questions < MIN_CUE_QUESTIONS:
+            continue
+        for rule, share, ids, what, advice in (
+            (
+                "longest-answer",
+                score.longest_share,
+                score.longest_ids,
+                "最長",
+                "正解に足した限定語や補足は解説へ移し、誤りの選択肢も正解と同じくらい具体的に",
+            ),
+            (
+                "shortest-answer",
+                score.shortest_share,
+                score.shortest_ids,
+                "最短",
+                "誤りの選択肢を正解と同じくらい簡潔に言い切るか、正解にも同じだけの内容を持たせて",
+            ),
+        ):
+            if share <= MAX_CUE_SHARE:
+                continue
+            shown = ", ".join(ids[:12]) + (f" ほか {len(ids) - 12} 問" if len(ids) > 12 else "")
+            out.append(
+                where.problem(
+                    ("questions",),
+                    rule,
+                    f"バンク {bank.id} の {kind} {score.questions} 問で、正解が{what}の選択肢である"
+                    f"割合が {share:.0%} です(同じ長さは按分、上限 {MAX_CUE_SHARE:.0%})。"
+                    f"「いつも{what}を選ぶ」だけで点が取れます。正解が{what}の問題: {shown}。"
+                    f"{advice}書いてください",
+                )
+            )
+    return out
+
+
+# --- 不適切 questions whose key is the negation of another option ------------------------
+
+_POLAR_RE = re.compile(
+    "|".join(
+        re.escape(word)
+        for word in sorted(
+            {word for pair in POLAR_PAIRS for word in pair} | set(_NEGATIONS),
+            key=len,
+            reverse=True,
+        )
+    )
+)
+
+
+def _polar_split(text: str) -> tuple[Counter[str], str]:
+    """The negation/antonym words of a text, and the text without them (normalised)."""
+    normalised = _normalise(text)
+    return Counter(_POLAR_RE.findall(normalised)), _POLAR_RE.sub("", normalised)
+
+
+def opposite_similarity(a: str, b: str) -> float | None:
+    """How alike two options are once their negation/antonym words are removed, if those
+    words differ between them (None when they don't: then they are not opposites)."""
+    words_a, rest_a = _polar_split(a)
+    words_b, rest_b = _polar_split(b)
+    if words_a == words_b or not rest_a or not rest_b:
+        return None
+    return difflib.SequenceMatcher(None, rest_a, rest_b, autojunk=False).ratio()
+
+
+def _opposite_pair(where: _Where, i: int, q: Question) -> list[Problem]:
+    if q.kind != "worst" or q.answer not in q.options:
+        return []
+    pairs = [
+        (similarity, option)
+        for option in q.options
+        if option != q.answer
+        and (similarity := opposite_similarity(q.answer, option)) is not None
+        and similarity >= OPPOSITE_SIMILARITY
+    ]
+    if not pairs:
+        return []
+    similarity, option = max(pairs)
+    return [
+        where.problem(
+            ("questions", i, "options", q.options.index(q.answer)),
+            "opposite-pair",
+            f"問題 {q.id} の正解は選択肢「{option}」の否定・反対語を入れ替えた文です"
+            f"(反対語を除いた類似度 {similarity:.2f})。正反対の組のどちらかが誤りと分かるので、"
+            "二択になります。正しい選択肢を別の観点の記述に替えてください",
+        )
+    ]
+
+
+def cue_report(banks: Iterable[Bank]) -> list[str]:
+    """One line per kind: how "always pick the longest / the shortest option" scores.
+
+    The table ``benchmarks/answer_cues.py`` prints and ``tests/test_lint.py`` checks; chance
+    is 25 %, and the linter holds ``CUE_KINDS`` to ``MAX_CUE_SHARE``.
+    """
+    questions = [q for bank in banks for q in bank.questions]
+    scores = cue_scores(questions)
+    lines = [f"{'kind':6} {'questions':>9} {'longest':>8} {'shortest':>9}  judged"]
+    for kind in ("best", "worst", "blank", "calc"):
+        score = scores.get(kind, CueScore(kind, 0, 0.0, 0.0, (), ()))
+        judged = f"≤ {MAX_CUE_SHARE:.0%}" if kind in CUE_KINDS else "no"
+        lines.append(
+            f"{kind:6} {score.questions:>9} {score.longest_share:>8.1%}"
+            f" {score.shortest_share:>9.1%}  {judged}"
+        )
+    return lines

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 QuestionKind = Literal["best", "worst", "blank", "calc"]
+QuestionLevel = Literal["basic", "advanced"]
 
 # Read by pydantic when it validates these dataclasses (a plain dict, so that
 # defining the classes needs no pydantic import).
@@ -91,6 +92,20 @@ class Question:
     """Where the fact comes from: a paper with its section, or a documentation page."""
     demo: str | None = None
     """Optional demo id (docs/design.md §2) that shows the idea in the bundled VAE."""
+    level: QuestionLevel = "basic"
+    """basic: what G検定 asks; advanced (発展): beyond it, e.g. closed-form KL arithmetic."""
+
+
+@dataclass(frozen=True)
+class RetiredId:
+    """A question id no longer in use: kept so that it is never given to another question."""
+
+    __pydantic_config__ = _STRICT
+
+    id: str
+    """The retired question id; no question of the bank may use it again."""
+    note: str
+    """Why it was retired, e.g. which question now tests its fact."""
 
 
 @dataclass(frozen=True)
@@ -109,6 +124,8 @@ class Bank:
     """The questions (at least one)."""
     terms: list[Term] = field(default_factory=list)
     """Glossary cards for the flashcard mode (optional)."""
+    retired: list[RetiredId] = field(default_factory=list)
+    """Question ids retired from the bank, each with a note (optional); never reused."""
 
     def line(self, line_id: str) -> LyricLine:
         """The lyric line with this id."""

@@ -111,7 +111,7 @@ def _shape_problems(doc: Document) -> list[tuple[int, str]]:
     walk(doc.data, ())
     data = doc.data
     ids: list[tuple[Loc, Any]] = [(("id",), data.get("id"))]
-    for section in ("questions", "terms"):
+    for section in ("questions", "terms", "retired"):
         items = data.get(section)
         for i, item in enumerate(items if isinstance(items, list) else []):
             if isinstance(item, dict):
@@ -166,6 +166,38 @@ def _content_problems(doc: Document) -> list[tuple[int, str]]:
     for i, q in enumerate(questions if isinstance(questions, list) else []):
         if isinstance(q, dict):
             out += _question_problems(doc, ("questions", i), q, line_ids, seen)
+    out += _retired_problems(doc, seen)
+    return out
+
+
+def _retired_problems(doc: Document, question_ids: dict[str, int]) -> list[tuple[int, str]]:
+    """A retired id is listed once and never used by a question again.
+
+    Review history is keyed on question ids: a new question under a retired id would
+    inherit the old question's history.
+    """
+    out: list[tuple[int, str]] = []
+    retired = doc.data.get("retired")
+    listed: dict[str, int] = {}
+    for i, entry in enumerate(retired if isinstance(retired, list) else []):
+        rid = entry.get("id") if isinstance(entry, dict) else None
+        if not isinstance(rid, str) or not rid.strip():
+            continue
+        rid, line = rid.strip(), doc.line_of(("retired", i, "id"))
+        if rid in listed:
+            out.append(
+                (line, f"退役した問題 id '{rid}' が重複しています({listed[rid]} 行目と同じ)")
+            )
+            continue
+        listed[rid] = line
+        if rid in question_ids:
+            out.append(
+                (
+                    question_ids[rid],
+                    f"問題 id '{rid}' は退役した id です({line} 行目)。"
+                    "学習履歴が別の問題に引き継がれてしまうので、新しい id をつけてください",
+                )
+            )
     return out
 
 

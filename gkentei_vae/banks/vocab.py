@@ -12,6 +12,13 @@ TOPICS: dict[str, str] = {
     "reparam": "再パラメータ化トリック",
     "blur": "ぼやけと学習の安定性(GANとの比較)",
     "variants": "発展(β-VAE・VQ-VAE・CVAE など)",
+    "gan": "GANとその発展形",
+    "diffusion": "拡散モデル",
+    "autoregressive": "自己回帰モデルとフローベースモデル",
+    "evaluation": "生成モデルの評価指標",
+    "autoencoder": "オートエンコーダの仲間と次元削減",
+    "applications": "VAEの応用",
+    "ethics": "生成AIの倫理と著作権",
 }
 """Topic id → its Japanese label."""
 
