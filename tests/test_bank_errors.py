@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
 import pytest
 
 from gkentei_vae.banks import check_paths
-from gkentei_vae.banks.limits import MAX_BANK_BYTES
-from tests.conftest import FIXTURES, MINI_BANK, run_cli
+from gkentei_vae.banks.limits import MAX_BANK_BYTES, MAX_NODES
+from tests.conftest import FIXTURES, MINI_BANK, REPO, run_cli
 
 MALFORMED = sorted((FIXTURES / "malformed").glob("*.yaml"))
 
@@ -21,8 +22,30 @@ def expectation(path: Path) -> tuple[int, str]:
     return int(line), text.strip()
 
 
-def test_there_are_enough_fixtures() -> None:
-    assert len(MALFORMED) >= 15
+def documented_rules() -> list[tuple[str, list[str]]]:
+    """(rule, its fixtures and tests) for every row of docs/bank-format.md's error table."""
+    doc = (REPO / "docs" / "bank-format.md").read_text(encoding="utf-8")
+    section = doc[doc.index("## What `check` reports (errors)") : doc.index("## What `--lint`")]
+    rows = []
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if line.startswith("|") and len(cells) == 3 and cells[0] not in ("rule", "---"):
+            rows.append((cells[0], re.findall(r"`([\w.]+)`", cells[2])))
+    return rows
+
+
+def test_every_documented_rule_has_a_fixture_or_a_test_and_every_fixture_a_rule() -> None:
+    rows = documented_rules()
+    assert len(rows) >= 35
+    named = [name for _, names in rows for name in names]
+    for rule, names in rows:
+        assert names, f"docs/bank-format.md: rule '{rule}' names no fixture or test"
+        for name in names:
+            if name.endswith(".yaml"):
+                assert (FIXTURES / "malformed" / name).is_file(), f"{rule}: no fixture {name}"
+            else:
+                assert callable(globals().get(name)), f"{rule}: no test {name}"
+    assert {p.name for p in MALFORMED} <= set(named), "a fixture whose rule is not documented"
 
 
 @pytest.mark.parametrize("path", MALFORMED, ids=lambda p: p.stem)
@@ -93,6 +116,22 @@ def test_python_tag_runs_nothing(tmp_path: Path) -> None:
     result = check_paths([path])
     assert not marker.exists()
     assert "タグ" in result.problems[0].message
+
+
+def test_folder_without_banks_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("not a bank", encoding="utf-8")
+    result = check_paths([tmp_path])
+    assert [(p.line, p.message) for p in result.problems] == [
+        (1, "バンク(.yaml)が見つかりません")
+    ]
+
+
+def test_too_many_nodes_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "huge.yaml"
+    path.write_text("id: x\nitems: [" + ", ".join(["1"] * (MAX_NODES + 10)) + "]\n")
+    proc = run_cli("check", str(path))
+    assert proc.returncode == 1 and f"{path}:" in proc.stderr
+    assert "Traceback" not in proc.stderr
 
 
 def test_missing_path_is_reported(tmp_path: Path) -> None:

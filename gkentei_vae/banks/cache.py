@@ -27,6 +27,7 @@ _HERE = Path(__file__).resolve().parent
 _CODE = (
     *(_HERE / name for name in ("models", "validate", "vocab", "safe_yaml", "limits", "cache")),
     _HERE.parent / "demo_registry",
+    _HERE.parent / "control_chars",
 )
 """The files whose code decides what validates: a change to any of them misses the cache."""
 

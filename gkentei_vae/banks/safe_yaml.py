@@ -17,6 +17,7 @@ import yaml
 
 from gkentei_vae.banks.limits import MAX_BANK_BYTES, MAX_NODES
 from gkentei_vae.banks.problem import Problem
+from gkentei_vae.control_chars import describe
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -74,6 +75,7 @@ def read_document(path: Path) -> Document:
                 shown, line, f"UTF-8 ではないバイト列があります(0x{bad})。UTF-8 で保存してください"
             )
         ) from None
+    _refuse_control_characters(text, shown)
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -92,6 +94,15 @@ def read_document(path: Path) -> Document:
     builder = _Builder(shown)
     data = builder.build(node, ())
     return Document(data=data, lines=builder.lines)
+
+
+def _refuse_control_characters(text: str, shown: str) -> None:
+    """A raw control character in the file, at its own line (YAML's reader would say
+    "line 1" for some and let C1 and bidi characters through)."""
+    for number, line in enumerate(text.split("\n"), 1):
+        problem = describe(line.removesuffix("\r"))
+        if problem:
+            raise YamlReadError(Problem(shown, number, f"{problem}。バンクには使えません"))
 
 
 def _refuse_aliases(text: str, shown: str) -> None:

@@ -17,7 +17,8 @@ from pydantic import TypeAdapter, ValidationError
 from gkentei_vae.banks.models import Bank
 from gkentei_vae.banks.problem import Problem
 from gkentei_vae.banks.safe_yaml import Document, Loc, YamlReadError, read_document
-from gkentei_vae.banks.vocab import BLANK_LABELS, OPTIONS_PER_KIND, TOPICS
+from gkentei_vae.banks.vocab import BLANK_LABELS, LINE_BOUND_TOPICS, OPTIONS_PER_KIND, TOPICS
+from gkentei_vae.control_chars import describe
 from gkentei_vae.demo_registry import DEMOS
 
 _ID = re.compile(r"^[A-Za-z0-9_.-]+$")
@@ -44,7 +45,12 @@ def check_file(path: Path) -> tuple[list[Problem], Bank | None, Document | None]
     if not isinstance(doc.data, dict):
         top = "最上位はマッピング(id, title, song, questions)にしてください"
         return [Problem(shown, 1, top)], None, None
-    found = _schema_problems(doc) + _shape_problems(doc) + _content_problems(doc)
+    found = (
+        _schema_problems(doc)
+        + _shape_problems(doc)
+        + _control_problems(doc)
+        + _content_problems(doc)
+    )
     problems = sorted({Problem(shown, line, msg) for line, msg in found})
     if problems:
         return problems, None, None
@@ -122,11 +128,34 @@ def _shape_problems(doc: Document) -> list[tuple[int, str]]:
     return out
 
 
+def _control_problems(doc: Document) -> list[tuple[int, str]]:
+    """Strings (keys too) holding characters that could drive the learner's terminal:
+    written as escapes in YAML (``"\\e[2J"``, ``"\\u202e"``) they pass the reader."""
+    out: list[tuple[int, str]] = []
+
+    def walk(value: Any, loc: Loc) -> None:
+        if isinstance(value, str):
+            problem = describe(value)
+            if problem:
+                out.append((doc.line_of(loc), f"{_path_text(loc)}: {problem}。バンクには使えません"))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                walk(item, (*loc, i))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(key, (*loc, key))
+                walk(item, (*loc, key))
+
+    walk(doc.data, ())
+    return out
+
+
 def _content_problems(doc: Document) -> list[tuple[int, str]]:
     """Checks across fields, on the raw data so that they run even beside schema errors."""
     data: dict[str, Any] = doc.data
     out: list[tuple[int, str]] = []
     line_ids: set[str] = set()
+    line_topic: dict[str, str] = {}
     song = data.get("song")
     lines = song.get("lines") if isinstance(song, dict) else None
     for i, lyric in enumerate(lines if isinstance(lines, list) else []):
@@ -139,6 +168,8 @@ def _content_problems(doc: Document) -> list[tuple[int, str]]:
                 out.append((doc.line_of((*where, "id")), f"歌詞の行 id '{lid}' が重複しています"))
             line_ids.add(lid)
         topic = lyric.get("topic")
+        if isinstance(lid, str) and isinstance(topic, str):
+            line_topic[lid] = topic
         if isinstance(topic, str) and topic not in TOPICS:
             out.append((doc.line_of((*where, "topic")), _unknown("トピック", topic, TOPICS)))
         cloze, text = lyric.get("cloze"), lyric.get("text")
@@ -166,7 +197,30 @@ def _content_problems(doc: Document) -> list[tuple[int, str]]:
     for i, q in enumerate(questions if isinstance(questions, list) else []):
         if isinstance(q, dict):
             out += _question_problems(doc, ("questions", i), q, line_ids, seen)
+            out += _line_bound_problems(doc, ("questions", i), q, line_topic)
     out += _retired_problems(doc, seen)
+    return out
+
+
+def _line_bound_problems(
+    doc: Document, where: Loc, q: dict[str, Any], line_topic: dict[str, str]
+) -> list[tuple[int, str]]:
+    """A question tagged with a line-bound topic (``LINE_BOUND_TOPICS``) must be keyed to a
+    lyric line that teaches it, or ``--topic`` would serve it beside the wrong lyric."""
+    line, topics = q.get("line"), q.get("topics")
+    if not isinstance(line, str) or line not in line_topic or not isinstance(topics, list):
+        return []
+    out = []
+    for j, topic in enumerate(topics):
+        if topic in LINE_BOUND_TOPICS and line_topic[line] != topic:
+            lines = [lid for lid, t in line_topic.items() if t == topic]
+            out.append(
+                (
+                    doc.line_of((*where, "topics", j)),
+                    f"トピック '{topic}' の問題は、その歌詞の行({', '.join(lines) or 'なし'})に"
+                    f"結び付けてください(この問題の line は {line})",
+                )
+            )
     return out
 
 

@@ -22,6 +22,16 @@ TOPICS: dict[str, str] = {
 }
 """Topic id → its Japanese label."""
 
+LINE_BOUND_TOPICS: tuple[str, ...] = ("reparam",)
+"""Topics a question may carry only when its lyric line teaches them (the line's ``topic``):
+``--topic reparam`` serves the reparameterization lines and nothing else."""
+
+LEVELS: dict[str, str] = {
+    "basic": "基本(G検定の出題範囲)",
+    "advanced": "発展(G検定の範囲を超える)",
+}
+"""Question level id → its Japanese label (``Question.level``; ``--level`` selects on it)."""
+
 KINDS: dict[str, str] = {
     "best": "最も適切なものを選べ",
     "worst": "最も不適切なものを選べ",

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from gkentei_vae.banks.vocab import LEVELS
 from gkentei_vae.control_chars import escape
 from gkentei_vae.paths import HOME_ENV
 
@@ -39,6 +40,8 @@ def say(text: object, *, err: bool = False) -> None:
 
 
 Handler = Callable[[argparse.Namespace], int]
+ALL_LEVELS = "all"
+"""``--level all``: questions of every level."""
 """What ``set_defaults(handler=...)`` holds: takes the parsed arguments, returns the exit code."""
 
 
@@ -138,6 +141,16 @@ OPTIONS: dict[str, Option] = {
             "help": "歌詞の行 id (L1〜L10) で絞り込む(複数可)",
         },
     ),
+    "level": Option(
+        ("--level",),
+        {
+            "choices": (*LEVELS, ALL_LEVELS),
+            "default": ALL_LEVELS,
+            "help": "レベルで絞り込む: "
+            + "、".join(f"{k}({v})" for k, v in LEVELS.items())
+            + f"、{ALL_LEVELS}(両方)。既定: %(default)s",
+        },
+    ),
     "seed": Option(
         ("--seed",),
         {
@@ -149,6 +162,11 @@ OPTIONS: dict[str, Option] = {
     ),
 }
 """Name → an option shared by several commands, defined once."""
+
+
+def levels(args: argparse.Namespace) -> tuple[str, ...]:
+    """The levels ``--level`` selects (empty: every level)."""
+    return () if args.level == ALL_LEVELS else (args.level,)
 
 
 def add_options(parser: argparse.ArgumentParser, *names: str) -> None:

@@ -8,13 +8,13 @@ from gkentei_vae.commands import common
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from gkentei_vae.study.exam import PASS_MARK, SECONDS_PER_QUESTION
+    from gkentei_vae.study.exam import EXAM_LEVELS, PASS_MARK, SECONDS_PER_QUESTION
 
     exam = sub.add_parser(
         "exam",
         help="時間制限つきの模擬試験",
         description="G検定形式の模擬試験。提出まで正誤は表示しない。"
-        f"既定: 対象の全問、1問{SECONDS_PER_QUESTION}秒、合格ライン {PASS_MARK:.0%}。"
+        f"既定: 対象の全問({EXAM_LEVELS[0]} レベル)、1問{SECONDS_PER_QUESTION}秒、合格ライン {PASS_MARK:.0%}。"
         "キー: 1–4/a–d 選ぶ、n/→ 次、p/← 前、f フラグ、j 一覧、s 提出、? ヘルプ、q 中断。",
     )
     exam.add_argument(
@@ -27,7 +27,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="M",
         help=f"制限時間(分)。既定: 出題数 × {SECONDS_PER_QUESTION} 秒",
     )
-    common.add_options(exam, "topic", "seed", "bank", "data-dir")
+    common.add_options(exam, "topic", "level", "seed", "bank", "data-dir")
+    exam.set_defaults(level=EXAM_LEVELS[0])
     exam.set_defaults(handler=run_exam)
 
 
@@ -41,7 +42,9 @@ def run_exam(args: argparse.Namespace) -> int:
     from gkentei_vae.tui.launch import exam_app
 
     banks = load_default_banks(args.bank)
-    exam = ExamSession.select(banks, args.topic, args.count, args.minutes, args.seed)
+    exam = ExamSession.select(
+        banks, args.topic, args.count, args.minutes, args.seed, common.levels(args)
+    )
     common.check_selection(exam)
     with common.open_store(args) as store:
         return common.run_questions(store, exam, exam_app, exam_recorder)

@@ -15,7 +15,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="歌詞の各行に対応した4択問題を出題する。"
         "キー: 1–4/a–d 解答、n/Enter 次へ、e モデルで確かめる、? ヘルプ、q 終了。",
     )
-    common.add_options(quiz, "topic", "line")
+    common.add_options(quiz, "topic", "line", "level")
     quiz.add_argument(
         "--count",
         type=common.positive_int,
@@ -41,7 +41,7 @@ def run_quiz(args: argparse.Namespace) -> int:
     from gkentei_vae.study.session import QuizSession
     from gkentei_vae.tui.launch import quiz_app
 
-    picks = matching(load_default_banks(args.bank), args.topic, args.line)
+    picks = matching(load_default_banks(args.bank), args.topic, args.line, common.levels(args))
     if not args.weak:
         session = QuizSession.from_picks(choose(picks, args.count, args.seed), args.seed)
         common.check_selection(session)

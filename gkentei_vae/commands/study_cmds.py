@@ -41,7 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
             "期限が来た問題を間隔反復(FSRS)で復習する",
             "期限が来た問題を先に、続けて今日の新しい問題を出題する。解答は一問ごとに保存される。"
             "キー: 1–4/a–d 解答、n/Enter 次へ、u 取り消し、e モデルで確かめる、? ヘルプ、q 終了。",
-            ("topic", "line"),
+            ("topic", "line", "level"),
             "問題",
             run_review,
         ),
@@ -79,7 +79,9 @@ def run_review(args: argparse.Namespace) -> int:
     from gkentei_vae.study.review import ReviewSession
 
     def build(store: Store, banks: Sequence[Bank], new: int) -> ReviewSession:
-        return ReviewSession.for_questions(store, banks, args.topic, args.line, new_per_day=new)
+        return ReviewSession.for_questions(
+            store, banks, args.topic, args.line, common.levels(args), new_per_day=new
+        )
 
     def app(session: ReviewSession) -> GkenteiApp:
         from gkentei_vae.tui.launch import review_app

@@ -12,6 +12,9 @@ from gkentei_vae.study.session import Answer, Item, QuizSession
 SECONDS_PER_QUESTION = 41
 """The pace of recent sittings: about 145 questions in 100 minutes."""
 
+EXAM_LEVELS: tuple[str, ...] = ("basic",)
+"""A mock exam draws from what G検定 asks unless the learner chooses otherwise (``--level``)."""
+
 PASS_MARK = 0.70
 """The pass mark is not published; 70 % is the usual assumption (docs/design.md §5)."""
 
@@ -42,9 +45,11 @@ class ExamSession:
         count: int | None = None,
         minutes: float | None = None,
         seed: int | None = None,
+        levels: Sequence[str] = EXAM_LEVELS,
     ) -> ExamSession:
-        """Every eligible question (or ``count`` of them) at 41 s each unless ``minutes`` is given."""
-        items = QuizSession.select(banks, topics, (), count, seed).items
+        """Every eligible question (or ``count`` of them) at 41 s each unless ``minutes`` is
+        given; by default only ``basic`` ones, as the real exam asks."""
+        items = QuizSession.select(banks, topics, (), count, seed, levels).items
         limit = minutes * 60 if minutes is not None else SECONDS_PER_QUESTION * len(items)
         return cls(items, limit)
 

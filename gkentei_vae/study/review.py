@@ -64,7 +64,10 @@ class StudyItem:
 
 
 def question_items(
-    banks: Sequence[Bank], topics: Sequence[str] = (), lines: Sequence[str] = ()
+    banks: Sequence[Bank],
+    topics: Sequence[str] = (),
+    lines: Sequence[str] = (),
+    levels: Sequence[str] = (),
 ) -> list[StudyItem]:
     """A card per question matching the filters (SelectionError for unknown ids)."""
     return [
@@ -79,7 +82,7 @@ def question_items(
             lyric=pick.lyric,
             pick=pick,
         )
-        for pick in matching(banks, topics, lines)
+        for pick in matching(banks, topics, lines, levels)
     ]
 
 
@@ -213,6 +216,7 @@ class ReviewSession:
         banks: Sequence[Bank],
         topics: Sequence[str] = (),
         lines: Sequence[str] = (),
+        levels: Sequence[str] = (),
         *,
         new_per_day: int = DEFAULT_NEW_PER_DAY,
         clock: Callable[[], datetime] = utcnow,
@@ -220,7 +224,7 @@ class ReviewSession:
         tz: tzinfo | None = None,
     ) -> ReviewSession:
         """A ``review`` session over the banks' questions (SelectionError for unknown ids)."""
-        items = question_items(banks, topics, lines)
+        items = question_items(banks, topics, lines, levels)
         return cls.start(store, items, new_per_day=new_per_day, clock=clock, srs=srs, tz=tz)
 
     # -- progress ------------------------------------------------------------------------

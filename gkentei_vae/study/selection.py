@@ -63,15 +63,21 @@ def validate_filters(banks: Sequence[Bank], topics: Sequence[str], lines: Sequen
 
 
 def matching(
-    banks: Sequence[Bank], topics: Sequence[str] = (), lines: Sequence[str] = ()
+    banks: Sequence[Bank],
+    topics: Sequence[str] = (),
+    lines: Sequence[str] = (),
+    levels: Sequence[str] = (),
 ) -> list[Pick]:
-    """Every question tagged with one of ``topics`` and keyed to one of ``lines`` (empty = any)."""
+    """Every question tagged with one of ``topics``, keyed to one of ``lines`` and of one of
+    ``levels`` (each empty = any)."""
     validate_filters(banks, topics, lines)
     return [
         Pick(bank, q)
         for bank in banks
         for q in bank.questions
-        if (not topics or set(topics) & set(q.topics)) and (not lines or q.line in lines)
+        if (not topics or set(topics) & set(q.topics))
+        and (not lines or q.line in lines)
+        and (not levels or q.level in levels)
     ]
 
 

@@ -84,9 +84,10 @@ class QuizSession:
         lines: Sequence[str] = (),
         count: int | None = None,
         seed: int | None = None,
+        levels: Sequence[str] = (),
     ) -> QuizSession:
         """A session of up to ``count`` questions matching the filters (SelectionError if unknown)."""
-        return cls.from_picks(choose(matching(banks, topics, lines), count, seed), seed)
+        return cls.from_picks(choose(matching(banks, topics, lines, levels), count, seed), seed)
 
     @property
     def position(self) -> int:
@@ -122,6 +123,10 @@ class QuizSession:
     def by_line(self) -> dict[str, Tally]:
         """Right/answered per lyric line id."""
         return self._tally(lambda a: [a.item.pick.question.line])
+
+    def by_level(self) -> dict[str, Tally]:
+        """Right/answered per question level (basic, advanced)."""
+        return self._tally(lambda a: [a.item.pick.question.level])
 
     def missed(self) -> list[Answer]:
         """The wrong answers, in the order they were given."""

@@ -10,18 +10,19 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
 from fsrs import Card
 
 from gkentei_vae.banks import Bank
+from gkentei_vae.banks.vocab import LEVELS
 from gkentei_vae.study.clock import as_utc, from_db, local_date, local_midnight, to_db, utcnow
 from gkentei_vae.study.exam import PASS_MARK
 from gkentei_vae.study.flashcards import flashcard_items
 from gkentei_vae.study.review import question_items
-from gkentei_vae.study.selection import line_ids
+from gkentei_vae.study.selection import line_ids, matching
 from gkentei_vae.study.srs import EXAM_WINDOW_DAYS, Srs, exam_date
 from gkentei_vae.study.store import ExamResult, Store
 
@@ -55,6 +56,36 @@ class LineStats:
     @property
     def accuracy(self) -> float | None:
         return self.correct / self.answers if self.answers else None
+
+
+@dataclass(frozen=True)
+class LevelStats:
+    """Progress on the questions of one level (basic: G検定's scope; advanced: beyond it)."""
+
+    level: str
+    label: str
+    questions: int
+    """Questions of this level in the loaded banks."""
+    seen: int
+    """Of those, questions answered at least once."""
+    answers: int
+    correct: int
+    """Answers not rated Again."""
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.correct / self.answers if self.answers else None
+
+
+@dataclass(frozen=True)
+class RetiredStats:
+    """The history of a question its bank has retired (merged into another): kept, not served."""
+
+    card_id: str
+    note: str
+    """The bank's note on why it was retired (e.g. which question took its place)."""
+    answers: int
+    correct: int
 
 
 @dataclass(frozen=True)
@@ -108,6 +139,10 @@ class Stats:
     """Mock exams stored in all."""
     best_sitting: Sitting | None
     """The highest score in percent of all stored mock exams (the latest of equals)."""
+    levels: list[LevelStats]
+    """Per question level, in the order of ``LEVELS``."""
+    retired: list[RetiredStats]
+    """Retired questions the record has answers for (counted in ``total_answers`` too)."""
 
 
 def compute_stats(
@@ -199,7 +234,35 @@ def compute_stats(
         sitting_count=len(sittings),
         # max() keeps the first of equals, and the list is newest first.
         best_sitting=max(sittings, key=lambda s: s.result.ratio, default=None),
+        levels=_levels(banks, rows, tallies),
+        retired=[
+            RetiredStats(card_id, retired.note, *tallies[card_id])
+            for bank in banks
+            for retired in bank.retired
+            if (card_id := f"{bank.id}:{retired.id}") in tallies
+        ],
     )
+
+
+def _levels(
+    banks: Sequence[Bank], rows: Mapping[str, object], tallies: Mapping[str, tuple[int, int]]
+) -> list[LevelStats]:
+    picks = matching(banks)
+    out = []
+    for level, label in LEVELS.items():
+        ids = [p.card_id for p in picks if p.question.level == level]
+        if ids:
+            out.append(
+                LevelStats(
+                    level=level,
+                    label=label,
+                    questions=len(ids),
+                    seen=sum(cid in rows for cid in ids),
+                    answers=sum(tallies.get(cid, (0, 0))[0] for cid in ids),
+                    correct=sum(tallies.get(cid, (0, 0))[1] for cid in ids),
+                )
+            )
+    return out
 
 
 def heat_char(count: int, peak: int) -> str:
@@ -296,8 +359,23 @@ def render_plain(stats: Stats) -> str:
         )
     else:
         out.append("試験日: 未設定(gkentei-vae config set exam-date YYYY-MM-DD)")
-    out += ["", *sittings_plain(stats)]
+    out += ["", *sittings_plain(stats), "", *levels_plain(stats)]
     return "\n".join(out) + "\n"
+
+
+def levels_plain(stats: Stats) -> list[str]:
+    """Per level, and the retired questions with history (``render_plain``)."""
+    out = ["レベル別(学習済み/問題数、正答率)"]
+    for level in stats.levels:
+        seen = f"{level.seen}/{level.questions}"
+        out.append(f"  {level.level:<8} {seen:>7}  {_percent(level.accuracy):>5}  {level.label}")
+    if stats.retired:
+        out.append(f"退役した問題の記録(出題はされません): {len(stats.retired)} 問")
+        for retired in stats.retired:
+            out.append(
+                f"  {retired.card_id}  解答 {retired.answers} 回  {retired.note}(退役)"
+            )
+    return out
 
 
 def sittings_plain(stats: Stats) -> list[str]:

@@ -141,6 +141,8 @@ class LiveDemoScreen(DemoBase):
         """Every record received so far (tests read it)."""
         self.finished = False
         """True once the run ended by itself (not stopped)."""
+        self.after_stop = 0
+        """Records that still arrived after Esc (the steps the model process finished)."""
 
     def on_mount(self) -> None:
         # Textual calls every class's on_mount: a subclass sets up its widgets in its own.
@@ -164,6 +166,7 @@ class LiveDemoScreen(DemoBase):
             for record in model.stream(self.demo_id, seed=self.seed, **self.args):
                 if worker.is_cancelled:
                     model.stop()  # the stream then ends after the current step
+                    self.after_stop += 1
                     continue
                 pending.append(record)
                 now = time.monotonic()

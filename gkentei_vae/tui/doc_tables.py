@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import re
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+from gkentei_vae.banks.vocab import KINDS, LEVELS, TOPICS
 from gkentei_vae.demo_registry import DEMOS
+from gkentei_vae.study.selection import load_default_banks
 from gkentei_vae.tui.app import GkenteiApp
 from gkentei_vae.tui.demo_screen import DemoScreen
 from gkentei_vae.tui.exam_screen import ExamScreen
@@ -80,12 +83,33 @@ def demos_table() -> str:
     return "\n".join(lines)
 
 
+def bank_summary() -> str:
+    """Markdown: the bundled banks' questions per kind and level, and per topic."""
+    banks = load_default_banks()
+    questions = [q for bank in banks for q in bank.questions]
+    lines = Counter(q.line for q in questions)
+    fewest = min(lines.values(), default=0)
+    head = (
+        f"計 {len(questions)} 問(歌詞の各行に {fewest} 問以上)。"
+        + "、".join(f"{k} {sum(q.kind == k for q in questions)} 問" for k in KINDS)
+        + "。"
+        + "、".join(f"{k} {sum(q.level == k for q in questions)} 問" for k in LEVELS)
+        + "。"
+    )
+    rows = ["| トピック | 問題数 |", "|---|---|"]
+    for topic, label in TOPICS.items():
+        count = sum(topic in q.topics for q in questions)
+        rows.append(f"| `{topic}` {_cell(label)} | {count} |")
+    return head + "\n\n" + "\n".join(rows)
+
+
 def tables() -> dict[str, str]:
     """Block name → its generated markdown."""
     return {
         "keys-overview": overview_table(),
         **{f"keys-{name}": screen_table(name) for name in screens()},
         "demos": demos_table(),
+        "bank-summary": bank_summary(),
     }
 
 

@@ -22,7 +22,7 @@ from textual.widgets import Static
 
 from gkentei_vae.banks import Bank
 from gkentei_vae.study.defaults import DEFAULT_QUIZ_COUNT
-from gkentei_vae.study.exam import SECONDS_PER_QUESTION
+from gkentei_vae.study.exam import EXAM_LEVELS, SECONDS_PER_QUESTION
 from gkentei_vae.study.flashcards import flashcard_items
 from gkentei_vae.study.review import (
     FLASHCARD_KINDS,
@@ -133,7 +133,7 @@ def mastery_table(stats: Stats) -> Table:
 
 
 def modes_table(context: HomeContext, numbers: Today) -> Table:
-    questions = sum(len(bank.questions) for bank in context.banks)
+    questions = len(matching(context.banks, levels=EXAM_LEVELS))
     minutes = round(questions * SECONDS_PER_QUESTION / 60)
     table = Table.grid(padding=(0, 2))
     table.add_column(no_wrap=True)
@@ -152,7 +152,11 @@ def modes_table(context: HomeContext, numbers: Today) -> Table:
             f"期限のカード {numbers.cards_due} 枚 + 新しいカード {numbers.cards_new} 枚",
         ),
         ("4", "学習状況", "行ごとの習熟度・今後14日の予定・8週間の記録"),
-        ("5", "模擬試験", f"全 {questions} 問・{minutes} 分(1問{SECONDS_PER_QUESTION}秒)"),
+        (
+            "5",
+            "模擬試験",
+            f"基本レベル全 {questions} 問・{minutes} 分(1問{SECONDS_PER_QUESTION}秒)",
+        ),
         ("6", "弱点ドリル", f"最後に間違えた問題 {numbers.missed} 問から、想起率の低い順に"),
     ]
     for key, name, what in rows:

@@ -156,6 +156,20 @@ def sittings_text(stats: Stats) -> Text:
     return text
 
 
+def levels_text(stats: Stats) -> Text:
+    """Per question level: questions answered, accuracy; then retired questions with history."""
+    text = Text("レベル別", style="bold")
+    for level in stats.levels:
+        text.append(f"\n{level.label}: ", style="bold")
+        text.append(
+            f"学習済み {level.seen}/{level.questions} 問、正答率 {percent(level.accuracy)}"
+        )
+    if stats.retired:
+        text.append(f"\n退役した問題の記録 {len(stats.retired)} 問(出題はされません): ", style="dim")
+        text.append("、".join(f"{r.card_id}(解答 {r.answers} 回)" for r in stats.retired), style="dim")
+    return text
+
+
 def headline_text(stats: Stats) -> Text:
     text = Text(f"学習状況 {stats.today.isoformat()}", style="bold")
     text.append(f"   今すぐ復習できるカード {stats.due_now} 枚", style="bold cyan")
@@ -197,6 +211,7 @@ class StatsScreen(Screen[None]):
                 yield Static(heatmap_text(stats), id="heatmap")
             yield Static(exam_text(stats), id="exam")
             yield Static(sittings_text(stats), id="sittings")
+            yield Static(levels_text(stats), id="levels")
         yield KeyBar()
 
     def action_close(self) -> None:

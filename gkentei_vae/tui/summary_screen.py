@@ -11,7 +11,7 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Static
 
-from gkentei_vae.banks.vocab import TOPICS
+from gkentei_vae.banks.vocab import LEVELS, TOPICS
 from gkentei_vae.study.exam import PASS_MARK
 from gkentei_vae.study.session import Answer, QuizSession, Tally
 from gkentei_vae.tui.question_view import QuestionView
@@ -99,6 +99,9 @@ class SummaryScreen(Screen[None]):
                 (lid, lyrics[lid], lines[lid]) for lid in sorted(lyrics, key=lyric_sort_key)
             ]
             yield Static(tally_table("歌詞の行別", lyric_rows), id="by-line")
+            levels = s.by_level()
+            level_rows = [(k, LEVELS[k], levels[k]) for k in LEVELS if k in levels]
+            yield Static(tally_table("レベル別", level_rows), id="by-level")
             yield Static(self.missed_text(), id="missed")
         yield KeyBar()
 
