@@ -14,6 +14,7 @@ from gkentei_vae.commands import (  # noqa: E402
     export_cmd,
     home,
     quiz_cmd,
+    serve_cmd,
     study_cmds,
     vae_cmds,
 )
@@ -28,4 +29,5 @@ COMMAND_MODULES = [
     export_cmd,
     vae_cmds,
     demo_cmd,
+    serve_cmd,
 ]
