@@ -43,6 +43,8 @@ class GkenteiApp(App[int]):
         self.model = model
         """The model process serving demos (None: demos say the model is unavailable)."""
         self._wants_model = False
+        self._closes_model = False
+        """True under ``run()``, which owns the model process (tests share theirs)."""
 
     def get_default_screen(self) -> Screen:
         # The mode's screen *is* the base screen: no empty screen to lay out first.
@@ -76,6 +78,13 @@ class GkenteiApp(App[int]):
             model.start()
             self.run_worker(model.wait_ready, thread=True, group="warm-model")
 
+    def on_unmount(self) -> None:
+        # run() returns only after asyncio has joined the worker threads, and the thread
+        # waiting for a warming model would hold the exit (q, a closed browser tab) until
+        # torch has loaded: end the model process already as the app shuts down.
+        if self._closes_model and self.model is not None:
+            self.model.close()
+
     def run(self, *args: Any, **kwargs: Any) -> int | None:
         base = self._first_screen
 
@@ -85,6 +94,7 @@ class GkenteiApp(App[int]):
             return screen
 
         self._first_screen = first
+        self._closes_model = True
         try:
             return super().run(*args, **kwargs)
         finally:
