@@ -421,6 +421,21 @@ class Tab:
         cw, ch = width / self.screen.cols, height / self.screen.rows
         return {"x": x + col * cw, "y": y + row * ch, "width": cols * cw, "height": rows * ch}
 
+    def screenshot(self, clip: dict[str, float] | None = None, timeout: float = 10) -> bytes:
+        """A screenshot once the terminal has drawn what it received (two alike in a row).
+
+        The screen model sees a frame when it arrives; xterm.js parses and paints it a
+        moment later, so a single screenshot could still show the previous screen.
+        """
+        deadline = time.monotonic() + timeout
+        last = self.page.screenshot(clip=clip)
+        while True:
+            self.page.wait_for_timeout(150)
+            shot = self.page.screenshot(clip=clip)
+            if shot == last or time.monotonic() > deadline:
+                return shot
+            last = shot
+
     def click_cell(self, row: int, col: int) -> None:
         box = self.cell_box(row, col)
         self.page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
