@@ -21,6 +21,7 @@ def port_number(text: str) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    """Add ``serve`` to the CLI."""
     serve = sub.add_parser(
         "serve",
         help="ブラウザで使う(タブごとにホーム画面、学習記録は共通)",

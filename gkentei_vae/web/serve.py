@@ -138,6 +138,7 @@ class StudyServer(Server):
     """textual-serve's Server with an access token, a loopback guard and process cleanup."""
 
     def __init__(self, command: str, host: str, port: int, token: str | None) -> None:
+        host = host.strip().strip("[]")  # "[::1]" as written in a URL; sockets want "::1"
         if not token and not is_loopback(host):
             raise ServeError(
                 f"ループバック以外のアドレス({host or '全て'})で待ち受けるにはアクセストークンが必要です"
