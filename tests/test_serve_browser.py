@@ -8,6 +8,7 @@ reason shown by ``-ra``) only where no Chromium can be found; `.ci/run` installs
 from __future__ import annotations
 
 import io
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,6 +37,17 @@ def no_session_left(served: Served) -> bool:
     return served.tree() == ([], []) and not served.apps() and not served.workers()
 
 
+def has_japanese_font() -> bool:
+    """True if fontconfig (which Chromium uses) knows a font that covers Japanese."""
+    try:
+        found = subprocess.run(
+            ["fc-list", ":lang=ja", "family"], capture_output=True, text=True, timeout=30
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return found.returncode == 0 and bool(found.stdout.strip())
+
+
 def save_doc_image(png: bytes, name: str) -> Path:
     """Write a README picture, unless the one there already has exactly these pixels.
 
@@ -43,6 +55,10 @@ def save_doc_image(png: bytes, name: str) -> Path:
     unchanged screen leaves the work tree clean; any visible change replaces the picture.
     """
     path = DOC_IMAGES / name
+    if not has_japanese_font():
+        # Chromium would draw every kana and kanji as a box: not a picture for the README.
+        print(f"\n{name}: no Japanese font (fonts-noto-cjk), README picture left as it is")
+        return path
     new = Image.open(io.BytesIO(png)).convert("RGB")
     if path.exists():
         old = Image.open(path).convert("RGB")
