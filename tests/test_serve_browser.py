@@ -139,6 +139,7 @@ def test_a_tab_answers_by_key_and_by_click_shows_a_demo_and_leaves_no_process(
         save_doc_image(tab.screenshot(), "browser-demo-samples.png")
 
         # Close the tab: its app process and its model process end.
+        assert tuple(map(len, served.tree())) == (1, 1), "before: one app, one model process"
         closed = time.monotonic()
         tab.close()
         served.wait(lambda: no_session_left(served), 15, "the tab's processes to end")
