@@ -22,6 +22,7 @@ from gkentei_vae.commands import (
     export_cmd,
     home,
     quiz_cmd,
+    serve_cmd,
     study_cmds,
     vae_cmds,
 )
@@ -38,6 +39,7 @@ COMMAND_MODULES = (
     export_cmd,
     vae_cmds,
     demo_cmd,
+    serve_cmd,
 )
 """One module per area, in the order ``--help`` lists them."""
 
