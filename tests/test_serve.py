@@ -26,7 +26,6 @@ from gkentei_vae.web.serve import (
 )
 from tests.conftest import run_cli
 from tests.serve_support import Served, serving, wait_until
-from tests.test_layers import heavy, imported_after
 
 
 def origin_of(url: str) -> str:
@@ -240,10 +239,3 @@ async def test_sigterm_ends_every_session_and_the_server(tmp_path: Path) -> None
             for ws in sockets:
                 assert await ended(ws, 10)
 
-
-def test_the_server_imports_neither_textual_nor_torch() -> None:
-    # The serve process only relays bytes; each tab's app process is the one with Textual.
-    assert (
-        heavy(imported_after("import gkentei_vae.web.serve, gkentei_vae.commands.serve_cmd"))
-        == set()
-    )
