@@ -109,6 +109,7 @@ def test_train_writes_a_checkpoint_and_a_step_log(
         (["sample", "--checkpoint", "/nonexistent/x.pt"], "gkentei-vae train"),
         (["manifold", "--checkpoint", "main"], "2 次元"),
         (["interpolate", "--from", "500"], "0〜499"),
+        (["sample", "--checkpoint", "gan"], "GAN のチェックポイントです"),
     ],
 )
 def test_bad_input_is_one_clear_message(
@@ -140,9 +141,7 @@ def test_unwritable_out_fails_before_training(
 
 
 def _train_parser() -> argparse.ArgumentParser:
-    sub = next(
-        a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)
-    )
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
     return sub.choices["train"]
 
 

@@ -253,7 +253,8 @@ def _load(args: argparse.Namespace, need_z2: bool = False) -> Loaded:
     ref = args.checkpoint
     path = BUNDLED[ref].path() if ref in BUNDLED else Path(ref)
     try:
-        loaded = load_checkpoint(path)
+        # A GAN or classifier file gets a message naming its kind, not a shape error.
+        loaded = load_checkpoint(path, kind="vae")
     except CheckpointError as exc:
         raise UsageError(str(exc)) from None
     if need_z2 and loaded.config.latent_dim != 2:

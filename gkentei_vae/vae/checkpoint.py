@@ -83,14 +83,18 @@ BUNDLED: dict[str, Bundled] = {
             "classifier",
             "digit-classifier.pt",
             ("--model", "classifier", "--arch", "conv", "--epochs", "20", "--batch-size", "64",
-             "--lr", "0.002", "--lr-schedule", "cosine", "--shift", "2", "--seed", "0"),
+             "--lr", "0.002", "--lr-schedule", "cosine", "--shift", "2", "--seed", "0",
+             "--eval-every", "5"),
             "GAN と VAE の画像を判定する数字の分類器 (クラス分布・Fréchet 距離)",
         ),
         Bundled(
             "gan",
             "gan.pt",
-            ("--model", "gan", "GAN_ARGS"),
-            "オフラインで長めに学習した GAN (VAE との比較)",
+            ("--model", "gan", "--arch", "conv", "--latent-dim", "64", "--epochs", "150",
+             "--batch-size", "64", "--lr", "0.001", "--lr-schedule", "cosine",
+             "--gan-loss", "nonsaturating", "--gan-beta1", "0.5", "--shift", "0", "--seed", "0",
+             "--threads", "1", "--eval-every", "25"),
+            "オフラインで長めに学習した小さな DCGAN (VAE との比較)",
         ),
     )
 }  # fmt: skip

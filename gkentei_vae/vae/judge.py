@@ -15,9 +15,14 @@ the classifier-based ones need the bundled digit classifier (``classifier.py``).
   statistics of two sets: the idea of FID (Heusel et al. 2017), which computes
   the same formula on Inception-v3 features of natural images.
 - :func:`realistic_mask`: whether each image's features lie inside the k-nearest-
-  neighbour balls of real features (the "precision" of Kynkäänniemi et al. 2019).
-  Mode collapse is only claimed when most samples are realistic *and* they cover
-  at most :data:`COLLAPSE_CLASSES` digits (:attr:`Judgement.mode_collapse`).
+  neighbour balls of real features (the "precision" of Kynkäänniemi et al. 2019),
+  keeping only the tighter half of the balls as their realism score does: the
+  few real outliers have balls so wide that a failed generator's single blob
+  image falls inside one (measured: 6/6 such images "realistic" with all balls,
+  0/6 with the tighter half; real training digits score ~48 %). Mode collapse is
+  only claimed when a substantial share of samples is realistic *and* those cover
+  at most :data:`COLLAPSE_CLASSES` digits (:attr:`Judgement.mode_collapse`). The
+  classifier's confidence is no test of realism: it is ≥ 0.98 on those blobs.
 """
 
 from __future__ import annotations
@@ -41,9 +46,10 @@ COVERED_SHARE = 0.02
 (1/5 of a uniform 10 %: a class this rare is effectively missing)."""
 NEIGHBOURS = 3
 """k of the k-NN balls in :func:`realistic_mask` (Kynkäänniemi et al. 2019 use 3)."""
-REALISTIC_MAJORITY = 0.5
-"""Mode collapse needs at least this share of realistic samples: collapse is about
-digits that look real but are few of a kind, not about failed noise."""
+REALISTIC_MIN = 0.25
+"""Mode collapse needs at least this share of realistic samples (about half of what
+real training digits score): collapse is about digits that look real but are few of
+a kind, not about a generator that failed to make digits at all."""
 COLLAPSE_CLASSES = 2
 """Mode collapse: the realistic samples cover at most this many classes."""
 
@@ -130,14 +136,14 @@ def frechet_distance(a: FeatureStats, b: FeatureStats) -> float:
 
 @dataclass
 class RealReference:
-    """Real digits as the judge sees them: feature statistics and k-NN radii."""
+    """Real digits as the judge sees them: feature statistics and k-NN balls."""
 
     stats: FeatureStats
-    """Feature mean and covariance of the real digits."""
+    """Feature mean and covariance of all the real digits."""
     features: Tensor
-    """[N, F] the real digits' features."""
+    """[M, F] the centres of the kept balls: real features whose k-NN radius is at most the median."""
     radii: Tensor
-    """[N] distance from each real feature to its k-th nearest real neighbour."""
+    """[M] their radii: distance to the k-th nearest real neighbour."""
 
 
 def real_reference(classifier: DigitClassifier, images: np.ndarray | Tensor) -> RealReference:
@@ -146,7 +152,8 @@ def real_reference(classifier: DigitClassifier, images: np.ndarray | Tensor) -> 
     dist = torch.cdist(feats, feats)
     # Column 0 of the sorted distances is each point to itself (0).
     radii = dist.sort(dim=1).values[:, NEIGHBOURS]
-    return RealReference(feature_stats(feats), feats, radii)
+    keep = radii <= radii.median()
+    return RealReference(feature_stats(feats), feats[keep], radii[keep])
 
 
 def realistic_mask(features: Tensor, reference: RealReference) -> np.ndarray:
@@ -179,7 +186,7 @@ class Judgement:
     @property
     def mode_collapse(self) -> bool:
         """Realistic digits, but of very few kinds: the textbook failure, measured."""
-        return self.realistic >= REALISTIC_MAJORITY and self.realistic_classes <= COLLAPSE_CLASSES
+        return self.realistic >= REALISTIC_MIN and self.realistic_classes <= COLLAPSE_CLASSES
 
     def to_dict(self) -> dict[str, object]:
         """Plain JSON-able dict, with ``mode_collapse`` spelled out."""

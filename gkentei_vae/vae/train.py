@@ -348,6 +348,8 @@ class BaseTrainer:
         if hasattr(model_config, "latent_dim"):
             synced["latent_dim"] = model_config.latent_dim
         self.config = replace(train_config, **synced)
+        if self.config.threads:
+            torch.set_num_threads(self.config.threads)  # process-wide, as the option says
         self.device = resolve_device(self.config.device)
         if data is None:
             data_dir = Path(self.config.data_dir) if self.config.data_dir else None

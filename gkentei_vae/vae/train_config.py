@@ -146,6 +146,16 @@ class TrainConfig:
     """Train on only the first ``limit`` (shuffled) training images; 0 = all."""
     seed: int = _option(0, "乱数シード (CPU なら同じシードで同じ結果)")
     """All randomness (init, shuffling, noise, augmentation) comes from it."""
+    threads: int = _option(
+        0,
+        "PyTorch が使う CPU スレッド数 (0: PyTorch の既定。スレッド数で計算の丸めが変わりうるので、"
+        "結果をビット単位で再現するには同じ数に)",
+        minimum=0,
+        metavar="N",
+        # Recorded when set: the split of a reduction across threads can change the last bits.
+        record="changed",
+    )
+    """torch.set_num_threads for the training process (0: leave torch's default)."""
     device: str = _option(
         "auto",
         "計算に使う装置 (auto: CUDA があれば使う)",
@@ -190,8 +200,12 @@ class TrainConfig:
             )
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain types only, for checkpoint metadata."""
-        return asdict(self)
+        """The fields that apply to this model kind, as plain types (checkpoint metadata)."""
+        return {
+            f.name: value
+            for (f, opt), value in zip(option_fields(), asdict(self).values(), strict=True)
+            if self.model in opt.kinds
+        }
 
 
 def option_fields() -> Iterator[tuple[Field[Any], Option]]:
