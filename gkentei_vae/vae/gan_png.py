@@ -169,9 +169,9 @@ def save_gan_training_png(records: list[dict[str, Any]], path: Path) -> None:
             {"D": [r["d_loss"] for r in records], "G": [r["g_loss"] for r in records]},
             {"D": YELLOW, "G": MAGENTA},
         ),
-        _label(f"step {first['step']}: VAE (top) / GAN (bottom), fixed z", 400),
+        _label(f"round {first['step']}: VAE (top) / GAN (bottom), fixed z", 400),
         _digits(np.concatenate([first["vae_samples"], first["gan_samples"]]), n),
-        _label(f"step {last['step']}: VAE (top) / GAN (bottom), same z", 400),
+        _label(f"round {last['step']}: VAE (top) / GAN (bottom), same z", 400),
         _digits(np.concatenate([last["vae_samples"], last["gan_samples"]]), n),
     ]
     final = records[-1].get("final")
