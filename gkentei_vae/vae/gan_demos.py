@@ -60,7 +60,7 @@ MEASURE_SAMPLES = 1000
 """Generated images each model is measured on (z drawn from ``train.EVAL_SEED``)."""
 SHOW = 32
 """Digits of each kind :func:`gan_vs_vae` returns to be shown."""
-LIVE_STEPS = 750
+LIVE_STEPS = 1000
 """Rounds of :func:`gan_training` (one VAE step, two GAN steps each): ≈ 20 s on one core."""
 LIVE_GAN_STEPS = 2
 """GAN steps per round: batches of 64 against the VAE's 128, so both see the same digits."""
