@@ -103,3 +103,24 @@ def test_gan_training_is_reproducible_and_reports_both_networks(data: Split) -> 
     # Adam's β1 comes from the config, for both networks.
     beta1 = [g["betas"][0] for opt in trainer.optimizers for g in opt.param_groups]
     assert beta1 == [config.gan_beta1, config.gan_beta1]
+
+
+def test_gan_training_without_the_classifier_stops_before_training(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("GKENTEI_VAE_CHECKPOINTS", str(tmp_path / "empty"))
+    out = tmp_path / "g.pt"
+    assert main(["train", "--model", "gan", "--limit", "64", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "digit-classifier.pt" in err and "--model classifier" in err
+    assert "エポック" not in err and not out.with_suffix(".jsonl").exists()
+
+
+def test_the_torch_free_option_lists_match_the_modules() -> None:
+    from gkentei_vae.vae import classifier, data, gan, model
+    from gkentei_vae.vae.train_config import ARCHS, DATASETS
+
+    assert DATASETS == data.DATASETS
+    assert set(ARCHS["vae"]) == set(model.PRESETS)
+    assert set(ARCHS["gan"]) == set(gan.PRESETS)
+    assert set(ARCHS["classifier"]) == set(classifier.PRESETS)

@@ -109,7 +109,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--out",
         type=Path,
         default=Path("vae.pt"),
-        help="保存先のチェックポイント (ログは拡張子を .jsonl にした同じ場所) [既定: vae.pt]",
+        help="保存先のチェックポイント (ログは拡張子を .jsonl にした同じ場所) [既定: %(default)s]",
     )
     p.set_defaults(handler=run_train)
 
@@ -189,16 +189,36 @@ def run_train(args: argparse.Namespace) -> int:
             f"--out {args.out} はフォルダです。ファイル名 (例: vae.pt) を指定してください"
         )
 
-    from gkentei_vae.vae.checkpoint import CheckpointError, save_checkpoint
+    from gkentei_vae.vae.checkpoint import (
+        BUNDLED,
+        CheckpointError,
+        rebuild_command,
+        save_checkpoint,
+    )
     from gkentei_vae.vae.data import DataUnavailableError
     from gkentei_vae.vae.model import parameter_count
-    from gkentei_vae.vae.train import ProgressBar, log_line, log_path_for, make_trainer
+    from gkentei_vae.vae.train import (
+        GANTrainer,
+        ProgressBar,
+        log_line,
+        log_path_for,
+        make_trainer,
+    )
 
     try:
         trainer = make_trainer(config)
+        if isinstance(trainer, GANTrainer):
+            # Its evaluations and its metadata need the bundled classifier: fail now,
+            # not after the training.
+            trainer.prepare_judge()
     except (DataUnavailableError, RuntimeError) as exc:
         # RuntimeError: --device cuda without CUDA.
         raise UsageError(str(exc)) from None
+    except CheckpointError as exc:
+        raise UsageError(
+            f"{exc}\n  (GAN の評価には同梱の数字の分類器を使います。"
+            f"先に {rebuild_command(BUNDLED['classifier'].path())} を実行してください)"
+        ) from None
     z = f" z={config.latent_dim}" if config.model in ("vae", "gan") else ""
     print(
         f"学習: {config.model} {config.dataset} {len(trainer.train_images)} 枚 /"
@@ -214,19 +234,13 @@ def run_train(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UsageError(f"{log_path} に書き込めません: {exc.strerror or exc}") from None
     bar = ProgressBar(config.epochs, trainer.steps_per_epoch)
-    try:
-        with log:
-            for rec in trainer.run():
-                log.write(log_line(rec) + "\n")
-                bar.update(rec)
-                if rec.kind == "epoch":
-                    log.flush()
-        meta = trainer.metadata(train_command(args))
-    except CheckpointError as exc:
-        # A GAN's evaluation needs the bundled classifier.
-        raise UsageError(
-            f"{exc}\n  (GAN の評価には同梱の分類器を使います。--eval-every 0 なら学習中は評価しません)"
-        ) from None
+    with log:
+        for rec in trainer.run():
+            log.write(log_line(rec) + "\n")
+            bar.update(rec)
+            if rec.kind == "epoch":
+                log.flush()
+    meta = trainer.metadata(train_command(args))
     try:
         save_checkpoint(args.out, trainer.model, meta)
     except OSError as exc:

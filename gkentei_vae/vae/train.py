@@ -576,11 +576,19 @@ class GANTrainer(BaseTrainer):
     def step_on(self, idx: Tensor) -> GANStepRecord:
         return self.train_step(self.train_images[idx])
 
-    def judgement(self) -> dict[str, Any]:
-        """The bundled classifier's verdict on 1,000 samples (z from a fixed seed)."""
+    def prepare_judge(self) -> None:
+        """Load the bundled classifier and its view of the held-out digits (once).
+
+        Raises ``CheckpointError`` if the classifier is missing: evaluations and the
+        checkpoint metadata both need it.
+        """
         if self._judge is None:
             clf = load_bundled("classifier").model
             self._judge = (clf, real_reference(clf, self.heldout_images.cpu()))
+
+    def judgement(self) -> dict[str, Any]:
+        """The bundled classifier's verdict on 1,000 samples (z from a fixed seed)."""
+        self.prepare_judge()
         clf, reference = self._judge
         images = gan_samples(self.model, GAN_EVAL_SAMPLES, EVAL_SEED)
         return judge(clf, reference, images).to_dict()
