@@ -40,9 +40,13 @@ class Demo:
     """True: ``r`` computes it again with new random numbers."""
     png_args: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     """Arguments for ``compute`` when writing a PNG (e.g. a shorter live run)."""
+    prepare: str | None = None
+    """``module:function`` the model process runs once, in a thread, after it warms up:
+    slow measurements the demo's first frame must not wait for."""
 
 
 _VAE = "gkentei_vae.vae.demo_ops"
+_GAN = "gkentei_vae.vae.gan_demos"
 _VIEWS = "gkentei_vae.tui.demo_views"
 _PNG = "gkentei_vae.vae.demo_png"
 
@@ -117,6 +121,26 @@ DEMOS: Mapping[str, Demo] = MappingProxyType(
                 f"{_VIEWS}:view_manifold",
                 f"{_PNG}:png_manifold",
                 redraw=False,  # the grid is fixed by the prior's quantiles
+            ),
+            Demo(
+                "gan-vs-vae",
+                "GAN と VAE の画像を測って比べる",
+                "同梱の GAN・VAE のサンプルと本物の数字を並べ、灰色の割合・鮮明さ・数字の種類・FD をその場で測る",
+                f"{_GAN}:gan_vs_vae",
+                f"{_VIEWS}:view_gan_vs_vae",
+                "gkentei_vae.vae.gan_png:png_gan_vs_vae",
+                prepare=f"{_GAN}:prepare_gan_vs_vae",
+            ),
+            Demo(
+                "gan-training",
+                "VAE と GAN を並べて学習する",
+                "VAE と GAN をその場でゼロから同時に学習し、損失とサンプルの変化を並べる。b で失敗する GAN の設定",
+                f"{_GAN}:gan_training",
+                "gkentei_vae.tui.gan_training_screen:GanTrainingScreen",
+                "gkentei_vae.vae.gan_png:png_gan_training",
+                streams=True,
+                redraw=False,
+                png_args=MappingProxyType({"steps": 300}),
             ),
         )
     }

@@ -10,7 +10,7 @@ import pytest
 import torch
 
 from gkentei_vae.cli import build_parser
-from gkentei_vae.commands.vae_cmds import train_command
+from gkentei_vae.commands.vae_cmds import train_command, train_config_from_args
 from gkentei_vae.paths import checkpoints_dir
 from gkentei_vae.vae.checkpoint import (
     BUNDLED,
@@ -20,6 +20,7 @@ from gkentei_vae.vae.checkpoint import (
     rebuild_command,
     save_checkpoint,
 )
+from gkentei_vae.vae.gan import GAN, GANConfig
 from gkentei_vae.vae.model import VAE, preset_config
 
 
@@ -110,8 +111,10 @@ def test_a_pickle_that_runs_code_is_refused(tmp_path: Path) -> None:
     assert proof.exists()
 
     marker = tmp_path / "pwned"
+    gan_kind = {"format": "gkentei-vae-checkpoint", "version": 1, "model": "gan"}
     for name, write in [
         ("zip.pt", lambda p: torch.save({"format": _CreatesFile(marker)}, p)),
+        ("gan.pt", lambda p: torch.save({**gan_kind, "meta": {"x": _CreatesFile(marker)}}, p)),
         ("raw.pt", lambda p: p.write_bytes(pickle.dumps(_CreatesFile(marker), protocol=2))),
     ]:
         path = tmp_path / name
@@ -140,17 +143,58 @@ def test_bundled_checkpoints_load_with_metadata(name: str) -> None:
     assert path.stat().st_size < 5 * 1024 * 1024
     loaded = load_bundled(name)
     meta = loaded.meta
-    for key in ("dataset", "epochs", "seed", "heldout_neg_elbo", "torch_version", "train_config"):
+    for key in ("dataset", "epochs", "seed", "torch_version", "train_config", "command"):
         assert key in meta, key
     assert meta["dataset"] == "mnist5k"
-    assert meta["heldout_images"] == 500 and meta["eval_draws"] == 8
-    # The file was made by exactly the command that docs/vae.md and the error message give.
+    # The file was made by exactly the command that the docs and the error message give.
     args = build_parser().parse_args(
         ["train", *bundled.train_args, "--out", meta["command"].split()[-1]]
     )
     assert meta["command"] == train_command(args)
-    out = torch.sigmoid(loaded.model.decode(torch.zeros(1, loaded.config.latent_dim)))
-    assert out.shape == (1, 1, 28, 28)
+    assert loaded.kind == train_config_from_args(args).model
+    if loaded.kind == "vae":
+        assert meta["heldout_images"] == 500 and meta["eval_draws"] == 8
+        assert "heldout_neg_elbo" in meta
+        out = torch.sigmoid(loaded.model.decode(torch.zeros(1, loaded.config.latent_dim)))
+    elif loaded.kind == "gan":
+        assert meta["judge"]["samples"] == 1000
+        out = loaded.model.images(torch.zeros(1, loaded.config.latent_dim))
+    else:
+        assert meta["heldout_images"] == 500 and meta["heldout_accuracy"] >= 0.97
+        out = torch.softmax(loaded.model(torch.zeros(1, 1, 28, 28)), dim=1)[:, :, None, None]
+    assert out.shape[0] == 1 and torch.isfinite(out).all()
+
+
+def test_files_from_before_model_kinds_load_as_vaes() -> None:
+    path = BUNDLED["main"].path()
+    payload = torch.load(path, map_location="cpu", weights_only=True)
+    assert "model" not in payload
+    assert load_checkpoint(path).kind == "vae"
+
+
+def test_a_checkpoint_of_another_kind_is_refused_by_name(tmp_path: Path) -> None:
+    path = BUNDLED["classifier"].path()
+    with pytest.raises(CheckpointError, match="数字の分類器 のチェックポイントです") as exc:
+        load_checkpoint(path, kind="vae")
+    _assert_clear(exc, path)
+    assert load_checkpoint(path, kind="classifier").kind == "classifier"
+    odd = tmp_path / "odd.pt"
+    payload = torch.load(path, map_location="cpu", weights_only=True)
+    torch.save({**payload, "model": "diffusion"}, odd)
+    with pytest.raises(CheckpointError, match="diffusion"):
+        load_checkpoint(odd)
+
+
+def test_a_gan_checkpoint_round_trips(tmp_path: Path) -> None:
+    torch.manual_seed(0)
+    gan = GAN(GANConfig(arch="conv", latent_dim=5, channels=(4, 8)))
+    path = tmp_path / "g.pt"
+    save_checkpoint(path, gan, {"model": "gan"})
+    loaded = load_checkpoint(path, kind="gan")
+    assert loaded.config == gan.config and loaded.kind == "gan"
+    gan.eval()
+    z = torch.randn(3, 5)
+    torch.testing.assert_close(loaded.model.images(z), gan.images(z))
 
 
 def test_bundled_models_are_the_ones_the_demos_need() -> None:
@@ -163,6 +207,9 @@ def test_bundled_models_are_the_ones_the_demos_need() -> None:
 
 
 def test_docs_quote_the_exact_rebuild_commands() -> None:
-    docs = (Path(__file__).resolve().parent.parent / "docs" / "vae.md").read_text(encoding="utf-8")
+    docs = Path(__file__).resolve().parent.parent / "docs"
     for bundled in BUNDLED.values():
-        assert rebuild_command(Path("checkpoints") / bundled.filename) in docs
+        # VAEs in docs/vae.md; the GAN and its judge in docs/gan.md.
+        page = "vae.md" if bundled.filename.startswith("vae-") else "gan.md"
+        text = (docs / page).read_text(encoding="utf-8")
+        assert rebuild_command(Path("checkpoints") / bundled.filename) in text, bundled.name

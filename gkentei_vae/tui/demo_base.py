@@ -134,11 +134,15 @@ class LiveDemoScreen(DemoBase):
     """
 
     BINDINGS = [Binding("escape", "close", "止めて戻る", key_display="Esc", tooltip="学習を止めて問題に戻る")]
+    PICTURE_KEYS: tuple[str, ...] = ("samples",)
+    """Record keys holding pictures: a record with one is drawn at once, not batched."""
 
     def __init__(self, demo_id: str, seed: int = 0, **args: Any) -> None:
         super().__init__(demo_id, seed, **args)
         self.records: list[dict[str, Any]] = []
-        """Every record received so far (tests read it)."""
+        """Every record of the current run received so far (tests read it)."""
+        self._run = 0
+        """Which run the records belong to: a restarted run ignores the old one's late batches."""
         self.finished = False
         """True once the run ended by itself (not stopped)."""
         self.after_stop = 0
@@ -146,17 +150,26 @@ class LiveDemoScreen(DemoBase):
 
     def on_mount(self) -> None:
         # Textual calls every class's on_mount: a subclass sets up its widgets in its own.
+        self.start_run()
+
+    def start_run(self, **args: Any) -> None:
+        """Start (or, after ``stop``, start again) the live run, with ``args`` changed."""
+        self.stop()
+        self.args.update(args)
+        self._run += 1
+        self.records = []
+        self.finished = False
         model = self.model_or_error()
         if model is not None:
             self.wait_signs(model, lambda: not self.records)
-            self._stream(model)
+            self._stream(model, self._run)
 
     def draw(self, batch: list[dict[str, Any]], done: bool) -> None:
         """Show newly arrived records (``self.records`` already holds them)."""
         raise NotImplementedError
 
-    @work(thread=True, exclusive=True, group="live-demo", exit_on_error=False)
-    def _stream(self, model: ModelClient) -> None:
+    @work(thread=True, group="live-demo", exit_on_error=False)
+    def _stream(self, model: ModelClient, run: int) -> None:
         from gkentei_vae.model_process.client import ModelError
 
         worker = get_current_worker()
@@ -170,18 +183,20 @@ class LiveDemoScreen(DemoBase):
                     continue
                 pending.append(record)
                 now = time.monotonic()
-                if now - last_draw >= DRAW_EVERY or _has_pictures(record):
+                if now - last_draw >= DRAW_EVERY or any(k in record for k in self.PICTURE_KEYS):
                     batch, pending = pending, []
-                    self.app.call_from_thread(self._add, batch, False)
+                    self.app.call_from_thread(self._add, batch, False, run)
                     last_draw = now
         except ModelError as exc:
             if not worker.is_cancelled:
                 self.app.call_from_thread(self.show_error, f"{NO_MODEL}: {exc}")
             return
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._add, pending, True)
+            self.app.call_from_thread(self._add, pending, True, run)
 
-    def _add(self, batch: list[dict[str, Any]], done: bool) -> None:
+    def _add(self, batch: list[dict[str, Any]], done: bool, run: int) -> None:
+        if run != self._run:
+            return  # a batch of a run that was stopped and replaced
         self.show_loading(False)
         if self.error is None:
             self.status("")
@@ -205,7 +220,3 @@ class LiveDemoScreen(DemoBase):
 
     def on_unmount(self) -> None:
         self.stop()
-
-
-def _has_pictures(record: dict[str, Any]) -> bool:
-    return "samples" in record

@@ -1,12 +1,12 @@
 """What each demo shows, drawn from the numbers the model process just computed.
 
-One function per demo id: ``view(demo_id, data, columns)`` → a Rich renderable.
+One function per demo, named by its entry in ``gkentei_vae.demo_registry``:
+``view(data, columns)`` → a Rich renderable.
 No number here is written in: every value shown comes from ``data``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -189,13 +189,52 @@ def view_manifold(data: dict[str, Any], columns: int) -> RenderableType:
     )
 
 
-VIEWS: dict[str, Callable[[dict[str, Any], int], RenderableType]] = {
-    "samples": view_samples,
-    "reconstruct": view_reconstruct,
-    "encode": view_encode,
-    "beta-compare": view_beta_compare,
-    "reparam": view_reparam,
-    "interpolate": view_interpolate,
-    "manifold": view_manifold,
-}
-"""Demo id → its view (kl-training has a live screen of its own)."""
+def _histogram(counts: list[int]) -> Text:
+    """Ten bars, one per digit 0–9, scaled to the largest count."""
+    peak = max(counts) or 1
+    text = Text()
+    for digit, count in enumerate(counts):
+        text.append(f"{digit}", style="bold")
+        text.append(_SPARK[min(len(_SPARK) - 1, round(count / peak * (len(_SPARK) - 1)))], style="cyan")
+        text.append(" ")
+    return text
+
+
+_SPARK = " ▁▂▃▄▅▆▇█"
+
+
+def view_gan_vs_vae(data: dict[str, Any], columns: int) -> RenderableType:
+    sets = (("gan", "GAN(同梱)", "magenta"), ("vae", "VAE(同梱)", "cyan"), ("real", "本物(検証用)", "green"))
+    count = len(data["gan"]["images"])
+    nrow = min(count, max(1, columns // 10))
+    parts: list[RenderableType] = [
+        _para(
+            f"それぞれ {count} 枚(seed {data['seed']})。下の数値は GAN と VAE が各 "
+            f"{data['gan']['samples']} 枚、本物が検証用の {data['real']['samples']} 枚を、いま測ったものです。"
+        ),
+        Text(""),
+    ]
+    for name, label, style in sets:
+        parts += [Text(label, style=f"bold {style}"), image_grid(data[name]["images"][:nrow], columns, nrow=nrow)]
+    table = Table(show_edge=False, title="測定", title_justify="left")
+    table.add_column("")
+    table.add_column("灰色の割合", justify="right")
+    table.add_column("鮮明さ(ラプラシアン分散)", justify="right")
+    table.add_column("数字の種類", justify="right")
+    table.add_column("FD", justify="right")
+    table.add_column("数字ごとの枚数(分類器)")
+    for name, label, style in sets:
+        d = data[name]
+        table.add_row(
+            Text(label, style=style),
+            f"{d['grey']:.0%}",
+            f"{d['laplacian']:.3f}",
+            f"{d['classes']}/10",
+            f"{d['fd']:.1f}",
+            _histogram(d["histogram"]),
+        )
+    parts += [Text(""), table, Text("")]
+    for sentence in data["sentences"]:
+        parts.append(_para(f"・{sentence}"))
+    parts += [Text(""), _para((data["fid_note"], "dim"))]
+    return Group(*parts)

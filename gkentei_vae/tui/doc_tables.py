@@ -21,6 +21,7 @@ from gkentei_vae.tui.app import GkenteiApp
 from gkentei_vae.tui.demo_screen import DemoScreen
 from gkentei_vae.tui.exam_screen import ExamScreen
 from gkentei_vae.tui.flashcard_screen import FlashcardScreen
+from gkentei_vae.tui.gan_training_screen import GanTrainingScreen
 from gkentei_vae.tui.home_screen import HomeScreen
 from gkentei_vae.tui.keys import bindings_of, join_keys, key_name, screen_help
 from gkentei_vae.tui.kl_training_screen import KlTrainingScreen
@@ -43,6 +44,7 @@ def screens() -> dict[str, tuple[str, type]]:
         "exam": ("模擬試験", ExamScreen),
         "demo": ("デモ", DemoScreen),
         "kl-training": ("デモ(学習の実演)", KlTrainingScreen),
+        "gan-training": ("デモ(VAE と GAN の学習)", GanTrainingScreen),
     }
 
 

@@ -1,9 +1,11 @@
 """Training as a generator of per-step records, so a UI can plot live and stop anytime.
 
-``Trainer(model_config, train_config, data).run()`` yields a :class:`StepRecord`
-after every optimizer step and an :class:`EpochRecord` (with the held-out
-−ELBO) after every epoch; breaking out of the loop between steps is safe. All
-randomness (init, shuffling, ε, augmentation) comes from ``seed``, so a CPU run is
+One machinery trains every model kind of :data:`train_config.KINDS`:
+``make_trainer(train_config, data).run()`` (or ``Trainer(model_config, ...)`` for
+the VAE, ``GANTrainer`` and ``ClassifierTrainer``) yields a step record after
+every optimizer step and an epoch record (with the held-out evaluation) after
+every epoch; breaking out of the loop between steps is safe. All randomness
+(init, shuffling, noise, augmentation) comes from ``seed``, so a CPU run is
 reproducible bit for bit.
 """
 
@@ -14,50 +16,56 @@ import math
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, Any, ClassVar, Protocol
 
 import torch
-from torch import Tensor
+import torch.nn.functional as F
+from torch import Tensor, nn
 
-from gkentei_vae.vae.data import DEFAULT_DATASET, Split, load_dataset
-from gkentei_vae.vae.model import VAE, VAEConfig, kl_divergence, reconstruction_error
+from gkentei_vae.vae import classifier as classifier_module
+from gkentei_vae.vae import gan as gan_module
+from gkentei_vae.vae.checkpoint import load_bundled
+from gkentei_vae.vae.classifier import ClassifierConfig, DigitClassifier
+from gkentei_vae.vae.data import Split, load_dataset
+from gkentei_vae.vae.gan import (
+    GAN,
+    GANConfig,
+    discriminator_loss,
+    gan_samples,
+    generator_loss,
+    to_gan_range,
+)
+from gkentei_vae.vae.judge import judge, real_reference
+from gkentei_vae.vae.model import (
+    VAE,
+    VAEConfig,
+    kl_divergence,
+    preset_config,
+    reconstruction_error,
+)
 from gkentei_vae.vae.schedule import parse_beta_schedule
+from gkentei_vae.vae.train_config import EVAL_DRAWS, TrainConfig, TrainConfigError
 
-EVAL_DRAWS = 8
-"""Held-out −ELBO: reconstruction averaged over this many draws of z per image."""
+__all__ = [
+    "EVAL_DRAWS",
+    "ClassifierTrainer",
+    "GANTrainer",
+    "TrainConfig",
+    "TrainConfigError",
+    "Trainer",
+    "make_trainer",
+]
+
 EVAL_SEED = 1234
-
-
-@dataclass
-class TrainConfig:
-    """How to train; saved in the checkpoint beside the model config."""
-
-    dataset: str = DEFAULT_DATASET
-    epochs: int = 30
-    batch_size: int = 64
-    lr: float = 2e-3
-    lr_schedule: str = "const"
-    """``const`` or ``cosine`` (decays to 0 at the last step)."""
-    weight_decay: float = 0.0
-    beta: float = 1.0
-    beta_schedule: str = "const"
-    seed: int = 0
-    device: str = "auto"
-    shift: int = 0
-    """Augmentation: shift each training image by up to this many pixels."""
-    limit: int = 0
-    """Train on only the first ``limit`` (shuffled) training images; 0 = all."""
-    eval_draws: int = EVAL_DRAWS
-    eval_every: int = 1
-    """Evaluate the held-out set every this many epochs and after the last; 0: never."""
-    data_dir: str | None = None
+GAN_EVAL_SAMPLES = 1000
+"""GAN evaluation: how many samples the bundled classifier judges (z drawn from EVAL_SEED)."""
 
 
 @dataclass
 class StepRecord:
-    """One optimizer step: batch means of both loss terms (nats per image)."""
+    """One VAE optimizer step: batch means of both loss terms (nats per image)."""
 
     step: int
     epoch: int
@@ -70,10 +78,14 @@ class StepRecord:
     seconds: float
     kind: str = "step"
 
+    def summary(self) -> str:
+        """The progress bar's numbers for this step."""
+        return f"再構成 {self.recon:7.2f}  KL {self.kl:6.2f}  β {self.beta:.2f}"
+
 
 @dataclass
 class EpochRecord:
-    """End of an epoch: training means and the held-out evaluation."""
+    """End of a VAE epoch: training means and the held-out evaluation."""
 
     epoch: int
     step: int
@@ -85,6 +97,117 @@ class EpochRecord:
     heldout_neg_elbo: float | None
     seconds: float
     kind: str = "epoch"
+
+    def summary(self) -> str:
+        """The progress bar's permanent line for this epoch (without the epoch counter)."""
+        heldout = ""
+        if self.heldout_neg_elbo is not None:
+            heldout = (
+                f"  | 検証 −ELBO {self.heldout_neg_elbo:7.2f}"
+                f" (再構成 {self.heldout_recon:.2f} + KL {self.heldout_kl:.2f})"
+            )
+        return f"再構成 {self.recon:7.2f}  KL {self.kl:6.2f}{heldout}"
+
+
+@dataclass
+class GANStepRecord:
+    """One GAN step (a D update, then a G update on the same fakes): batch means."""
+
+    step: int
+    epoch: int
+    d_loss: float
+    """D's binary cross-entropy, real batch + fake batch (2·ln 2 ≈ 1.39 when D guesses)."""
+    g_loss: float
+    """−log D(G(z)) after D's update: rises when D wins, whatever loss G minimizes."""
+    d_real: float
+    """Share of the real batch D calls real."""
+    d_fake: float
+    """Share of the fake batch D calls fake."""
+    lr: float
+    images: int
+    seconds: float
+    kind: str = "step"
+
+    def summary(self) -> str:
+        """The progress bar's numbers for this step."""
+        return (
+            f"D 損失 {self.d_loss:5.2f}  G 損失 {self.g_loss:5.2f}"
+            f"  D の正解 本物 {self.d_real:4.0%} 偽物 {self.d_fake:4.0%}"
+        )
+
+
+@dataclass
+class GANEpochRecord:
+    """End of a GAN epoch: training means and, when evaluated, the judge's numbers."""
+
+    epoch: int
+    step: int
+    d_loss: float
+    g_loss: float
+    d_real: float
+    d_fake: float
+    fd: float | None
+    """Fréchet distance of 1,000 samples' classifier features to the held-out digits;
+    None on epochs skipped by ``eval_every``, as are the next two."""
+    grey: float | None
+    """Grey share of the samples' ink pixels (``judge.grey_fraction``)."""
+    classes: int | None
+    """Digits covered by ≥ 2 % of the samples."""
+    seconds: float
+    kind: str = "epoch"
+
+    def summary(self) -> str:
+        """The progress bar's permanent line for this epoch (without the epoch counter)."""
+        judged = ""
+        if self.fd is not None:
+            judged = f"  | 判定 FD {self.fd:6.1f}  灰色 {self.grey:.0%}  数字 {self.classes} 種類"
+        return f"D 損失 {self.d_loss:5.2f}  G 損失 {self.g_loss:5.2f}{judged}"
+
+
+@dataclass
+class ClassifierStepRecord:
+    """One classifier step: batch means."""
+
+    step: int
+    epoch: int
+    loss: float
+    """Cross-entropy, nats per image."""
+    accuracy: float
+    lr: float
+    images: int
+    seconds: float
+    kind: str = "step"
+
+    def summary(self) -> str:
+        """The progress bar's numbers for this step."""
+        return f"損失 {self.loss:6.3f}  正解率 {self.accuracy:6.1%}"
+
+
+@dataclass
+class ClassifierEpochRecord:
+    """End of a classifier epoch: training means and the held-out accuracy."""
+
+    epoch: int
+    step: int
+    loss: float
+    accuracy: float
+    heldout_loss: float | None
+    """None on epochs skipped by ``eval_every``, as is the next one."""
+    heldout_accuracy: float | None
+    seconds: float
+    kind: str = "epoch"
+
+    def summary(self) -> str:
+        """The progress bar's permanent line for this epoch (without the epoch counter)."""
+        heldout = ""
+        if self.heldout_accuracy is not None:
+            heldout = f"  | 検証 正解率 {self.heldout_accuracy:6.1%}  損失 {self.heldout_loss:.3f}"
+        return f"損失 {self.loss:6.3f}  正解率 {self.accuracy:6.1%}{heldout}"
+
+
+AnyStep = StepRecord | GANStepRecord | ClassifierStepRecord
+AnyEpoch = EpochRecord | GANEpochRecord | ClassifierEpochRecord
+AnyRecord = AnyStep | AnyEpoch
 
 
 @dataclass
@@ -147,6 +270,33 @@ def evaluate(
     return EvalResult(total_recon / n, total_kl / n, (total_recon + total_kl) / n, n)
 
 
+@dataclass
+class Accuracy:
+    """A classifier on labelled images: mean cross-entropy (nats) and accuracy."""
+
+    loss: float
+    accuracy: float
+    images: int
+
+
+@torch.no_grad()
+def classifier_accuracy(
+    model: DigitClassifier, images: Tensor, labels: Tensor, batch_size: int = 500
+) -> Accuracy:
+    """Held-out loss and accuracy (eval mode, restored afterwards)."""
+    was_training = model.training
+    model.eval()
+    loss = correct = 0.0
+    for start in range(0, len(images), batch_size):
+        logits = model(images[start : start + batch_size])
+        y = labels[start : start + batch_size]
+        loss += F.cross_entropy(logits, y, reduction="sum").item()
+        correct += (logits.argmax(dim=1) == y).sum().item()
+    model.train(was_training)
+    n = len(images)
+    return Accuracy(loss / n, correct / n, n)
+
+
 def random_shift(x: Tensor, max_shift: int, gen: torch.Generator) -> Tensor:
     """Translate each image by up to ``max_shift`` pixels (zero fill), independently."""
     b, _, h, w = x.shape
@@ -160,8 +310,150 @@ def random_shift(x: Tensor, max_shift: int, gen: torch.Generator) -> Tensor:
     return padded[batch, 0, rows, cols].unsqueeze(1)
 
 
-class Trainer:
-    """Holds the model, optimizer and data; :meth:`run` trains and yields records."""
+def _adam(
+    params: Iterator[nn.Parameter], config: TrainConfig, device: torch.device, beta1: float = 0.9
+) -> torch.optim.Adam:
+    # The fused Adam kernel updates all parameters in one pass: ~20 % more
+    # images/s on 2 CPU cores than the per-tensor loop, same maths.
+    return torch.optim.Adam(
+        params,
+        lr=config.lr,
+        betas=(beta1, 0.999),
+        weight_decay=config.weight_decay,
+        fused=device.type in ("cpu", "cuda"),
+    )
+
+
+class BaseTrainer:
+    """What every kind shares: data, seeding, epochs of shuffled batches, timing, metadata.
+
+    A kind supplies :meth:`build_model`, :meth:`build_optimizers`, :meth:`step_on`
+    (one optimizer step on the training images at some indexes) and
+    :meth:`end_epoch` (its epoch record, with the held-out evaluation when due).
+    """
+
+    kind: ClassVar[str]
+    epoch_means: ClassVar[tuple[str, ...]]
+    """Step-record fields averaged (per image) into the epoch record."""
+
+    def __init__(
+        self,
+        model_config: Any,
+        train_config: TrainConfig,
+        data: Split | None = None,
+    ) -> None:
+        self.model_config = model_config
+        # The model config wins: the recorded training options describe this model.
+        synced: dict[str, Any] = {"model": self.kind, "arch": model_config.arch}
+        if hasattr(model_config, "latent_dim"):
+            synced["latent_dim"] = model_config.latent_dim
+        self.config = replace(train_config, **synced)
+        if self.config.threads:
+            torch.set_num_threads(self.config.threads)  # process-wide, as the option says
+        self.device = resolve_device(self.config.device)
+        if data is None:
+            data_dir = Path(self.config.data_dir) if self.config.data_dir else None
+            data = load_dataset(self.config.dataset, data_dir)
+        self.gen = torch.Generator().manual_seed(self.config.seed)
+        train, labels = data.train, data.train_labels
+        if self.config.limit:
+            keep = torch.randperm(len(train), generator=self.gen)[: self.config.limit]
+            train, labels = train[keep], labels[keep]
+        self.train_images = train.to(self.device)
+        self.train_labels = labels.to(self.device)
+        self.heldout_images = data.heldout.to(self.device)
+        self.heldout_labels = data.heldout_labels.to(self.device)
+        with torch.random.fork_rng(devices=[]):
+            # Seeded init without touching the caller's global RNG.
+            torch.manual_seed(self.config.seed)
+            self.model = self.build_model().to(self.device)
+        self.optimizers = self.build_optimizers()
+        self.steps_per_epoch = math.ceil(len(self.train_images) / self.config.batch_size)
+        self.total_steps = self.steps_per_epoch * self.config.epochs
+        self.step = 0
+        self.epoch = 0
+        self.seconds = 0.0
+
+    def build_model(self) -> nn.Module:
+        raise NotImplementedError
+
+    def build_optimizers(self) -> list[torch.optim.Optimizer]:
+        return [_adam(self.model.parameters(), self.config, self.device)]
+
+    def step_on(self, idx: Tensor) -> AnyStep:
+        """One optimizer step on the training images at ``idx``."""
+        raise NotImplementedError
+
+    def end_epoch(self, means: dict[str, float], due: bool) -> AnyEpoch:
+        """The record of the epoch just finished; evaluates on held-out data if ``due``."""
+        raise NotImplementedError
+
+    def kind_metadata(self) -> dict[str, Any]:
+        """The kind's own entries in the checkpoint metadata."""
+        raise NotImplementedError
+
+    def lr_at(self, step: int) -> float:
+        if self.config.lr_schedule == "cosine" and self.total_steps > 0:
+            return self.config.lr * 0.5 * (1 + math.cos(math.pi * step / self.total_steps))
+        return self.config.lr
+
+    def set_lr(self) -> float:
+        """Set this step's learning rate on every optimizer; returns it."""
+        lr = self.lr_at(self.step)
+        for optimizer in self.optimizers:
+            for group in optimizer.param_groups:
+                group["lr"] = lr
+        return lr
+
+    def augment(self, x: Tensor) -> Tensor:
+        """The ``shift`` augmentation (random draws from the run's own generator)."""
+        return random_shift(x, self.config.shift, self.gen) if self.config.shift else x
+
+    def run(self) -> Iterator[AnyRecord]:
+        """Train for ``epochs`` epochs, yielding after every step and every epoch."""
+        cfg = self.config
+        n = len(self.train_images)
+        while self.epoch < cfg.epochs:
+            self.model.train()
+            order = torch.randperm(n, generator=self.gen).to(self.device)
+            sums = dict.fromkeys(self.epoch_means, 0.0)
+            for start in range(0, n, cfg.batch_size):
+                t0 = time.perf_counter()
+                rec = self.step_on(order[start : start + cfg.batch_size])
+                self.seconds += time.perf_counter() - t0
+                rec.seconds = self.seconds
+                for key in sums:
+                    sums[key] += getattr(rec, key) * rec.images
+                yield rec
+            self.epoch += 1
+            due = cfg.eval_every > 0 and (
+                self.epoch == cfg.epochs or self.epoch % cfg.eval_every == 0
+            )
+            yield self.end_epoch({k: v / n for k, v in sums.items()}, due)
+
+    def metadata(self, command: str = "") -> dict[str, Any]:
+        """What a checkpoint records about this run (plain types only)."""
+        return {
+            "model": self.kind,
+            "dataset": self.config.dataset,
+            "epochs": self.epoch,
+            "steps": self.step,
+            "seed": self.config.seed,
+            **self.kind_metadata(),
+            "train_images": len(self.train_images),
+            "train_seconds": round(self.seconds, 2),
+            "torch_version": str(torch.__version__),
+            "train_config": self.config.to_dict(),
+            "command": command,
+        }
+
+
+class Trainer(BaseTrainer):
+    """The VAE: holds the model, optimizer and data; :meth:`run` trains and yields records."""
+
+    kind = "vae"
+    epoch_means = ("recon", "kl")
+    model: VAE
 
     def __init__(
         self,
@@ -169,54 +461,21 @@ class Trainer:
         train_config: TrainConfig,
         data: Split | None = None,
     ) -> None:
-        self.model_config = model_config
-        self.config = train_config
-        self.device = resolve_device(train_config.device)
-        if data is None:
-            data_dir = Path(train_config.data_dir) if train_config.data_dir else None
-            data = load_dataset(train_config.dataset, data_dir)
-        self.gen = torch.Generator().manual_seed(train_config.seed)
-        train = data.train
-        if train_config.limit:
-            keep = torch.randperm(len(train), generator=self.gen)[: train_config.limit]
-            train = train[keep]
-        self.train_images = train.to(self.device)
-        self.heldout_images = data.heldout.to(self.device)
-        with torch.random.fork_rng(devices=[]):
-            # Seeded init without touching the caller's global RNG.
-            torch.manual_seed(train_config.seed)
-            self.model = VAE(model_config).to(self.device)
-        # The fused Adam kernel updates all parameters in one pass: ~20 % more
-        # images/s on 2 CPU cores than the per-tensor loop, same maths.
-        self.optimizer = torch.optim.Adam(
-            self.model.parameters(),
-            lr=train_config.lr,
-            weight_decay=train_config.weight_decay,
-            fused=self.device.type in ("cpu", "cuda"),
-        )
-        self.steps_per_epoch = math.ceil(len(self.train_images) / train_config.batch_size)
-        self.total_steps = self.steps_per_epoch * train_config.epochs
+        super().__init__(model_config, train_config, data)
+        self.optimizer = self.optimizers[0]
         self.beta_at = parse_beta_schedule(
-            train_config.beta_schedule, train_config.beta, self.steps_per_epoch
+            self.config.beta_schedule, self.config.beta, self.steps_per_epoch
         ).at
-        self.step = 0
-        self.epoch = 0
         self.last_eval: EvalResult | None = None
-        self.seconds = 0.0
 
-    def lr_at(self, step: int) -> float:
-        if self.config.lr_schedule == "cosine" and self.total_steps > 0:
-            return self.config.lr * 0.5 * (1 + math.cos(math.pi * step / self.total_steps))
-        return self.config.lr
+    def build_model(self) -> VAE:
+        return VAE(self.model_config)
 
     def train_step(self, x: Tensor) -> StepRecord:
         """One optimizer step on the batch ``x``."""
         beta = self.beta_at(self.step)
-        lr = self.lr_at(self.step)
-        for group in self.optimizer.param_groups:
-            group["lr"] = lr
-        if self.config.shift:
-            x = random_shift(x, self.config.shift, self.gen)
+        lr = self.set_lr()
+        x = self.augment(x)
         eps = torch.randn((len(x), self.model_config.latent_dim), generator=self.gen)
         terms = self.model.loss_terms(x, beta, eps.to(self.device))
         self.optimizer.zero_grad(set_to_none=True)
@@ -228,48 +487,27 @@ class Trainer:
             self.step, self.epoch + 1, recon, kl, beta, recon + beta * kl, lr, len(x), 0.0
         )
 
-    def run(self) -> Iterator[StepRecord | EpochRecord]:
-        """Train for ``epochs`` epochs, yielding after every step and every epoch."""
-        cfg = self.config
-        n = len(self.train_images)
-        while self.epoch < cfg.epochs:
-            self.model.train()
-            order = torch.randperm(n, generator=self.gen).to(self.device)
-            sum_recon = sum_kl = 0.0
-            for start in range(0, n, cfg.batch_size):
-                t0 = time.perf_counter()
-                rec = self.train_step(self.train_images[order[start : start + cfg.batch_size]])
-                self.seconds += time.perf_counter() - t0
-                rec.seconds = self.seconds
-                sum_recon += rec.recon * rec.images
-                sum_kl += rec.kl * rec.images
-                yield rec
-            self.epoch += 1
-            due = cfg.eval_every > 0 and (
-                self.epoch == cfg.epochs or self.epoch % cfg.eval_every == 0
-            )
-            ev = evaluate(self.model, self.heldout_images, cfg.eval_draws) if due else None
-            if ev is not None:
-                self.last_eval = ev
-            yield EpochRecord(
-                self.epoch,
-                self.step,
-                sum_recon / n,
-                sum_kl / n,
-                ev.recon if ev else None,
-                ev.kl if ev else None,
-                ev.neg_elbo if ev else None,
-                self.seconds,
-            )
+    def step_on(self, idx: Tensor) -> StepRecord:
+        return self.train_step(self.train_images[idx])
 
-    def metadata(self, command: str = "") -> dict[str, Any]:
-        """What a checkpoint records about this run (plain types only)."""
+    def end_epoch(self, means: dict[str, float], due: bool) -> EpochRecord:
+        ev = evaluate(self.model, self.heldout_images, self.config.eval_draws) if due else None
+        if ev is not None:
+            self.last_eval = ev
+        return EpochRecord(
+            self.epoch,
+            self.step,
+            means["recon"],
+            means["kl"],
+            ev.recon if ev else None,
+            ev.kl if ev else None,
+            ev.neg_elbo if ev else None,
+            self.seconds,
+        )
+
+    def kind_metadata(self) -> dict[str, Any]:
         ev = self.last_eval or evaluate(self.model, self.heldout_images, self.config.eval_draws)
         return {
-            "dataset": self.config.dataset,
-            "epochs": self.epoch,
-            "steps": self.step,
-            "seed": self.config.seed,
             "beta": self.config.beta,
             "beta_schedule": self.config.beta_schedule,
             "heldout_neg_elbo": ev.neg_elbo,
@@ -277,12 +515,186 @@ class Trainer:
             "heldout_kl": ev.kl,
             "heldout_images": ev.images,
             "eval_draws": self.config.eval_draws,
-            "train_images": len(self.train_images),
-            "train_seconds": round(self.seconds, 2),
-            "torch_version": str(torch.__version__),
-            "train_config": asdict(self.config),
-            "command": command,
         }
+
+
+VAETrainer = Trainer
+
+
+class GANTrainer(BaseTrainer):
+    """The GAN: per step, D learns on a real and a fake batch, then G on the same fakes.
+
+    Evaluation (``eval_every``) judges 1,000 samples with the bundled digit classifier
+    (``judge.py``): Fréchet distance to the held-out digits, grey share, digits covered.
+    """
+
+    kind = "gan"
+    epoch_means = ("d_loss", "g_loss", "d_real", "d_fake")
+    model: GAN
+
+    def __init__(
+        self,
+        model_config: GANConfig,
+        train_config: TrainConfig,
+        data: Split | None = None,
+    ) -> None:
+        super().__init__(model_config, train_config, data)
+        self.d_optimizer, self.g_optimizer = self.optimizers
+        self.last_judgement: dict[str, Any] | None = None
+        self._judge: Any = None
+
+    def build_model(self) -> GAN:
+        return GAN(self.model_config)
+
+    def build_optimizers(self) -> list[torch.optim.Optimizer]:
+        beta1 = self.config.gan_beta1
+        return [
+            _adam(self.model.discriminator.parameters(), self.config, self.device, beta1),
+            _adam(self.model.generator.parameters(), self.config, self.device, beta1),
+        ]
+
+    def train_step(self, x: Tensor) -> GANStepRecord:
+        """One D update and one G update on the real batch ``x`` (pixels in [0, 1])."""
+        lr = self.set_lr()
+        real = to_gan_range(self.augment(x))
+        z = torch.randn((len(x), self.model_config.latent_dim), generator=self.gen)
+        fake = self.model.generate(z.to(self.device))
+        d = discriminator_loss(self.model, real, fake)
+        self.d_optimizer.zero_grad(set_to_none=True)
+        d.d_loss.backward()
+        self.d_optimizer.step()
+        g_loss, fooled = generator_loss(self.model, fake, self.config.gan_loss)
+        self.g_optimizer.zero_grad(set_to_none=True)
+        g_loss.backward()
+        self.g_optimizer.step()
+        self.step += 1
+        d_loss, d_real, d_fake, g = torch.stack(
+            [d.d_loss.detach(), d.d_real, d.d_fake, fooled]
+        ).tolist()
+        return GANStepRecord(self.step, self.epoch + 1, d_loss, g, d_real, d_fake, lr, len(x), 0.0)
+
+    def step_on(self, idx: Tensor) -> GANStepRecord:
+        return self.train_step(self.train_images[idx])
+
+    def prepare_judge(self) -> None:
+        """Load the bundled classifier and its view of the held-out digits (once).
+
+        Raises ``CheckpointError`` if the classifier is missing: evaluations and the
+        checkpoint metadata both need it.
+        """
+        if self._judge is None:
+            clf = load_bundled("classifier").model
+            self._judge = (clf, real_reference(clf, self.heldout_images.cpu()))
+
+    def judgement(self) -> dict[str, Any]:
+        """The bundled classifier's verdict on 1,000 samples (z from a fixed seed)."""
+        self.prepare_judge()
+        clf, reference = self._judge
+        images = gan_samples(self.model, GAN_EVAL_SAMPLES, EVAL_SEED)
+        return judge(clf, reference, images).to_dict()
+
+    def end_epoch(self, means: dict[str, float], due: bool) -> GANEpochRecord:
+        j = self.judgement() if due else None
+        if j is not None:
+            self.last_judgement = j
+        return GANEpochRecord(
+            self.epoch,
+            self.step,
+            means["d_loss"],
+            means["g_loss"],
+            means["d_real"],
+            means["d_fake"],
+            j["fd"] if j else None,
+            j["grey"] if j else None,
+            j["classes"] if j else None,
+            self.seconds,
+        )
+
+    def kind_metadata(self) -> dict[str, Any]:
+        j = self.last_judgement or self.judgement()
+        return {
+            "gan_loss": self.config.gan_loss,
+            "gan_beta1": self.config.gan_beta1,
+            "judge": {**j, "classifier": "bundled classifier", "eval_seed": EVAL_SEED},
+        }
+
+
+class ClassifierTrainer(BaseTrainer):
+    """The digit classifier: cross-entropy on labelled digits, held-out accuracy per epoch."""
+
+    kind = "classifier"
+    epoch_means = ("loss", "accuracy")
+    model: DigitClassifier
+
+    def __init__(
+        self,
+        model_config: ClassifierConfig,
+        train_config: TrainConfig,
+        data: Split | None = None,
+    ) -> None:
+        super().__init__(model_config, train_config, data)
+        self.last_eval: Accuracy | None = None
+
+    def build_model(self) -> DigitClassifier:
+        return DigitClassifier(self.model_config)
+
+    def step_on(self, idx: Tensor) -> ClassifierStepRecord:
+        lr = self.set_lr()
+        x = self.augment(self.train_images[idx])
+        y = self.train_labels[idx]
+        logits = self.model(x)
+        loss = F.cross_entropy(logits, y)
+        optimizer = self.optimizers[0]
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        self.step += 1
+        value, acc = torch.stack(
+            [loss.detach(), (logits.detach().argmax(dim=1) == y).float().mean()]
+        ).tolist()
+        return ClassifierStepRecord(self.step, self.epoch + 1, value, acc, lr, len(x), 0.0)
+
+    def end_epoch(self, means: dict[str, float], due: bool) -> ClassifierEpochRecord:
+        ev = (
+            classifier_accuracy(self.model, self.heldout_images, self.heldout_labels)
+            if due
+            else None
+        )
+        if ev is not None:
+            self.last_eval = ev
+        return ClassifierEpochRecord(
+            self.epoch,
+            self.step,
+            means["loss"],
+            means["accuracy"],
+            ev.loss if ev else None,
+            ev.accuracy if ev else None,
+            self.seconds,
+        )
+
+    def kind_metadata(self) -> dict[str, Any]:
+        ev = self.last_eval or classifier_accuracy(
+            self.model, self.heldout_images, self.heldout_labels
+        )
+        return {
+            "heldout_accuracy": ev.accuracy,
+            "heldout_loss": ev.loss,
+            "heldout_images": ev.images,
+        }
+
+
+AnyTrainer = Trainer | GANTrainer | ClassifierTrainer
+
+
+def make_trainer(config: TrainConfig, data: Split | None = None) -> AnyTrainer:
+    """The trainer for ``config.model``, its network built from the ``arch`` preset."""
+    if config.model == "gan":
+        return GANTrainer(gan_module.preset_config(config.arch, config.latent_dim), config, data)
+    if config.model == "classifier":
+        return ClassifierTrainer(classifier_module.preset_config(config.arch), config, data)
+    if config.model == "vae":
+        return Trainer(preset_config(config.arch, config.latent_dim), config, data)
+    raise TrainConfigError(f"未知のモデル {config.model!r}")
 
 
 @dataclass
@@ -294,34 +706,24 @@ class ProgressBar:
     stream: IO[str] = field(default_factory=lambda: sys.stderr)
     width: int = 24
 
-    def update(self, rec: StepRecord | EpochRecord) -> None:
+    def update(self, rec: AnyRecord) -> None:
         tty = self.stream.isatty()
-        if isinstance(rec, StepRecord):
+        if rec.kind == "step":
             if not tty:
                 return
             done = (rec.step - 1) % self.steps_per_epoch + 1
             fill = self.width * done // self.steps_per_epoch
             bar = "#" * fill + "." * (self.width - fill)
-            self.stream.write(
-                f"\rエポック {rec.epoch}/{self.epochs} [{bar}] "
-                f"再構成 {rec.recon:7.2f}  KL {rec.kl:6.2f}  β {rec.beta:.2f}"
-            )
+            self.stream.write(f"\rエポック {rec.epoch}/{self.epochs} [{bar}] {rec.summary()}")
         else:
-            heldout = ""
-            if rec.heldout_neg_elbo is not None:
-                heldout = (
-                    f"  | 検証 −ELBO {rec.heldout_neg_elbo:7.2f}"
-                    f" (再構成 {rec.heldout_recon:.2f} + KL {rec.heldout_kl:.2f})"
-                )
             self.stream.write(
                 ("\r" if tty else "")
-                + f"エポック {rec.epoch}/{self.epochs}  再構成 {rec.recon:7.2f}  KL {rec.kl:6.2f}"
-                f"{heldout}  {rec.seconds:.0f}s\n"
+                + f"エポック {rec.epoch}/{self.epochs}  {rec.summary()}  {rec.seconds:.0f}s\n"
             )
         self.stream.flush()
 
 
-def log_line(rec: StepRecord | EpochRecord) -> str:
+def log_line(rec: AnyRecord) -> str:
     """One JSONL line; floats rounded so a 100-epoch log stays well under 1 MB."""
     row = {k: round(v, 4) if isinstance(v, float) else v for k, v in asdict(rec).items()}
     return json.dumps(row, ensure_ascii=False, separators=(",", ":"))

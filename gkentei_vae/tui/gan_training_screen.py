@@ -1,0 +1,132 @@
+"""The live gan-training demo: a VAE and a GAN trained from scratch side by side.
+
+L9 「画像はぼやけるが学習は安定」, measured: the VAE's loss falls smoothly, the GAN's
+generator loss is no progress signal, both sets of samples improve from the same z, and
+at the end both are judged by the digit classifier (grey share, FD, classes covered).
+`b` runs a GAN configuration that fails: the discriminator wins and the generator gives
+one repeated image. Every sentence shown comes from the run (``gan_demos.live_sentences``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Static
+from textual_plotext import PlotextPlot
+
+from gkentei_vae.tui.demo_base import LiveDemoScreen
+from gkentei_vae.tui.image import image_grid
+from gkentei_vae.tui.widgets import KeyBar
+
+
+class GanTrainingScreen(LiveDemoScreen):
+    """Plots the VAE's loss and the GAN's D and G losses; shows both models' samples."""
+
+    CSS_PATH = "gan_training_screen.tcss"
+    BINDINGS = [
+        Binding(
+            "b",
+            "switch",
+            "失敗例/成功例",
+            tooltip="GAN を失敗する設定(または元の設定)にして、最初から学習し直す",
+        ),
+    ]
+    PICTURE_KEYS = ("vae_samples", "gan_samples")
+
+    def __init__(self, demo_id: str = "gan-training", seed: int = 0, **args: Any) -> None:
+        super().__init__(demo_id, seed, **args)
+
+    @property
+    def failing(self) -> bool:
+        """Whether the GAN of the current run has the failing configuration."""
+        return bool(self.args.get("failing", False))
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_title()
+        yield Static(id="gan-status")
+        with Horizontal(id="gan-plots"):
+            yield PlotextPlot(id="plot-vae")
+            yield PlotextPlot(id="plot-gan")
+        with VerticalScroll(id="gan-scroll"):
+            yield Static(id="gan-samples")
+            yield Static(id="gan-result")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.set_up_plots()
+
+    def set_up_plots(self) -> None:
+        for plot_id, title in (("#plot-vae", "VAE の損失"), ("#plot-gan", "GAN: D と G の損失")):
+            plot = self.query_one(plot_id, PlotextPlot)
+            plot.plt.clear_data()
+            plot.plt.title(title)
+            plot.plt.xlabel("round")
+
+    def draw(self, batch: list[dict[str, Any]], done: bool) -> None:
+        last = self.records[-1]
+        which = "GAN は失敗する設定" if last["failing"] else "GAN は成功する設定"
+        status = Text(f" round {last['step']}/{last['steps']}   {which}\n", style="bold")
+        status.append(
+            f"VAE の損失 {last['vae_loss']:.1f}   "
+            f"GAN: D の損失 {last['d_loss']:.2f}  G の損失 {last['g_loss']:.2f}  "
+            f"D の正答(本物 {last['d_real']:.0%} / 偽物 {last['d_fake']:.0%})"
+        )
+        change = next((r["change"] for r in self.records if r.get("change")), "")
+        if change:
+            status.append(f"\n{change}", style="yellow")
+        self.query_one("#gan-status", Static).update(status)
+        rounds = [r["step"] for r in self.records]
+        vae = self.query_one("#plot-vae", PlotextPlot)
+        vae.plt.clear_data()
+        vae.plt.plot(rounds, [r["vae_loss"] for r in self.records], marker="braille")
+        vae.refresh()
+        gan = self.query_one("#plot-gan", PlotextPlot)
+        gan.plt.clear_data()
+        gan.plt.plot(rounds, [r["d_loss"] for r in self.records], marker="braille", label="D")
+        gan.plt.plot(rounds, [r["g_loss"] for r in self.records], marker="braille", label="G")
+        gan.refresh()
+        pictures = [r for r in batch if "gan_samples" in r]
+        if pictures:
+            self.query_one("#gan-samples", Static).update(self.samples_view(pictures[-1]))
+        if done and "final" in last:
+            self.query_one("#gan-result", Static).update(result_view(last))
+
+    def samples_view(self, record: dict[str, Any]) -> RenderableType:
+        width = max(40, self.size.width - 8)  # padding and the scrollbar
+        nrow = min(len(record["vae_samples"]), max(1, width // 10))
+        return Group(
+            Text(f" round {record['step']}: 同じ z から(最初から最後まで同じ乱数)", style="bold"),
+            Text(" VAE", style="bold cyan"),
+            image_grid(record["vae_samples"], width, nrow=nrow),
+            Text(" GAN", style="bold magenta"),
+            image_grid(record["gan_samples"], width, nrow=nrow),
+        )
+
+    def action_switch(self) -> None:
+        self.set_up_plots()
+        for selector in ("#gan-samples", "#gan-result"):
+            self.query_one(selector, Static).update("")
+        self.start_run(failing=not self.failing)
+
+
+def result_view(last: dict[str, Any]) -> RenderableType:
+    """The final measurements of both models and the sentences this run's numbers support."""
+    table = Table(title="学習後の判定(各 1,000 枚、数字の分類器で)", title_justify="left")
+    table.add_column("モデル")
+    table.add_column("灰色の割合", justify="right")
+    table.add_column("FD(小さいほど本物に近い)", justify="right")
+    table.add_column("数字の種類", justify="right")
+    for name, label in (("vae", "VAE"), ("gan", "GAN")):
+        m = last["final"][name]
+        table.add_row(label, f"{m['grey']:.0%}", f"{m['fd']:.1f}", f"{m['classes']}/10")
+    text = Text()
+    for sentence in last["sentences"]:
+        text.append(f"・{sentence}\n")
+    text.append("\n学習が終わりました。b で GAN の設定を切り替えて学習し直せます。Esc で問題に戻ります。", style="bold green")
+    return Group(table, text)

@@ -1,0 +1,189 @@
+"""The GAN-vs-VAE demos as PNG pictures, drawn with Pillow in the style of ``demo_png``.
+
+Digits are tiled at 3× scale; numbers become labelled bars and curves, in ASCII
+with Pillow's built-in font (a CJK font may not be installed).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from gkentei_vae.halfblock import tile
+
+SCALE = 3
+BG = (24, 24, 24)
+FG = (230, 230, 230)
+CYAN = (80, 200, 230)
+MAGENTA = (230, 90, 200)
+YELLOW = (230, 200, 80)
+GREY = (90, 90, 90)
+SERIES_COLOURS = {"gan": MAGENTA, "vae": CYAN, "real": YELLOW}
+
+
+def _font() -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
+    return ImageFont.load_default()
+
+
+def _digits(images: np.ndarray, nrow: int) -> Image.Image:
+    grid = tile(np.asarray(images, np.float32), nrow, padding=2, pad_value=0.1)
+    pil = Image.fromarray((np.clip(grid, 0, 1) * 255).astype(np.uint8), mode="L").convert("RGB")
+    return pil.resize((pil.width * SCALE, pil.height * SCALE), Image.Resampling.NEAREST)
+
+
+def _label(text: str, width: int, colour: tuple[int, int, int] = FG) -> Image.Image:
+    img = Image.new("RGB", (width, 16), BG)
+    ImageDraw.Draw(img).text((0, 2), text, fill=colour, font=_font())
+    return img
+
+
+def _row(parts: list[Image.Image], gap: int = 16) -> Image.Image:
+    out = Image.new(
+        "RGB",
+        (sum(p.width for p in parts) + gap * (len(parts) - 1), max(p.height for p in parts)),
+        BG,
+    )
+    x = 0
+    for p in parts:
+        out.paste(p, (x, 0))
+        x += p.width + gap
+    return out
+
+
+def _stack(parts: list[Image.Image], gap: int = 12) -> Image.Image:
+    width = max(p.width for p in parts)
+    height = sum(p.height for p in parts) + gap * (len(parts) - 1)
+    out = Image.new("RGB", (width + 2 * gap, height + 2 * gap), BG)
+    y = gap
+    for p in parts:
+        out.paste(p, (gap, y))
+        y += p.height + gap
+    return out
+
+
+def _histograms(data: dict[str, Any], width: int = 640, height: int = 130) -> Image.Image:
+    """Class histograms of the three sets side by side per digit (shares of each set)."""
+    img = Image.new("RGB", (width, height), BG)
+    draw = ImageDraw.Draw(img)
+    font = _font()
+    draw.text((0, 0), "classifier's digit histogram (share of each set)", fill=FG, font=font)
+    names = [n for n in ("gan", "vae", "real") if n in data]
+    top, bottom = 18, height - 14
+    slot = width / 10
+    bar = (slot - 8) / len(names)
+    peak = max(max(data[n]["histogram"]) / max(1, sum(data[n]["histogram"])) for n in names)
+    for digit in range(10):
+        x0 = digit * slot + 4
+        for i, name in enumerate(names):
+            hist = data[name]["histogram"]
+            share = hist[digit] / max(1, sum(hist))
+            h = (bottom - top) * share / max(peak, 1e-9)
+            draw.rectangle(
+                (x0 + i * bar, bottom - h, x0 + (i + 1) * bar - 1, bottom),
+                fill=SERIES_COLOURS[name],
+            )
+        draw.text((x0 + slot / 2 - 6, bottom + 1), str(digit), fill=FG, font=font)
+    return img
+
+
+def png_gan_vs_vae(data: dict[str, Any]) -> Image.Image:
+    """``gan_demos.gan_vs_vae()``'s result: the three sets of digits, their numbers, histograms."""
+    columns = []
+    for name, title in (
+        ("gan", "GAN (bundled)"),
+        ("vae", "VAE (bundled main)"),
+        ("real", "real held-out"),
+    ):
+        d = data[name]
+        n = len(d["images"])
+        grid = _digits(d["images"], min(8, n))
+        lines = [
+            title,
+            f"grey share of ink  {d['grey']:.0%}",
+            f"Laplacian variance {d['laplacian']:.3f}",
+            f"classes covered    {d['classes']}/10",
+            f"FD to held-out     {d['fd']:.1f}",
+        ]
+        columns.append(
+            _stack(
+                [grid]
+                + [
+                    _label(t, grid.width, SERIES_COLOURS[name] if i == 0 else FG)
+                    for i, t in enumerate(lines)
+                ],
+                gap=4,
+            )
+        )
+    row = _row(columns)
+    return _stack([row, _histograms(data, width=row.width)])
+
+
+def _smooth(values: list[float], window: int) -> list[float]:
+    """Moving average over ``window`` steps (GAN losses jump from step to step)."""
+    if window <= 1 or len(values) < window:
+        return list(values)
+    kernel = np.ones(window) / window
+    return np.convolve(np.asarray(values, np.float64), kernel, mode="valid").tolist()
+
+
+def _curves(
+    title: str,
+    series: dict[str, list[float]],
+    colours: dict[str, tuple[int, int, int]],
+    width: int = 640,
+    height: int = 170,
+) -> Image.Image:
+    """Several per-step curves on one shared y axis, smoothed, with their first and last values."""
+    window = max(1, max(len(v) for v in series.values()) // 100)
+    series = {k: _smooth(v, window) for k, v in series.items()}
+    img = Image.new("RGB", (width, height), BG)
+    draw = ImageDraw.Draw(img)
+    font = _font()
+    legend = "  ".join(f"{k} {v[0]:.2f}->{v[-1]:.2f}" for k, v in series.items())
+    draw.text((4, 2), f"{title}: {legend}", fill=FG, font=font)
+    values = [x for v in series.values() for x in v if np.isfinite(x)]
+    lo, hi = min(values), max(values)
+    span = hi - lo or 1.0
+    for name, v in series.items():
+        pts = [
+            (4 + (width - 8) * i / max(1, len(v) - 1), height - 6 - (height - 28) * (x - lo) / span)
+            for i, x in enumerate(v)
+        ]
+        draw.line(pts, fill=colours[name], width=1)
+    draw.line((4, height - 6, width - 4, height - 6), fill=GREY)
+    return img
+
+
+def png_gan_training(records: list[dict[str, Any]]) -> Image.Image:
+    """``gan_demos.gan_training()``'s records: loss curves, first and last samples, final numbers."""
+    with_samples = [r for r in records if "gan_samples" in r]
+    first, last = with_samples[0], with_samples[-1]
+    n = len(first["gan_samples"])
+    parts = [
+        _curves("VAE loss (nats)", {"vae": [r["vae_loss"] for r in records]}, {"vae": CYAN}),
+        _curves(
+            "GAN losses",
+            {"D": [r["d_loss"] for r in records], "G": [r["g_loss"] for r in records]},
+            {"D": YELLOW, "G": MAGENTA},
+        ),
+        _label(f"round {first['step']}: VAE (top) / GAN (bottom), fixed z", 400),
+        _digits(np.concatenate([first["vae_samples"], first["gan_samples"]]), n),
+        _label(f"round {last['step']}: VAE (top) / GAN (bottom), same z", 400),
+        _digits(np.concatenate([last["vae_samples"], last["gan_samples"]]), n),
+    ]
+    final = records[-1].get("final")
+    if final:
+        for name in ("vae", "gan"):
+            m = final[name]
+            parts.append(
+                _label(
+                    f"{name.upper()}: grey {m['grey']:.0%}  FD {m['fd']:.1f}  classes {m['classes']}/10"
+                    f"  realistic {m['realistic']:.0%}",
+                    640,
+                    SERIES_COLOURS[name],
+                )
+            )
+        parts.append(_label(f"GAN pixel variance across z: {records[-1]['final_spread']:.2e}", 640))
+    return _stack(parts)
