@@ -11,11 +11,14 @@ class DictConfig:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain types only (tuples become lists)."""
-        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}  # type: ignore[call-overload]
+        # A mixin: mypy cannot see that every class using it is a dataclass.
+        values = asdict(self)  # type: ignore[call-overload]
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in values.items()}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Self:
         """Inverse of :meth:`to_dict`; unknown keys are an error, missing ones take defaults."""
+        # A mixin: mypy cannot see that every class using it is a dataclass.
         names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
         unknown = set(data) - names
         if unknown:
