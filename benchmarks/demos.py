@@ -1,7 +1,10 @@
 """Demo latency: pressing `e` on an answered question → the demo's first frame, torch warm.
 
 Headless Pilot on the real quiz and the real bundled model (in its process, warmed
-before timing); medians over several presses per demo id. Two clocks:
+before timing, its background preparation of every demo done); the app is built as the
+CLI builds it and has finished its own warm-up (importing the demo screens) before the
+first press, as it has while a learner reads the question. Medians and the worst press
+(the first open of each demo included) per demo id. Two clocks:
 
 - in-app: from the moment the `e` key's action runs to the moment the first frame
   of the demo has been composed (a ``call_after_refresh`` after the data is drawn);
@@ -10,7 +13,9 @@ before timing); medians over several presses per demo id. Two clocks:
   waits for idle; the help screen (`?`, no model work) is measured the same way in
   the same run as the reference.
 
-The last line is ``demo_first_frame_ms_max=<x>`` (in-app, target ≤ 150).
+The last lines are ``demo_first_frame_ms_median_max=<x>`` (the slowest demo's median)
+and ``demo_first_frame_ms_max=<y>`` (the slowest single press, first opens included;
+in-app, target ≤ 150 for both).
 
     .venv/bin/python benchmarks/demos.py [--runs N] [--only ID ...]
 """
@@ -25,6 +30,7 @@ from typing import Any
 
 from gkentei_vae.demo_registry import DEMOS
 from gkentei_vae.model_process.client import ModelClient
+from gkentei_vae.model_process.worker import PREPARED
 from gkentei_vae.study.selection import load_default_banks, with_demo
 from gkentei_vae.study.session import QuizSession
 from gkentei_vae.tui.demo_base import LiveDemoScreen
@@ -69,9 +75,11 @@ async def measure(
     """(in-app ms, harness ms) for ``runs`` presses of `e` (or `?` when ``demo`` is None)."""
     in_app, harness = [], []
     pick = with_demo(load_default_banks(), demo or "samples")
-    app = quiz_app(QuizSession.from_picks([pick], seed=0))
-    app.model = model
+    # As the CLI builds it: the app warms up (here: imports the demo screens) after start.
+    app = quiz_app(QuizSession.from_picks([pick], seed=0), model=model, warm_model=True)
     async with app.run_test(size=(110, 45)) as pilot:
+        while not app.warmed:
+            await pilot.pause(0.05)  # the learner reads the question meanwhile
         await pilot.press("1")
         for _ in range(runs):
             MARKS.clear()
@@ -101,6 +109,7 @@ async def main() -> None:
     model.start()
     if not model.wait_ready():
         raise SystemExit(model.error)
+    model.call(PREPARED)  # the model process has also prepared every demo in the background
     try:
         _, ref_harness = await measure(model, None, runs)
         rows = []
@@ -119,7 +128,8 @@ async def main() -> None:
     for demo, median, worst, harness in rows:
         print(f"{demo:<14} {median:16.1f} {worst:10.1f} {harness:17.1f} {harness / ref:14.2f}")
     print(f"runs={runs} (medians; torch and checkpoints warm in the model process)")
-    print(f"demo_first_frame_ms_max={max(m for _, m, _, _ in rows):.1f}")
+    print(f"demo_first_frame_ms_median_max={max(m for _, m, _, _ in rows):.1f}")
+    print(f"demo_first_frame_ms_max={max(w for _, _, w, _ in rows):.1f}")
 
 
 if __name__ == "__main__":

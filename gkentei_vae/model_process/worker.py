@@ -23,6 +23,9 @@ from gkentei_vae.model_process.wire import WireClosed, read_message, write_messa
 
 WARM = "gkentei_vae.vae.demo_ops:warm"
 """Loads torch, the checkpoints and the data once; returns what was loaded (for the client)."""
+PREPARED = "_prepared"
+"""The op that waits until the background preparation is done (benchmarks, tests)."""
+_prepared = threading.Event()
 
 
 def _stop_requested(fd: int) -> bool:
@@ -40,6 +43,9 @@ def _stop_requested(fd: int) -> bool:
 
 
 def _run(op: str, args: dict[str, Any]) -> Iterator[Any]:
+    if op == PREPARED:
+        _prepared.wait()
+        return iter([{"prepared": True}])
     demo = DEMOS.get(op)
     if demo is None:
         raise ValueError(f"未知のデモ id です: {op}")
@@ -48,13 +54,24 @@ def _run(op: str, args: dict[str, Any]) -> Iterator[Any]:
 
 
 def _prepare() -> None:
-    """Each demo's slow one-off measurements, while the learner is still reading."""
-    for demo in DEMOS.values():
-        if demo.prepare:
+    """While the learner is still reading: each demo's slow one-off measurements, then every
+    demo once (a live one up to its first record), so that torch's first call for each
+    network and every lazy load happen now, not when `e` is pressed."""
+    try:
+        for demo in DEMOS.values():
             try:
-                resolve(demo.prepare)()
+                if demo.prepare:
+                    resolve(demo.prepare)()
+                result = resolve(demo.compute)()
+                if isinstance(result, Iterator):
+                    next(result, None)
+                    close = getattr(result, "close", None)
+                    if close is not None:
+                        close()
             except Exception:  # the demo itself reports the failure when it is opened
                 traceback.print_exc()
+    finally:
+        _prepared.set()
 
 
 def serve(in_fd: int, out_fd: int) -> None:

@@ -63,6 +63,8 @@ class GkenteiApp(App[int]):
         self.idle_minutes = idle_minutes
         """Minutes without a request before the model process exits (0: never)."""
         self._owns_model = False
+        self.warmed = False
+        """True once the model is warm and the demo screens are imported (benchmarks wait)."""
 
     def end_mode(self) -> None:
         """The mode's session is over (its quit, its summary's q): leave the app.
@@ -86,8 +88,7 @@ class GkenteiApp(App[int]):
 
             self.model = ModelClient(paths.model_log_path(), idle_seconds=self.idle_minutes * 60)
             self._owns_model = True
-        if not self.model.started:
-            self._warm(self.model)
+        self._warm(self.model)  # waits for nothing if it is warm already
 
     @work(thread=True, group="warm-model", exit_on_error=False)
     def _warm(self, model: ModelClient) -> None:
@@ -98,6 +99,10 @@ class GkenteiApp(App[int]):
 
         for demo in DEMOS.values():
             resolve(demo.view)
+        from gkentei_vae.tui.image import prewarm
+
+        prewarm()
+        self.warmed = True
 
     def model_status(self) -> str:
         """One line for the learner: is the demos' model loaded, and when it lets go."""

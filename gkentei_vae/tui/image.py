@@ -32,6 +32,15 @@ def _style(top: tuple[int, ...], bottom: tuple[int, ...]) -> Style:
     return style
 
 
+def prewarm() -> None:
+    """Make every style a picture can use (LEVELS² grey pairs, ~60 ms) ahead of the first
+    picture, which would otherwise pay for each new pair as it meets it."""
+    greys = [round(255 * i / (LEVELS - 1)) for i in range(LEVELS)]
+    for top in greys:
+        for bottom in greys:
+            _style((top, top, top), (bottom, bottom, bottom))
+
+
 class PixelImage:
     """A picture ([H, W] grey or [H, W, 3], values in [0, 1]) at most ``columns`` wide."""
 

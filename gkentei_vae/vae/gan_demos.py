@@ -121,8 +121,17 @@ class _GanWarm:
 _STATE: _GanWarm | None = None
 
 
+_LOADING = threading.Lock()
+"""The worker's preparing thread and a request may both be first: one of them loads."""
+
+
 def _state() -> _GanWarm:
     """The digits and the bundled classifier with its view of the held-out digits, loaded once."""
+    with _LOADING:
+        return _load_state()
+
+
+def _load_state() -> _GanWarm:
     global _STATE
     if _STATE is None:
         data = load_dataset("mnist5k")
@@ -139,8 +148,9 @@ def _state() -> _GanWarm:
 def _bundled() -> tuple[GAN, VAE]:
     """The bundled GAN and main VAE, loaded once."""
     state = _state()
-    if state.bundled is None:
-        state.bundled = (load_bundled("gan").model, load_bundled("main").model)
+    with _LOADING:
+        if state.bundled is None:
+            state.bundled = (load_bundled("gan").model, load_bundled("main").model)
     return state.bundled
 
 
