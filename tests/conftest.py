@@ -14,10 +14,14 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
+    from textual.app import App
+    from textual.pilot import Pilot
+
     from gkentei_vae.banks import Bank
     from gkentei_vae.study.session import QuizSession
     from gkentei_vae.study.srs import Srs
     from gkentei_vae.study.store import Store
+    from gkentei_vae.vae.data import Split
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"
@@ -78,6 +82,41 @@ def srs_for(store: Store) -> Srs:
     from gkentei_vae.study.srs import Srs
 
     return Srs(store, scheduler=Scheduler(enable_fuzzing=False), tz=JST)
+
+
+@pytest.fixture(scope="session")
+def mnist5k() -> Split:
+    """The offline digits (4,500 / 500), read once per test run."""
+    from gkentei_vae.vae.data import load_dataset
+
+    return load_dataset("mnist5k")
+
+
+@pytest.fixture(scope="module")
+def one_torch_thread() -> Iterator[None]:
+    """One torch thread, as the model process runs: two per process crawl on a busy 2-core box."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+def toasts(app: App[object]) -> str:
+    """The text of every notification on the app's screen (run_test(notifications=True))."""
+    return " ".join(str(toast.render()) for toast in app.screen.query("Toast"))
+
+
+async def home_notice(pilot: Pilot[object], key: str) -> str:
+    """Press a mode's key on the home screen when that mode has nothing to do: home stays,
+    and says why (the notification's text is returned)."""
+    from gkentei_vae.tui.home_screen import HomeScreen
+
+    await pilot.press(key)
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, HomeScreen)
+    return toasts(pilot.app)
 
 
 def question_with(demo: str) -> QuizSession:

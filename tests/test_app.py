@@ -15,7 +15,16 @@ from gkentei_vae.tui.app import WARM_DELAY, GkenteiApp
 from gkentei_vae.tui.home_screen import HomeApp, HomeScreen
 from gkentei_vae.tui.launch import flashcards_app, home_app, quiz_app, review_app, stats_app
 from gkentei_vae.tui.quiz_screen import QuizScreen
-from tests.conftest import FIXTURES, MINI_BANK, SATURDAY, SIZE, Clock, mini_session, srs_for
+from tests.conftest import (
+    FIXTURES,
+    MINI_BANK,
+    SATURDAY,
+    SIZE,
+    Clock,
+    home_notice,
+    mini_session,
+    srs_for,
+)
 
 WORKER = b"gkentei_vae.model_process.worker"
 
@@ -42,13 +51,17 @@ def apps(store, banks) -> dict[str, Callable[[], GkenteiApp]]:  # type: ignore[n
     from gkentei_vae.study.review import ReviewSession
 
     def review() -> GkenteiApp:
-        session = ReviewSession.for_questions(store, banks, srs=srs_for(store), clock=Clock(SATURDAY))
+        session = ReviewSession.for_questions(
+            store, banks, srs=srs_for(store), clock=Clock(SATURDAY)
+        )
         return review_app(session, seed=1)
 
     def cards() -> GkenteiApp:
         from gkentei_vae.study.flashcards import flashcard_session
 
-        return flashcards_app(flashcard_session(store, banks, srs=srs_for(store), clock=Clock(SATURDAY)))
+        return flashcards_app(
+            flashcard_session(store, banks, srs=srs_for(store), clock=Clock(SATURDAY))
+        )
 
     return {
         "quiz": lambda: quiz_app(mini_session()),
@@ -89,11 +102,7 @@ async def test_home_flashcards_with_a_bank_without_cards_says_so(store) -> None:
     banks = load_banks([FIXTURES / "banks" / "no_cards.yaml"])
     app = home_app(store, banks, clock=Clock(SATURDAY), seed=1)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await pilot.press("3")
-        await pilot.pause()
-        assert isinstance(app.screen, HomeScreen)
-        toasts = " ".join(str(toast.render()) for toast in app.screen.query("Toast"))
-        assert "いま復習するカードはありません。" in toasts
+        assert "いま復習するカードはありません。" in await home_notice(pilot, "3")
         await pilot.press("1")  # the other modes still open
         assert isinstance(app.screen, QuizScreen)
 

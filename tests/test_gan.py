@@ -7,7 +7,6 @@ runs in well under a minute on 2 cores. Speed is measured in benchmarks/gan.py.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,7 @@ import torch
 
 from gkentei_vae.vae import gan_demos
 from gkentei_vae.vae.checkpoint import load_bundled
-from gkentei_vae.vae.data import Split, load_dataset
+from gkentei_vae.vae.data import Split
 from gkentei_vae.vae.demos import prior_samples
 from gkentei_vae.vae.gan import gan_samples
 from gkentei_vae.vae.gan_png import png_gan_training, png_gan_vs_vae
@@ -36,18 +35,12 @@ LIVE_TEST_STEPS = 300
 FAILING_TEST_STEPS = 100  # rounds: 200 GAN steps
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_torch_thread() -> Iterator[None]:
-    """One thread, as the model process runs; two per process crawl on a busy 2-core box."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 @pytest.fixture(scope="module")
-def data() -> Split:
-    return load_dataset("mnist5k")
+def data(mnist5k: Split) -> Split:
+    return mnist5k
 
 
 @pytest.fixture(scope="module")

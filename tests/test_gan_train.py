@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import torch
 
 from gkentei_vae.cli import main
 from gkentei_vae.vae.checkpoint import load_checkpoint
-from gkentei_vae.vae.data import Split, load_dataset
+from gkentei_vae.vae.data import Split
 from gkentei_vae.vae.train import (
     ClassifierEpochRecord,
     GANEpochRecord,
@@ -21,19 +20,12 @@ from gkentei_vae.vae.train import (
     make_trainer,
 )
 
-
-@pytest.fixture(autouse=True, scope="module")
-def _one_torch_thread() -> Iterator[None]:
-    """One thread, as the model process runs; two per process crawl on a busy 2-core box."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 @pytest.fixture(scope="module")
-def data() -> Split:
-    return load_dataset("mnist5k")
+def data(mnist5k: Split) -> Split:
+    return mnist5k
 
 
 def _rows(path: Path) -> list[dict[str, object]]:

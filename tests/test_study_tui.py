@@ -46,6 +46,7 @@ from tests.conftest import (
     Clock,
     run_cli,
     srs_for,
+    toasts,
     widget_text,
 )
 
@@ -390,8 +391,8 @@ async def test_home_says_when_nothing_is_due(store: Store, banks: list[Bank]) ->
         await pilot.press("3")
         await pilot.pause()
         assert app.screen is home
-        toasts = " ".join(str(toast.render()) for toast in app.screen.query("Toast"))
-        assert "いま復習するカードはありません" in toasts and "次は" in toasts
+        shown = toasts(app)
+        assert "いま復習するカードはありません" in shown and "次は" in shown
 
 
 # -- quiz and exam answers in the learning record -----------------------------------------
@@ -434,8 +435,8 @@ async def test_a_failed_write_is_reported_and_the_quiz_goes_on() -> None:
         await pilot.press("1")
         await pilot.pause()
         assert app.screen.query_one("#feedback").has_class("-shown")
-        toasts = " ".join(str(toast.render()) for toast in app.screen.query("Toast"))
-        assert "解答を保存できませんでした" in toasts and "/nowhere/study.sqlite3" in toasts
+        shown = toasts(app)
+        assert "解答を保存できませんでした" in shown and "/nowhere/study.sqlite3" in shown
         await pilot.press("n")
         assert len(session.answers) == 1 and not session.finished
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 import torch
 
-from gkentei_vae.vae.data import Split, load_dataset
+from gkentei_vae.vae.data import Split
 from gkentei_vae.vae.model import preset_config
 from gkentei_vae.vae.schedule import ScheduleError, parse_beta_schedule
 from gkentei_vae.vae.train import (
@@ -21,8 +21,8 @@ from gkentei_vae.vae.train import (
 
 
 @pytest.fixture(scope="module")
-def data() -> Split:
-    return load_dataset("mnist5k")
+def data(mnist5k: Split) -> Split:
+    return mnist5k
 
 
 def _run(data: Split, **overrides: object) -> tuple[Trainer, list[StepRecord | EpochRecord]]:

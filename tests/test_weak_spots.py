@@ -12,10 +12,9 @@ from gkentei_vae.study.selection import matching
 from gkentei_vae.study.session import QuizSession
 from gkentei_vae.study.store import Store
 from gkentei_vae.study.weak_spots import NOTHING_WEAK, weak_spots
-from gkentei_vae.tui.home_screen import HomeScreen
 from gkentei_vae.tui.launch import home_app, quiz_app
 from gkentei_vae.tui.quiz_screen import QuizScreen
-from tests.conftest import SATURDAY, SIZE, STUDY_BANK, Clock, run_cli, srs_for
+from tests.conftest import SATURDAY, SIZE, STUDY_BANK, Clock, home_notice, run_cli, srs_for
 
 
 def answer(store: Store, card_id: str, rating: Rating, days_ago: float) -> None:
@@ -78,11 +77,7 @@ async def test_home_key_6_opens_the_drill_or_says_there_is_nothing(
 ) -> None:
     app = home_app(store, banks, clock=Clock(SATURDAY), srs=srs_for(store), seed=1)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await pilot.press("6")
-        await pilot.pause()
-        assert isinstance(app.screen, HomeScreen)
-        toasts = " ".join(str(toast.render()) for toast in app.screen.query("Toast"))
-        assert "弱点ドリルに出す問題がまだありません" in toasts
+        assert "弱点ドリルに出す問題がまだありません" in await home_notice(pilot, "6")
     answer(store, "study:q09", Rating.Again, 1)
     app = home_app(store, banks, clock=Clock(SATURDAY), srs=srs_for(store), seed=1)
     async with app.run_test(size=SIZE) as pilot:
