@@ -30,20 +30,12 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.tables import print_table
 from gkentei_vae.vae import gan_demos
 
 
 def table(rows: list[tuple[str, ...]]) -> None:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    for i, row in enumerate(rows):
-        print(
-            "  ".join(
-                cell.ljust(widths[j]) if j == 0 else cell.rjust(widths[j])
-                for j, cell in enumerate(row)
-            )
-        )
-        if i == 0:
-            print("  ".join("-" * w for w in widths))
+    print_table(rows)
     print()
 
 

@@ -31,6 +31,7 @@ from torch import Tensor, nn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.tables import print_table
 from gkentei_vae.vae.checkpoint import load_bundled
 from gkentei_vae.vae.data import Split, load_dataset, read_mnist5k
 from gkentei_vae.vae.demos import prior_samples, reparam_gradients
@@ -219,16 +220,7 @@ def main() -> None:
             f"{ours_load / ref_load:.2f}",
         ),
     ]
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    for i, row in enumerate(rows):
-        print(
-            "  ".join(
-                cell.ljust(widths[j]) if j == 0 else cell.rjust(widths[j])
-                for j, cell in enumerate(row)
-            )
-        )
-        if i == 0:
-            print("  ".join("-" * w for w in widths))
+    print_table(rows)
     print(
         f"main checkpoint: {main_model.path.name}, {main_model.config.arch}"
         f" z={main_model.config.latent_dim}, {main_model.meta.get('epochs')} epochs;"

@@ -22,13 +22,15 @@ CYAN = (80, 200, 230)
 MAGENTA = (230, 90, 200)
 
 
-def _digits(images: np.ndarray, nrow: int) -> Image.Image:
+def digits(images: np.ndarray, nrow: int) -> Image.Image:
+    """[N, 28, 28] in [0, 1] tiled ``nrow`` per row, at ``SCALE``× size."""
     grid = tile(np.asarray(images, np.float32), nrow, padding=2, pad_value=0.1)
     pil = Image.fromarray((np.clip(grid, 0, 1) * 255).astype(np.uint8), mode="L").convert("RGB")
     return pil.resize((pil.width * SCALE, pil.height * SCALE), Image.Resampling.NEAREST)
 
 
-def _stack(parts: list[Image.Image], gap: int = 12) -> Image.Image:
+def stack(parts: list[Image.Image], gap: int = 12) -> Image.Image:
+    """The parts one under another, on the background, with a margin."""
     width = max(p.width for p in parts)
     height = sum(p.height for p in parts) + gap * (len(parts) - 1)
     out = Image.new("RGB", (width + 2 * gap, height + 2 * gap), BG)
@@ -39,9 +41,10 @@ def _stack(parts: list[Image.Image], gap: int = 12) -> Image.Image:
     return out
 
 
-def _label(text: str, width: int) -> Image.Image:
+def label(text: str, width: int, colour: tuple[int, int, int] = FG) -> Image.Image:
+    """One line of ASCII text (Pillow's built-in font)."""
     img = Image.new("RGB", (width, 16), BG)
-    ImageDraw.Draw(img).text((0, 2), text, fill=FG, font=ImageFont.load_default())
+    ImageDraw.Draw(img).text((0, 2), text, fill=colour, font=ImageFont.load_default())
     return img
 
 
@@ -96,33 +99,33 @@ def _curve(
 
 def png_samples(data: dict[str, Any]) -> Image.Image:
     images = data["images"]
-    return _stack([_digits(images, min(10, len(images)))])
+    return stack([digits(images, min(10, len(images)))])
 
 
 png_interpolate = png_samples
 
 
 def png_manifold(data: dict[str, Any]) -> Image.Image:
-    return _stack([_digits(data["images"], data["size"])])
+    return stack([digits(data["images"], data["size"])])
 
 
 def png_reconstruct(data: dict[str, Any]) -> Image.Image:
     n = len(data["originals"])
-    return _stack(
+    return stack(
         [
-            _label("top: held-out originals / bottom: reconstructions", 400),
-            _digits(paired_rows(data["originals"], data["reconstructions"], n), n),
+            label("top: held-out originals / bottom: reconstructions", 400),
+            digits(paired_rows(data["originals"], data["reconstructions"], n), n),
         ]
     )
 
 
 def png_encode(data: dict[str, Any]) -> Image.Image:
-    return _stack(
+    return stack(
         [
-            _digits(data["image"][None], 1),
+            digits(data["image"][None], 1),
             _bars({"mu": data["mu"], "sigma": data["sigma"]}),
-            _label("decodes of z ~ q(z|x)", 300),
-            _digits(data["decodes"], len(data["decodes"])),
+            label("decodes of z ~ q(z|x)", 300),
+            digits(data["decodes"], len(data["decodes"])),
         ]
     )
 
@@ -132,16 +135,16 @@ def png_beta_compare(data: dict[str, Any]) -> Image.Image:
     for name in ("beta0", "main"):
         d = data[name]
         parts += [
-            _label(f"{name}: held-out KL {d['kl']:.1f} nats", 400),
-            _digits(d["images"], len(d["images"])),
+            label(f"{name}: held-out KL {d['kl']:.1f} nats", 400),
+            digits(d["images"], len(d["images"])),
         ]
-    return _stack(parts)
+    return stack(parts)
 
 
 def png_reparam(data: dict[str, Any]) -> Image.Image:
     keys = ("mu", "sigma", "eps", "z", "dz_dmu", "dz_dsigma", "grad_mu", "grad_logvar")
-    return _stack(
-        [_digits(data["image"][None], 1), _bars({k: np.asarray(data[k]) for k in keys})]
+    return stack(
+        [digits(data["image"][None], 1), _bars({k: np.asarray(data[k]) for k in keys})]
     )
 
 
@@ -149,11 +152,11 @@ def png_kl_training(records: list[dict[str, Any]]) -> Image.Image:
     """A streaming demo's PNG gets every record of its (short) run."""
     switch = next((i for i, r in enumerate(records) if r["phase"] == 2), None)
     last_samples = [r["samples"] for r in records if "samples" in r][-1]
-    return _stack(
+    return stack(
         [
             _curve("reconstruction", [r["recon"] for r in records], switch),
             _curve("KL", [r["kl"] for r in records], switch),
-            _label("prior samples at the end", 300),
-            _digits(last_samples, len(last_samples)),
+            label("prior samples at the end", 300),
+            digits(last_samples, len(last_samples)),
         ]
     )

@@ -200,6 +200,16 @@ def _pct(x: float) -> str:
     return f"{x:.0%}"
 
 
+def mode_collapse_sentences(gan: dict[str, Any], vae: dict[str, Any]) -> list[str]:
+    """A sentence for each model whose samples the judge found collapsed (usually none)."""
+    return [
+        f"{name} にモード崩壊を測定: 本物らしい画像 {_pct(m['realistic'])} が"
+        f" {m['realistic_classes']} 種類の数字に偏っています。"
+        for name, m in (("GAN", gan), ("VAE", vae))
+        if m["mode_collapse"]
+    ]
+
+
 def compare_sentences(gan: dict[str, Any], vae: dict[str, Any], real: dict[str, Any]) -> list[str]:
     """Japanese sentences for what the three measurements support, and nothing more."""
     out: list[str] = []
@@ -229,13 +239,7 @@ def compare_sentences(gan: dict[str, Any], vae: dict[str, Any], real: dict[str, 
         f"分類器が 2 % 以上の画像に付けた数字の種類: GAN {gan['classes']}、VAE {vae['classes']}、"
         f"本物 {real['classes']} (10 種類中)。"
     )
-    for name, m in (("GAN", gan), ("VAE", vae)):
-        if m["mode_collapse"]:
-            out.append(
-                f"{name} にモード崩壊を測定: 本物らしい画像 {_pct(m['realistic'])} が"
-                f" {m['realistic_classes']} 種類の数字に偏っています。"
-            )
-    return out
+    return out + mode_collapse_sentences(gan, vae)
 
 
 def gan_vs_vae(seed: int = 0, count: int = SHOW) -> dict[str, Any]:
@@ -398,13 +402,7 @@ def live_sentences(
         f"本物との距離 FD は GAN {gan['fd']:.0f}、VAE {vae['fd']:.0f} で {lower} のほうが近く、"
         f"数字の種類は GAN {gan['classes']}、VAE {vae['classes']} (10 種類中)。"
     )
-    for name, m in (("GAN", gan), ("VAE", vae)):
-        if m["mode_collapse"]:
-            out.append(
-                f"{name} にモード崩壊を測定: 本物らしい画像 {m['realistic']:.0%} が"
-                f" {m['realistic_classes']} 種類の数字に偏っています。"
-            )
-    return out
+    return out + mode_collapse_sentences(gan, vae)
 
 
 def gan_training(

@@ -11,13 +11,8 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from gkentei_vae.halfblock import tile
+from gkentei_vae.vae.demo_png import BG, CYAN, FG, MAGENTA, digits, label, stack
 
-SCALE = 3
-BG = (24, 24, 24)
-FG = (230, 230, 230)
-CYAN = (80, 200, 230)
-MAGENTA = (230, 90, 200)
 YELLOW = (230, 200, 80)
 GREY = (90, 90, 90)
 SERIES_COLOURS = {"gan": MAGENTA, "vae": CYAN, "real": YELLOW}
@@ -25,18 +20,6 @@ SERIES_COLOURS = {"gan": MAGENTA, "vae": CYAN, "real": YELLOW}
 
 def _font() -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
     return ImageFont.load_default()
-
-
-def _digits(images: np.ndarray, nrow: int) -> Image.Image:
-    grid = tile(np.asarray(images, np.float32), nrow, padding=2, pad_value=0.1)
-    pil = Image.fromarray((np.clip(grid, 0, 1) * 255).astype(np.uint8), mode="L").convert("RGB")
-    return pil.resize((pil.width * SCALE, pil.height * SCALE), Image.Resampling.NEAREST)
-
-
-def _label(text: str, width: int, colour: tuple[int, int, int] = FG) -> Image.Image:
-    img = Image.new("RGB", (width, 16), BG)
-    ImageDraw.Draw(img).text((0, 2), text, fill=colour, font=_font())
-    return img
 
 
 def _row(parts: list[Image.Image], gap: int = 16) -> Image.Image:
@@ -49,17 +32,6 @@ def _row(parts: list[Image.Image], gap: int = 16) -> Image.Image:
     for p in parts:
         out.paste(p, (x, 0))
         x += p.width + gap
-    return out
-
-
-def _stack(parts: list[Image.Image], gap: int = 12) -> Image.Image:
-    width = max(p.width for p in parts)
-    height = sum(p.height for p in parts) + gap * (len(parts) - 1)
-    out = Image.new("RGB", (width + 2 * gap, height + 2 * gap), BG)
-    y = gap
-    for p in parts:
-        out.paste(p, (gap, y))
-        y += p.height + gap
     return out
 
 
@@ -98,7 +70,7 @@ def png_gan_vs_vae(data: dict[str, Any]) -> Image.Image:
     ):
         d = data[name]
         n = len(d["images"])
-        grid = _digits(d["images"], min(8, n))
+        grid = digits(d["images"], min(8, n))
         lines = [
             title,
             f"grey share of ink  {d['grey']:.0%}",
@@ -107,17 +79,17 @@ def png_gan_vs_vae(data: dict[str, Any]) -> Image.Image:
             f"FD to held-out     {d['fd']:.1f}",
         ]
         columns.append(
-            _stack(
+            stack(
                 [grid]
                 + [
-                    _label(t, grid.width, SERIES_COLOURS[name] if i == 0 else FG)
+                    label(t, grid.width, SERIES_COLOURS[name] if i == 0 else FG)
                     for i, t in enumerate(lines)
                 ],
                 gap=4,
             )
         )
     row = _row(columns)
-    return _stack([row, _histograms(data, width=row.width)])
+    return stack([row, _histograms(data, width=row.width)])
 
 
 def _smooth(values: list[float], window: int) -> list[float]:
@@ -168,22 +140,22 @@ def png_gan_training(records: list[dict[str, Any]]) -> Image.Image:
             {"D": [r["d_loss"] for r in records], "G": [r["g_loss"] for r in records]},
             {"D": YELLOW, "G": MAGENTA},
         ),
-        _label(f"round {first['step']}: VAE (top) / GAN (bottom), fixed z", 400),
-        _digits(np.concatenate([first["vae_samples"], first["gan_samples"]]), n),
-        _label(f"round {last['step']}: VAE (top) / GAN (bottom), same z", 400),
-        _digits(np.concatenate([last["vae_samples"], last["gan_samples"]]), n),
+        label(f"round {first['step']}: VAE (top) / GAN (bottom), fixed z", 400),
+        digits(np.concatenate([first["vae_samples"], first["gan_samples"]]), n),
+        label(f"round {last['step']}: VAE (top) / GAN (bottom), same z", 400),
+        digits(np.concatenate([last["vae_samples"], last["gan_samples"]]), n),
     ]
     final = records[-1].get("final")
     if final:
         for name in ("vae", "gan"):
             m = final[name]
             parts.append(
-                _label(
+                label(
                     f"{name.upper()}: grey {m['grey']:.0%}  FD {m['fd']:.1f}  classes {m['classes']}/10"
                     f"  realistic {m['realistic']:.0%}",
                     640,
                     SERIES_COLOURS[name],
                 )
             )
-        parts.append(_label(f"GAN pixel variance across z: {records[-1]['final_spread']:.2e}", 640))
-    return _stack(parts)
+        parts.append(label(f"GAN pixel variance across z: {records[-1]['final_spread']:.2e}", 640))
+    return stack(parts)
