@@ -122,9 +122,7 @@ async def main() -> None:
     print(
         f"{'demo':<14} {'in-app median ms':>16} {'in-app max':>10} {'harness median ms':>17} {'harness × help':>14}"
     )
-    print(
-        f"{'(help screen)':<14} {'-':>16} {'':>10} {ref:17.1f} {1.0:14.2f}"
-    )
+    print(f"{'(help screen)':<14} {'-':>16} {'':>10} {ref:17.1f} {1.0:14.2f}")
     for demo, median, worst, harness in rows:
         print(f"{demo:<14} {median:16.1f} {worst:10.1f} {harness:17.1f} {harness / ref:14.2f}")
     print(f"runs={runs} (medians; torch and checkpoints warm in the model process)")

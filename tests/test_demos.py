@@ -98,7 +98,9 @@ async def test_demo_opens_from_the_question_and_esc_returns(model: ModelClient, 
             for name in ("gan", "vae", "real"):
                 assert f"{data[name]['fd']:.1f}" in body
                 assert f"{data[name]['grey']:.0%}" in body
-            assert data["sentences"] and all(s in body.replace("\n", "") for s in data["sentences"][:1])
+            assert data["sentences"] and all(
+                s in body.replace("\n", "") for s in data["sentences"][:1]
+            )
             assert "Inception" in body
         await pilot.press("escape")
         assert isinstance(app.screen, QuizScreen) and app.screen.last is not None
@@ -210,7 +212,9 @@ def png_is_a_picture(path: Path) -> None:
 
 
 @pytest.mark.parametrize("demo", list(DEMOS))
-def test_demo_png_for_every_id(demo: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_demo_png_for_every_id(
+    demo: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     # In this process (torch is already loaded here); the command itself is run once below.
     out = tmp_path / f"{demo}.png"
     assert main(["demo", demo, "--seed", "1", "--png", str(out)]) == 0, capsys.readouterr().err

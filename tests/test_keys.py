@@ -96,11 +96,7 @@ def test_command_help_lists_exactly_the_screens_keys(command: str) -> None:
     description = _subparser(command).description or ""
     match = re.search(r"キー: (.*?)。", description)
     assert match, f"{command} --help lists no keys"
-    listed = {
-        key
-        for item in match.group(1).split("、")
-        for key in item.split(" ")[0].split("/")
-    }
+    listed = {key for item in match.group(1).split("、") for key in item.split(" ")[0].split("/")}
     _, cls = SCREENS[COMMAND_SCREENS[command]]
     expected = _keys_in([row.keys for row in screen_help(cls, GkenteiApp)])
     assert listed == expected, f"{command} --help: {sorted(listed)} vs bindings {sorted(expected)}"

@@ -37,7 +37,9 @@ def test_the_exam_draws_basic_questions_unless_told_otherwise() -> None:
     assert levels(args) == ("basic",)
     exam = ExamSession.select(bundled(), levels=levels(args), seed=1)
     assert exam.items and all(i.pick.question.level == "basic" for i in exam.items)
-    every = ExamSession.select(bundled(), levels=levels(build_parser().parse_args(["exam", "--level", "all"])))
+    every = ExamSession.select(
+        bundled(), levels=levels(build_parser().parse_args(["exam", "--level", "all"]))
+    )
     assert len(every.items) > len(exam.items)
     assert levels(build_parser().parse_args(["quiz"])) == ()
 

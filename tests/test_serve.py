@@ -238,4 +238,3 @@ async def test_sigterm_ends_every_session_and_the_server(tmp_path: Path) -> None
             print(f"SIGTERM → 0 apps, 0 models in {time.monotonic() - start:.2f} s")
             for ws in sockets:
                 assert await ended(ws, 10)
-

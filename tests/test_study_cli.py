@@ -39,7 +39,9 @@ def test_config_set_get_unset(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert run(capsys, "config", "get", *d)[:2] == (0, f"exam-date = (未設定)\n{idle}")
 
 
-def test_model_idle_minutes_is_a_setting(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_model_idle_minutes_is_a_setting(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     d = ("--data-dir", str(tmp_path))
     assert run(capsys, "config", "set", "model-idle-minutes", "2.5", *d)[0] == 0
     assert run(capsys, "config", "get", "model-idle-minutes", *d)[:2] == (0, "2.5\n")

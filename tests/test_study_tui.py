@@ -112,7 +112,9 @@ async def test_review_answers_commit_and_undo_restores_log_and_card(
         await pilot.press("abcd"[item.correct_index])
         record = session.history[-1]
         assert record.rating == Rating.Easy  # right within 8 s
-        assert f"次回: {describe_due(record.due, now=SATURDAY, tz=JST)}" in text_of(screen, "#feedback")
+        assert f"次回: {describe_due(record.due, now=SATURDAY, tz=JST)}" in text_of(
+            screen, "#feedback"
+        )
         assert store.card("study:q01") is not None and store.log_count() == 3
 
         await pilot.press("u")  # undo q01 while its feedback is on screen
@@ -387,7 +389,9 @@ async def test_home_says_when_nothing_is_due(store: Store, banks: list[Bank]) ->
         home = app.screen
         # Nine cards met today: one new card left today (the reparam term).
         assert "フラッシュカード 0 枚 + 新しいカード 1 枚" in text_of(home, "#today")
-        srs.review("study:term:reparam", Rating.Easy, duration_ms=1000, mode="flashcard", now=SATURDAY)
+        srs.review(
+            "study:term:reparam", Rating.Easy, duration_ms=1000, mode="flashcard", now=SATURDAY
+        )
         await pilot.press("3")
         await pilot.pause()
         assert app.screen is home

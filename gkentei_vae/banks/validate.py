@@ -137,7 +137,9 @@ def _control_problems(doc: Document) -> list[tuple[int, str]]:
         if isinstance(value, str):
             problem = describe(value)
             if problem:
-                out.append((doc.line_of(loc), f"{_path_text(loc)}: {problem}。バンクには使えません"))
+                out.append(
+                    (doc.line_of(loc), f"{_path_text(loc)}: {problem}。バンクには使えません")
+                )
         elif isinstance(value, list):
             for i, item in enumerate(value):
                 walk(item, (*loc, i))

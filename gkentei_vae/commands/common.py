@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     Session = QuizSession | ExamSession
 
+
 class ArgumentParser(argparse.ArgumentParser):
     """argparse whose errors never print a control character raw (they echo the bad value)."""
 
@@ -130,7 +131,12 @@ OPTIONS: dict[str, Option] = {
     ),
     "topic": Option(
         ("--topic",),
-        {"action": "append", "default": [], "metavar": "T", "help": "トピック id で絞り込む(複数可)"},
+        {
+            "action": "append",
+            "default": [],
+            "metavar": "T",
+            "help": "トピック id で絞り込む(複数可)",
+        },
     ),
     "line": Option(
         ("--line",),

@@ -18,7 +18,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "キー: 1–4/a–d 選ぶ、n/→ 次、p/← 前、f フラグ、j 一覧、s 提出、? ヘルプ、q 中断。",
     )
     exam.add_argument(
-        "--count", type=common.positive_int, default=None, metavar="N", help="出題数(既定: 対象の全問)"
+        "--count",
+        type=common.positive_int,
+        default=None,
+        metavar="N",
+        help="出題数(既定: 対象の全問)",
     )
     exam.add_argument(
         "--minutes",

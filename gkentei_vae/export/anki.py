@@ -230,7 +230,11 @@ def question_note(bank: Bank, question: Question, model: genanki.Model) -> genan
         for option in question.options
         if option in question.why_wrong
     )
-    demo = f"{DEMOS[question.demo].title if question.demo in DEMOS else question.demo}({question.demo})" if question.demo else ""
+    demo = (
+        f"{DEMOS[question.demo].title if question.demo in DEMOS else question.demo}({question.demo})"
+        if question.demo
+        else ""
+    )
     fields = [
         f"{bank.id}:{question.id}",
         _lyric(bank.line(question.line)),

@@ -372,9 +372,7 @@ def levels_plain(stats: Stats) -> list[str]:
     if stats.retired:
         out.append(f"退役した問題の記録(出題はされません): {len(stats.retired)} 問")
         for retired in stats.retired:
-            out.append(
-                f"  {retired.card_id}  解答 {retired.answers} 回  {retired.note}(退役)"
-            )
+            out.append(f"  {retired.card_id}  解答 {retired.answers} 回  {retired.note}(退役)")
     return out
 
 

@@ -133,7 +133,11 @@ class LiveDemoScreen(DemoBase):
     stop after its current step and returns at once.
     """
 
-    BINDINGS = [Binding("escape", "close", "止めて戻る", key_display="Esc", tooltip="学習を止めて問題に戻る")]
+    BINDINGS = [
+        Binding(
+            "escape", "close", "止めて戻る", key_display="Esc", tooltip="学習を止めて問題に戻る"
+        )
+    ]
     PICTURE_KEYS: tuple[str, ...] = ("samples",)
     """Record keys holding pictures: a record with one is drawn at once, not batched."""
 

@@ -195,7 +195,9 @@ def _histogram(counts: list[int]) -> Text:
     text = Text()
     for digit, count in enumerate(counts):
         text.append(f"{digit}", style="bold")
-        text.append(_SPARK[min(len(_SPARK) - 1, round(count / peak * (len(_SPARK) - 1)))], style="cyan")
+        text.append(
+            _SPARK[min(len(_SPARK) - 1, round(count / peak * (len(_SPARK) - 1)))], style="cyan"
+        )
         text.append(" ")
     return text
 
@@ -204,7 +206,11 @@ _SPARK = " ▁▂▃▄▅▆▇█"
 
 
 def view_gan_vs_vae(data: dict[str, Any], columns: int) -> RenderableType:
-    sets = (("gan", "GAN(同梱)", "magenta"), ("vae", "VAE(同梱)", "cyan"), ("real", "本物(検証用)", "green"))
+    sets = (
+        ("gan", "GAN(同梱)", "magenta"),
+        ("vae", "VAE(同梱)", "cyan"),
+        ("real", "本物(検証用)", "green"),
+    )
     count = len(data["gan"]["images"])
     nrow = min(count, max(1, columns // 10))
     parts: list[RenderableType] = [
@@ -215,7 +221,10 @@ def view_gan_vs_vae(data: dict[str, Any], columns: int) -> RenderableType:
         Text(""),
     ]
     for name, label, style in sets:
-        parts += [Text(label, style=f"bold {style}"), image_grid(data[name]["images"][:nrow], columns, nrow=nrow)]
+        parts += [
+            Text(label, style=f"bold {style}"),
+            image_grid(data[name]["images"][:nrow], columns, nrow=nrow),
+        ]
     table = Table(show_edge=False, title="測定", title_justify="left")
     table.add_column("")
     table.add_column("灰色の割合", justify="right")

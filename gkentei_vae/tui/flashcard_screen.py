@@ -83,7 +83,9 @@ class FlashcardScreen(Screen[None]):
 
     CSS_PATH = "flashcard_screen.tcss"
     BINDINGS = [
-        Binding("space", "flip", "めくる", key_display="Space", tooltip="カードをめくって答えを見る"),
+        Binding(
+            "space", "flip", "めくる", key_display="Space", tooltip="カードをめくって答えを見る"
+        ),
         *(
             Binding(
                 str(int(r)),

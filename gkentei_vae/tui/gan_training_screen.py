@@ -128,5 +128,8 @@ def result_view(last: dict[str, Any]) -> RenderableType:
     text = Text()
     for sentence in last["sentences"]:
         text.append(f"・{sentence}\n")
-    text.append("\n学習が終わりました。b で GAN の設定を切り替えて学習し直せます。Esc で問題に戻ります。", style="bold green")
+    text.append(
+        "\n学習が終わりました。b で GAN の設定を切り替えて学習し直せます。Esc で問題に戻ります。",
+        style="bold green",
+    )
     return Group(table, text)

@@ -169,9 +169,16 @@ class HomeScreen(Screen[None]):
 
     CSS_PATH = "home_screen.tcss"
     BINDINGS = [
-        Binding("1", "open('quiz')", "クイズ", tooltip=f"クイズ({DEFAULT_QUIZ_COUNT}問。解答は学習記録に残る)"),
+        Binding(
+            "1",
+            "open('quiz')",
+            "クイズ",
+            tooltip=f"クイズ({DEFAULT_QUIZ_COUNT}問。解答は学習記録に残る)",
+        ),
         Binding("2", "open('review')", "復習", tooltip="復習(期限の問題、続けて今日の新しい問題)"),
-        Binding("3", "open('flashcards')", "カード", tooltip="フラッシュカード(歌詞の穴埋めと用語)"),
+        Binding(
+            "3", "open('flashcards')", "カード", tooltip="フラッシュカード(歌詞の穴埋めと用語)"
+        ),
         Binding("4", "open('stats')", "学習状況", tooltip="学習状況(習熟度・復習予定・解答の記録)"),
         Binding("5", "open('exam')", "模擬試験", tooltip="模擬試験(時間制限つき)"),
         Binding(

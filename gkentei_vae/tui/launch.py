@@ -80,9 +80,7 @@ def stats_app(
     """The stats screen (``clock`` and ``tz`` fix "now", for tests; ``stats`` if already computed)."""
     from gkentei_vae.tui.stats_screen import StatsScreen
 
-    return GkenteiApp(
-        lambda: StatsScreen(store, banks, clock=clock, tz=tz, stats=stats), **options
-    )
+    return GkenteiApp(lambda: StatsScreen(store, banks, clock=clock, tz=tz, stats=stats), **options)
 
 
 def home_app(

@@ -161,12 +161,14 @@ def levels_text(stats: Stats) -> Text:
     text = Text("レベル別", style="bold")
     for level in stats.levels:
         text.append(f"\n{level.label}: ", style="bold")
-        text.append(
-            f"学習済み {level.seen}/{level.questions} 問、正答率 {percent(level.accuracy)}"
-        )
+        text.append(f"学習済み {level.seen}/{level.questions} 問、正答率 {percent(level.accuracy)}")
     if stats.retired:
-        text.append(f"\n退役した問題の記録 {len(stats.retired)} 問(出題はされません): ", style="dim")
-        text.append("、".join(f"{r.card_id}(解答 {r.answers} 回)" for r in stats.retired), style="dim")
+        text.append(
+            f"\n退役した問題の記録 {len(stats.retired)} 問(出題はされません): ", style="dim"
+        )
+        text.append(
+            "、".join(f"{r.card_id}(解答 {r.answers} 回)" for r in stats.retired), style="dim"
+        )
     return text
 
 

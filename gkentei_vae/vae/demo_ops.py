@@ -239,4 +239,3 @@ def kl_training(
             with torch.no_grad():
                 record["samples"] = torch.sigmoid(vae.decode(z_show)).squeeze(1).numpy()
         yield record
-

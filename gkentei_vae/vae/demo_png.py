@@ -143,9 +143,7 @@ def png_beta_compare(data: dict[str, Any]) -> Image.Image:
 
 def png_reparam(data: dict[str, Any]) -> Image.Image:
     keys = ("mu", "sigma", "eps", "z", "dz_dmu", "dz_dsigma", "grad_mu", "grad_logvar")
-    return stack(
-        [digits(data["image"][None], 1), _bars({k: np.asarray(data[k]) for k in keys})]
-    )
+    return stack([digits(data["image"][None], 1), _bars({k: np.asarray(data[k]) for k in keys})])
 
 
 def png_kl_training(records: list[dict[str, Any]]) -> Image.Image:

@@ -560,4 +560,3 @@ def _samples(vae: VAE, gan: GAN, z_vae: Tensor, z_gan: Tensor) -> dict[str, Any]
         "gan_samples": gan_images,
         "gan_spread": float(gan_images.var(axis=0).mean()),
     }
-

@@ -58,7 +58,9 @@ class VAEConfig:
         unknown = set(data) - names
         if unknown:
             raise ValueError(f"unknown config keys: {sorted(unknown)}")
-        values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
+        values: dict[str, Any] = {
+            k: tuple(v) if isinstance(v, list) else v for k, v in data.items()
+        }
         return cls(**values)
 
 
