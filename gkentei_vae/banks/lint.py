@@ -22,13 +22,23 @@ from dataclasses import dataclass
 
 from gkentei_vae.banks.cues import (
     OPPOSITE_SIMILARITY,
+    STRATEGIES,
     absolute_options,
     absolute_words,
+    avoid_foreign,
     comparable,
+    foreign_options,
     item_score,
+    kind_scores,
     longest,
+    mirror_options,
+    mirrored_pair,
+    names,
     opposite_similarity,
+    repeats,
+    scalar_values,
     shortest,
+    words,
 )
 from gkentei_vae.banks.loader import CheckResult
 from gkentei_vae.banks.models import Bank, Question
@@ -44,6 +54,10 @@ RULES: dict[str, str] = {
     "longest-answer": "正解が最長",
     "shortest-answer": "正解が最短",
     "opposite-pair": "正反対の選択肢",
+    "mirrored-pair": "入れ替えの組",
+    "name-mirror": "名前の繰り返し",
+    "calc-key-position": "計算問題の正解の位置",
+    "foreign-model-key": "他のモデルの選択肢",
 }
 """Rule id → its Japanese name; both appear in every message."""
 
@@ -103,9 +117,13 @@ def lint(result: CheckResult) -> list[Problem]:
             problems += _absolute_words(where, i, question)
             problems += _source(where, i, question)
             problems += _opposite_pair(where, i, question)
+            problems += _mirrored_pair(where, i, question)
+            problems += _name_mirror(where, i, question)
             stems.append(_Stem(where, i, question.id, comparable(question.stem)))
         problems += _answer_position(where, bank)
         problems += _length_cues(where, bank)
+        problems += _calc_key_position(where, bank)
+        problems += _foreign_model_key(where, bank)
     problems += _duplicate_stems(stems)
     return sorted(problems)
 
@@ -395,3 +413,117 @@ def cue_report(banks: Iterable[Bank]) -> list[str]:
             f" {score.shortest_share:>9.1%}  {judged}"
         )
     return lines
+
+
+# --- cues of the test-wise adversary (cues.py) ----------------------------------------------
+
+
+def implausible(q: Question, option: int, pair: tuple[int, int]) -> bool:
+    """An option outside a mirrored pair that a test-wise learner strikes at once: it names a
+    model the stem does not, it carries an absolute word in a question asking for the right
+    option, or it shares no word with the stem while both options of the pair do."""
+    if option in foreign_options(q):
+        return True
+    if q.kind != "worst" and option in absolute_options(q):
+        return True
+    stem = words(q.stem)
+    return not words(q.options[option]) & stem and all(words(q.options[j]) & stem for j in pair)
+
+
+def _mirrored_pair(where: _Where, i: int, q: Question) -> list[Problem]:
+    pair = mirrored_pair(q) if q.kind in ("best", "worst") else None
+    if pair is None or q.answer not in q.options or q.options.index(q.answer) not in pair:
+        return []
+    others = [j for j in range(len(q.options)) if j not in pair]
+    if not all(implausible(q, j, pair) for j in others):
+        return []
+    key = q.options.index(q.answer)
+    if q.kind == "worst" and _opposite_pair(where, i, q):
+        return []  # opposite-pair already says it
+    other = pair[1] if pair[0] == key else pair[0]
+    return [
+        where.problem(
+            ("questions", i, "options", key),
+            "mirrored-pair",
+            f"問題 {q.id} の正解は、選択肢「{q.options[other]}」と入れ替え・反転の組で、"
+            "残りの 2 つは問題文と関係が薄いか、問題文にないモデルの話です。"
+            "組の片方が正解と見当がつくので二択になります。残りの選択肢を、同じ観点で"
+            "もっともらしい誤りにしてください",
+        )
+    ]
+
+
+def _name_mirror(where: _Where, i: int, q: Question) -> list[Problem]:
+    if q.kind not in ("best", "worst") or q.answer not in q.options:
+        return []
+    key = q.options.index(q.answer)
+    if mirror_options(q) != {key}:
+        return []
+    stem = names(q.stem)
+    repeated = sorted(w for w in stem if repeats(q.answer, w))
+    return [
+        where.problem(
+            ("questions", i, "options", key),
+            "name-mirror",
+            f"問題 {q.id} で、問題文の語(「{'」「'.join(repeated)}」)を繰り返す選択肢が正解だけです。"
+            "語を見比べるだけで答えが選べます。誤りの選択肢にもその語を使うか、"
+            "正解を別の言い方にしてください",
+        )
+    ]
+
+
+def _calc_key_position(where: _Where, bank: Bank) -> list[Problem]:
+    calcs = [q for q in bank.questions if q.kind == "calc"]
+    scalar = [q for q in calcs if scalar_values(q) is not None and q.answer in q.options]
+    if len(calcs) < MIN_CUE_QUESTIONS or not scalar:
+        return []
+    share, strategy = max(
+        ((kind_scores(s, calcs)["calc"].share, s) for s in STRATEGIES if s.kinds == ("calc",)),
+        key=lambda pair: pair[0],
+    )
+    if share <= MAX_CUE_SHARE:
+        return []
+    ranks = Counter(_key_rank(q) for q in scalar)
+    spread = "、".join(f"{_RANK_NAMES[r]} {ranks[r]} 問" for r in range(len(_RANK_NAMES)))
+    return [
+        where.problem(
+            ("questions",),
+            "calc-key-position",
+            f"バンク {bank.id} の calc {len(calcs)} 問(値が 1 つの選択肢 {len(scalar)} 問)で、"
+            f"正解の値の順位が偏っています: {spread}。"
+            f"「{strategy.what}」で {share:.0%} 取れます(上限 {MAX_CUE_SHARE:.0%})。"
+            "正解より大きい値と小さい値の誤りを両方用意し、正解が最大・最小になる問題も作ってください",
+        )
+    ]
+
+
+_RANK_NAMES = ("最大", "2 番目に大きい", "2 番目に小さい", "最小")
+
+
+def _key_rank(q: Question) -> int:
+    values = scalar_values(q)
+    assert values is not None
+    key = values[q.options.index(q.answer)]
+    return sorted(values, reverse=True).index(key)
+
+
+def _foreign_model_key(where: _Where, bank: Bank) -> list[Problem]:
+    best = [q for q in bank.questions if q.kind == "best" and q.answer in q.options]
+    with_foreign = [q for q in best if foreign_options(q)]
+    if len(best) < MIN_CUE_QUESTIONS or len(with_foreign) < MIN_CUE_QUESTIONS:
+        return []
+    keys = [q for q in with_foreign if q.options.index(q.answer) in foreign_options(q)]
+    (strategy,) = [s for s in STRATEGIES if s.choose is avoid_foreign]
+    share = kind_scores(strategy, best)["best"].share
+    if keys and share <= MAX_CUE_SHARE:
+        return []
+    return [
+        where.problem(
+            ("questions",),
+            "foreign-model-key",
+            f"バンク {bank.id} の best {len(best)} 問のうち {len(with_foreign)} 問に、問題文にない"
+            f"モデル(識別器・拡散など)を持ち出す選択肢がありますが、それが正解なのは {len(keys)} 問です。"
+            f"「問題文にないモデルの選択肢を消す」で {share:.0%} 取れます(上限 {MAX_CUE_SHARE:.0%}、"
+            "正解になったことがなければそれだけで手がかり)。他のモデルに触れる正しい選択肢も書いてください",
+        )
+    ]
