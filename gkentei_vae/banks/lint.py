@@ -6,7 +6,10 @@ reviewer would: an option that gives itself away by its length or by an
 absolute word, answers piled on one position, keys that are the longest (or
 the shortest) option too often for "pick the longest" to be a strategy, a
 不適切 question whose key is the negation of another option, the same
-question asked twice, a fact without a source. Every message names its rule, e.g.
+question asked twice, a fact without a source, and the cues of the test-wise
+adversary (cues.py) that sit in one item (absolute words by role, a mirrored pair,
+a name mirror) or in a bank's rates (calc key positions, foreign-model options that
+are never the key). Every message names its rule, e.g.
 ``[option-length] 選択肢の長さ: ...``, so that an author can look it up in
 docs/bank-format.md.
 """
