@@ -399,25 +399,6 @@ def _opposite_pair(where: _Where, i: int, q: Question) -> list[Problem]:
     ]
 
 
-def cue_report(banks: Iterable[Bank]) -> list[str]:
-    """One line per kind: how "always pick the longest / the shortest option" scores.
-
-    The table ``benchmarks/answer_cues.py`` prints and ``tests/test_lint.py`` checks; chance
-    is 25 %, and the linter holds ``CUE_KINDS`` to ``MAX_CUE_SHARE``.
-    """
-    questions = [q for bank in banks for q in bank.questions]
-    scores = cue_scores(questions)
-    lines = [f"{'kind':6} {'questions':>9} {'longest':>8} {'shortest':>9}  judged"]
-    for kind in ("best", "worst", "blank", "calc"):
-        score = scores.get(kind, CueScore(kind, 0, 0.0, 0.0, (), ()))
-        judged = f"≤ {MAX_CUE_SHARE:.0%}" if kind in CUE_KINDS else "no"
-        lines.append(
-            f"{kind:6} {score.questions:>9} {score.longest_share:>8.1%}"
-            f" {score.shortest_share:>9.1%}  {judged}"
-        )
-    return lines
-
-
 # --- cues of the test-wise adversary (cues.py) ----------------------------------------------
 
 
