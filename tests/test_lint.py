@@ -94,7 +94,13 @@ def test_near_duplicate_stem_is_flagged_with_its_similarity(tmp_path: Path) -> N
 
 
 def test_duplicate_stems_in_another_bank_name_that_file(tmp_path: Path) -> None:
-    copy = variant(tmp_path, "copy.yaml", ("id: lint-clean", "id: lint-copy"))
+    copy = variant(
+        tmp_path,
+        "copy.yaml",
+        ("id: lint-clean", "id: lint-copy"),
+        ("L7", "M7"),  # line ids are unique across the banks checked together
+        ("L6", "M6"),
+    )
     warnings = lint(checked(CLEAN, copy))
     assert [w.message.split()[0] for w in warnings] == ["[duplicate-stem]"] * 4
     assert {w.path for w in warnings} == {str(copy)}
