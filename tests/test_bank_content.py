@@ -202,9 +202,7 @@ def test_retired_ids_are_recorded_once_and_name_their_survivor(bundled: list[Ban
         assert len(set(retired)) == len(retired)
         live = {q.id for q in bank.questions}
         assert set(retired) & live == set()
-        moved_here = {
-            q.id for other in bundled for q in other.questions if q.moved_from == bank.id
-        }
+        moved_here = {q.id for other in bundled for q in other.questions if q.moved_from == bank.id}
         ids = re.compile(rf"{re.escape(bank.id)}-l\d+-\d+")
         no_survivor = [
             r.id

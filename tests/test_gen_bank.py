@@ -7,6 +7,7 @@ particular to it: its lines, its term cards, and where its moved questions came 
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 
@@ -65,3 +66,9 @@ def test_moved_questions_keep_their_vae_ids_and_are_retired_there(gen: Bank) -> 
     new = [q for q in gen.questions if not q.moved_from]
     misnamed = [q.id for q in new if not q.id.startswith(f"gen-{q.line.lower()}-")]
     assert misnamed == []
+
+
+def test_content_review_has_a_row_for_every_question(gen: Bank) -> None:
+    review = (REPO / "docs" / "content-review.md").read_text(encoding="utf-8")
+    reviewed = set(re.findall(r"^\| ((?:vae-l|gen-g)\d+-\d+) \| (G\d+) \|", review, re.MULTILINE))
+    assert {(q.id, q.line) for q in gen.questions} - reviewed == set()
