@@ -3,6 +3,7 @@ bank to the other that keeps its history and its Anki note (``moved_from``)."""
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 from pathlib import Path
 
@@ -129,3 +130,20 @@ def test_anki_note_of_a_moved_question_keeps_its_guid(
         cid: g for cid, g in olds.items() if cid in news
     }
     assert len({n.guid for n in new.notes}) == len(new.notes)
+
+
+def test_home_and_stats_tables_head_each_song(store: Store, after: list[Bank]) -> None:
+    from rich.console import Console
+
+    from gkentei_vae.tui.home_screen import mastery_table
+    from gkentei_vae.tui.stats_screen import lines_table
+
+    stats = compute_stats(store, after, T0, JST)
+    gen_song, vae_song = (f"♪ {bank.song.title}" for bank in after)
+    for table in (mastery_table(stats), lines_table(stats)):
+        console = Console(width=100, file=io.StringIO())
+        console.print(table)
+        text = console.file.getvalue()  # type: ignore[attr-defined]
+        marks = [gen_song, "G1 ", "G2 ", vae_song, "L1 ", "L2 "]
+        assert all(mark in text for mark in marks), text
+        assert [text.index(mark) for mark in marks] == sorted(text.index(m) for m in marks)

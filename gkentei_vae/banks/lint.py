@@ -6,7 +6,10 @@ reviewer would: an option that gives itself away by its length or by an
 absolute word, answers piled on one position, keys that are the longest (or
 the shortest) option too often for "pick the longest" to be a strategy, a
 不適切 question whose key is the negation of another option, the same
-question asked twice, a fact without a source. Every message names its rule, e.g.
+question asked twice, a fact without a source, and the cues of the test-wise
+adversary (cues.py) that sit in one item (absolute words by role, a mirrored pair,
+a name mirror) or in a bank's rates (calc key positions, foreign-model options that
+are never the key). Every message names its rule, e.g.
 ``[option-length] 選択肢の長さ: ...``, so that an author can look it up in
 docs/bank-format.md.
 """
@@ -394,25 +397,6 @@ def _opposite_pair(where: _Where, i: int, q: Question) -> list[Problem]:
             "二択になります。正しい選択肢を別の観点の記述に替えてください",
         )
     ]
-
-
-def cue_report(banks: Iterable[Bank]) -> list[str]:
-    """One line per kind: how "always pick the longest / the shortest option" scores.
-
-    The table ``benchmarks/answer_cues.py`` prints and ``tests/test_lint.py`` checks; chance
-    is 25 %, and the linter holds ``CUE_KINDS`` to ``MAX_CUE_SHARE``.
-    """
-    questions = [q for bank in banks for q in bank.questions]
-    scores = cue_scores(questions)
-    lines = [f"{'kind':6} {'questions':>9} {'longest':>8} {'shortest':>9}  judged"]
-    for kind in ("best", "worst", "blank", "calc"):
-        score = scores.get(kind, CueScore(kind, 0, 0.0, 0.0, (), ()))
-        judged = f"≤ {MAX_CUE_SHARE:.0%}" if kind in CUE_KINDS else "no"
-        lines.append(
-            f"{kind:6} {score.questions:>9} {score.longest_share:>8.1%}"
-            f" {score.shortest_share:>9.1%}  {judged}"
-        )
-    return lines
 
 
 # --- cues of the test-wise adversary (cues.py) ----------------------------------------------

@@ -82,12 +82,20 @@ def _schema_problems(doc: Document) -> list[tuple[int, str]]:
             elif kind in ("extra_forbidden", "unexpected_keyword_argument"):
                 msg = f"未知のフィールド '{loc[-1]}' です({_path_text(loc[:-1])})"
                 line = doc.line_of(loc)
+            elif err.get("input", ...) is None and _named(loc) in _NON_EMPTY_LISTS:
+                # `questions:` with every item still commented out (a new-bank skeleton).
+                msg = f"{_path_text(loc)}: 少なくとも1つ必要です(項目が 1 つも書かれていません)"
+                line = doc.line_of(loc)
             else:
                 msg = f"{_path_text(loc)}: 型または値が不正です: {err['msg']}"
                 line = doc.line_of(loc)
             out.append((line, msg))
         return out
     return []
+
+
+def _named(loc: Loc) -> tuple[str, ...]:
+    return tuple(k for k in loc if isinstance(k, str))
 
 
 def _shape_problems(doc: Document) -> list[tuple[int, str]]:
@@ -103,7 +111,7 @@ def _shape_problems(doc: Document) -> list[tuple[int, str]]:
                 )
             )
         elif isinstance(value, list):
-            if not value and tuple(k for k in loc if isinstance(k, str)) in _NON_EMPTY_LISTS:
+            if not value and _named(loc) in _NON_EMPTY_LISTS:
                 out.append((doc.line_of(loc), f"{_path_text(loc)}: 少なくとも1つ必要です"))
             if loc[-1:] == ("topics",) and not value:
                 out.append(
