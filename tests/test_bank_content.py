@@ -314,10 +314,11 @@ def _calcs() -> dict[str, Calc]:
             (90 + 4 * 10,),
             ((90 + 10,), (90 + 10 / 4,), (90 - 4 * 10,)),
         ),
+        # slips: ½ forgotten (Σμ²); the 1 in the bracket dropped (½Σ(μ² + σ²)); both dropped
         "vae-l6-04": Calc(
             ("μ = (1, −1, 2)", "σ = (1, 1, 1)"),
             (kl(1, 1) + kl(-1, 1) + kl(2, 1),),
-            ((1 + 1 + 4,), (0.5 * (1 - 1 + 2),), (0,)),
+            ((1 + 1 + 4,), (0.5 * ((1 + 1 + 4) + 3),), ((1 + 1 + 4) + 3,)),
         ),
         # z = μ + σε with σ the square root of the variance the encoder gave
         "vae-l7-03": Calc(
