@@ -16,11 +16,20 @@ from __future__ import annotations
 import difflib
 import math
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from gkentei_vae.banks.cues import (
+    OPPOSITE_SIMILARITY,
+    absolute_options,
+    absolute_words,
+    comparable,
+    item_score,
+    longest,
+    opposite_similarity,
+    shortest,
+)
 from gkentei_vae.banks.loader import CheckResult
 from gkentei_vae.banks.models import Bank, Question
 from gkentei_vae.banks.problem import Problem
@@ -40,9 +49,6 @@ RULES: dict[str, str] = {
 
 MAX_LENGTH_RATIO = 2.0
 """Longest option / shortest option, in characters; above this the odd one out stands out."""
-
-ABSOLUTE_WORDS: tuple[str, ...] = ("のみ", "全て", "必ず", "一切", "絶対")
-"""Words that mark an option as wrong when only one option uses them."""
 
 MAX_POSITION_SHARE = 0.35
 """The largest share of a bank's 4-option questions whose answer may sit at one position."""
@@ -66,52 +72,6 @@ CUE_KINDS: tuple[str, ...] = ("best", "worst")
 key that is longer (a qualifier added to make it safe) or shorter is a writing habit. The
 options of ``blank`` are combinations of the same few terms and those of ``calc`` are values;
 their lengths follow the terms and the digits (both are reported by ``benchmarks/answer_cues.py``)."""
-
-OPPOSITE_SIMILARITY = 0.6
-"""difflib ratio of a 不適切 key and another option, after removing negation and antonym
-words from both, at or above which the two read as the same sentence with its polarity
-flipped (the pair gives the answer away as a 50/50)."""
-
-POLAR_PAIRS: tuple[tuple[str, str], ...] = (
-    ("できない", "できる"),
-    ("しない", "する"),
-    ("されない", "される"),
-    ("られない", "られる"),
-    ("ない", "ある"),
-    ("大きい", "小さい"),
-    ("大きく", "小さく"),
-    ("増える", "減る"),
-    ("増え", "減り"),
-    ("上界", "下界"),
-    ("以上", "以下"),
-    ("最大化", "最小化"),
-    ("最大", "最小"),
-    ("高い", "低い"),
-    ("高く", "低く"),
-    ("速い", "遅い"),
-    ("速く", "遅く"),
-    ("長い", "短い"),
-    ("多い", "少ない"),
-    ("多く", "少なく"),
-    ("強い", "弱い"),
-    ("強く", "弱く"),
-    ("強め", "弱め"),
-    ("不安定", "安定"),
-    ("非対称", "対称"),
-    ("不可能", "可能"),
-    ("不要", "必要"),
-    ("離散", "連続"),
-    ("くっきり", "ぼやけ"),
-    ("鮮明", "ぼやけ"),
-    ("異なる", "同じ"),
-    ("一致しない", "一致する"),
-    ("正しくない", "正しい"),
-    ("負", "正"),
-)
-"""Negation and antonym words whose swap turns a statement into its opposite (NFKC forms;
-within a pair the longer, negated form first so that it is matched before its stem)."""
-
-_NEGATIONS: tuple[str, ...] = ("ではない", "ません", "ない", "ず", "不", "非", "無")
 
 _PLACEHOLDER_SOURCES = {
     "?",
@@ -143,7 +103,7 @@ def lint(result: CheckResult) -> list[Problem]:
             problems += _absolute_words(where, i, question)
             problems += _source(where, i, question)
             problems += _opposite_pair(where, i, question)
-            stems.append(_Stem(where, i, question.id, _normalise(question.stem)))
+            stems.append(_Stem(where, i, question.id, comparable(question.stem)))
         problems += _answer_position(where, bank)
         problems += _length_cues(where, bank)
     problems += _duplicate_stems(stems)
@@ -192,19 +152,32 @@ def _option_length(where: _Where, i: int, q: Question) -> list[Problem]:
 
 
 def _absolute_words(where: _Where, i: int, q: Question) -> list[Problem]:
-    out = []
-    for word in ABSOLUTE_WORDS:
-        users = [j for j, option in enumerate(q.options) if word in option]
-        if len(users) == 1:
-            out.append(
-                where.problem(
-                    ("questions", i, "options", users[0]),
-                    "absolute-word",
-                    f"問題 {q.id} で「{word}」を含む選択肢が 1 つだけです。"
-                    "答えの手がかりになるので、言い換えるか 2 つ以上の選択肢で使ってください",
-                )
-            )
-    return out
+    """Absolute words (cues.ABSOLUTE_WORDS) that sort the options for a test-wise learner:
+    only in wrong options of a question asking for the right one, or only in the key of a
+    不適切 question."""
+    users = sorted(absolute_options(q))
+    if not users or q.answer not in q.options:
+        return []
+    key = q.options.index(q.answer)
+    if q.kind == "worst":
+        if users != [key]:
+            return []
+        where_ = "正解(不適切な記述)だけ"
+        advice = "適切な記述にも限定の強い言い方を使うか、正解の言い方を和らげてください"
+    else:
+        if key in users:
+            return []
+        where_ = "誤りの選択肢だけ"
+        advice = "正解にも言い切る表現を使うか、誤りの選択肢を別の誤り方にしてください"
+    found = sorted({w for j in users for w in absolute_words(q.options[j])})
+    return [
+        where.problem(
+            ("questions", i, "options", users[0]),
+            "absolute-word",
+            f"問題 {q.id} で絶対語(「{'」「'.join(found)}」)が{where_}にあります。"
+            f"「絶対語のある選択肢は誤り」と読むだけで選択肢が絞れます。{advice}",
+        )
+    ]
 
 
 def _source(where: _Where, i: int, q: Question) -> list[Problem]:
@@ -254,14 +227,6 @@ def _answer_position(where: _Where, bank: Bank) -> list[Problem]:
     ]
 
 
-def _normalise(stem: str) -> str:
-    """Stem text for comparison: width-folded, lower-case, no whitespace or punctuation."""
-    text = unicodedata.normalize("NFKC", stem).casefold()
-    return "".join(
-        ch for ch in text if unicodedata.category(ch)[0] not in "PZ" and not ch.isspace()
-    )
-
-
 def _duplicate_stems(stems: list[_Stem]) -> list[Problem]:
     out = []
     for k, later in enumerate(stems):
@@ -297,11 +262,6 @@ def _duplicate_stems(stems: list[_Stem]) -> list[Problem]:
 # --- length cues: "always pick the longest (shortest) option" ------------------------------
 
 
-def option_length(text: str) -> int:
-    """An option's length for the cue rules: characters after NFKC, whitespace removed."""
-    return len("".join(unicodedata.normalize("NFKC", text).split()))
-
-
 @dataclass(frozen=True)
 class CueScore:
     """How well "always pick the longest / the shortest option" does on one kind of question.
@@ -331,24 +291,27 @@ class CueScore:
 
 
 def cue_scores(questions: Iterable[Question]) -> dict[str, CueScore]:
-    """The longest/shortest-option scores per question kind (kinds in first-seen order)."""
+    """The longest/shortest-option scores per question kind (kinds in first-seen order),
+    by the adversary's scorer (cues.item_score)."""
     tallies: dict[str, tuple[int, float, float, list[str], list[str]]] = {}
     for q in questions:
         if q.answer not in q.options:
             continue
-        n, longest, shortest, long_ids, short_ids = tallies.get(q.kind, (0, 0.0, 0.0, [], []))
-        lengths = [option_length(option) for option in q.options]
-        key = lengths[q.options.index(q.answer)]
-        if key == max(lengths):
-            longest += 1 / lengths.count(key)
+        n, long_sum, short_sum, long_ids, short_ids = tallies.get(q.kind, (0, 0.0, 0.0, [], []))
+        if (long_score := item_score(q, longest(q))) > 0:
             long_ids.append(q.id)
-        if key == min(lengths):
-            shortest += 1 / lengths.count(key)
+        if (short_score := item_score(q, shortest(q))) > 0:
             short_ids.append(q.id)
-        tallies[q.kind] = (n + 1, longest, shortest, long_ids, short_ids)
+        tallies[q.kind] = (
+            n + 1,
+            long_sum + long_score,
+            short_sum + short_score,
+            long_ids,
+            short_ids,
+        )
     return {
-        kind: CueScore(kind, n, longest, shortest, tuple(long_ids), tuple(short_ids))
-        for kind, (n, longest, shortest, long_ids, short_ids) in tallies.items()
+        kind: CueScore(kind, n, long_sum, short_sum, tuple(long_ids), tuple(short_ids))
+        for kind, (n, long_sum, short_sum, long_ids, short_ids) in tallies.items()
     }
 
 
@@ -389,36 +352,6 @@ def _length_cues(where: _Where, bank: Bank) -> list[Problem]:
                 )
             )
     return out
-
-
-# --- 不適切 questions whose key is the negation of another option ------------------------
-
-_POLAR_RE = re.compile(
-    "|".join(
-        re.escape(word)
-        for word in sorted(
-            {word for pair in POLAR_PAIRS for word in pair} | set(_NEGATIONS),
-            key=len,
-            reverse=True,
-        )
-    )
-)
-
-
-def _polar_split(text: str) -> tuple[Counter[str], str]:
-    """The negation/antonym words of a text, and the text without them (normalised)."""
-    normalised = _normalise(text)
-    return Counter(_POLAR_RE.findall(normalised)), _POLAR_RE.sub("", normalised)
-
-
-def opposite_similarity(a: str, b: str) -> float | None:
-    """How alike two options are once their negation/antonym words are removed, if those
-    words differ between them (None when they don't: then they are not opposites)."""
-    words_a, rest_a = _polar_split(a)
-    words_b, rest_b = _polar_split(b)
-    if words_a == words_b or not rest_a or not rest_b:
-        return None
-    return difflib.SequenceMatcher(None, rest_a, rest_b, autojunk=False).ratio()
 
 
 def _opposite_pair(where: _Where, i: int, q: Question) -> list[Problem]:

@@ -36,7 +36,7 @@ from gkentei_vae.study.review import (
 from gkentei_vae.study.selection import matching
 from gkentei_vae.study.session import QuizSession
 from gkentei_vae.study.srs import Srs, describe_due
-from gkentei_vae.study.stats import Stats, compute_stats
+from gkentei_vae.study.stats import Stats, compute_stats, song_headings
 from gkentei_vae.study.store import Store, StoreError
 from gkentei_vae.study.weak_spots import AGAIN
 from gkentei_vae.tui.app import GkenteiApp
@@ -122,7 +122,9 @@ def mastery_table(stats: Stats) -> Table:
     table.add_column("歌詞", ratio=1, no_wrap=True, overflow="ellipsis")
     table.add_column("想起率", no_wrap=True)
     table.add_column("学習済み", justify="right", no_wrap=True)
-    for line in stats.lines:
+    for heading, line in song_headings(stats.lines):
+        if heading:
+            table.add_row("", Text(heading, style="bold"))
         table.add_row(
             line.line_id,
             Text(line.text),
