@@ -49,9 +49,10 @@ class _Where:
 def _line_finder(
     paths: dict[str, Path], documents: dict[str, Document]
 ) -> Callable[[str, Loc], int]:
-    from gkentei_vae.banks.safe_yaml import YamlReadError, read_document
-
     def line(bank_id: str, loc: Loc) -> int:
+        # Imported here: a clean load of cached banks never reads YAML (tests/test_bank_cache.py).
+        from gkentei_vae.banks.safe_yaml import YamlReadError, read_document
+
         doc = documents.get(bank_id)
         if doc is None:
             try:
