@@ -15,13 +15,14 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+from yarl import URL
 
 from gkentei_vae.model_process.client import WORKER_MODULE
 from gkentei_vae.study.store import LogRow, Store
@@ -47,6 +48,29 @@ class Served:
     started_s: float
     """Seconds from spawning the process to the URL line."""
     output: list[str] = field(default_factory=list)
+
+    @property
+    def token(self) -> str:
+        """The access token: the first segment of the printed URL's path."""
+        return URL(self.url).path.strip("/").split("/")[0]
+
+    @property
+    def origin(self) -> str:
+        """scheme://host:port, without the token."""
+        return str(URL(self.url).origin())
+
+    def ws_url(self, width: int = 100, height: int = 30) -> URL:
+        """The tab's websocket, as the page's script builds it (``…/TOKEN/ws?width=…``)."""
+        return (
+            URL(self.url).join(URL("ws")).with_scheme("ws").with_query(width=width, height=height)
+        )
+
+    def rss_kb(self) -> int:
+        """The serve process's resident memory."""
+        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+        raise AssertionError("no VmRSS")
 
     def apps(self) -> list[int]:
         """The app processes (one per open tab) anywhere on the machine that come from here."""
@@ -81,14 +105,20 @@ class Served:
 
 
 @contextmanager
-def serving(data_dir: Path, *args: str, timeout: float = 30) -> Iterator[Served]:
-    """``gkentei-vae serve --port 0 --data-dir DATA_DIR ARGS`` until the block ends."""
+def serving(
+    data_dir: Path, *args: str, timeout: float = 30, wrap: Sequence[str] = ()
+) -> Iterator[Served]:
+    """``WRAP gkentei-vae serve --port 0 --data-dir DATA_DIR ARGS`` until the block ends.
+
+    ``wrap`` is a command that execs the rest (``prlimit --nofile=…``), so that the
+    process started is serve itself."""
     tag = uuid.uuid4().hex
     env = dict(os.environ, **{TAG_ENV: tag})
     env.pop("COLUMNS", None)
     start = time.monotonic()
     proc = subprocess.Popen(
         [
+            *wrap,
             sys.executable,
             "-m",
             "gkentei_vae",
@@ -273,7 +303,7 @@ def browser_context(executable: str, width: int = 1200, height: int = 800) -> It
             headless=True,
             viewport={"width": width, "height": height},
         )
-        # The page links a web font; offline it can only fail, so fail it at once.
+        # Nothing may leave the machine (the off-origin test records what was asked for).
         context.route(
             re.compile(r"^https?://(?!127\.0\.0\.1[:/]|localhost[:/])"), lambda r: r.abort()
         )

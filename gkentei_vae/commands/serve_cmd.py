@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from gkentei_vae.commands import common
+from gkentei_vae.web import DEFAULT_MAX_SESSIONS
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -25,14 +26,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="ブラウザで使う(タブごとにホーム画面、学習記録は共通)",
         description="textual-serve でアプリをブラウザから使えるようにし、開く URL を表示する。"
         "タブごとにホーム画面(gkentei-vae home)が別のプロセスで動き、同じ学習記録に保存する。"
-        "既定では 127.0.0.1 だけで待ち受ける。それ以外のアドレスではアクセストークンを作って URL に入れ、"
-        "トークンのない接続は拒否する。Ctrl+C で止めると全てのタブのセッションも終了する。",
+        "既定では 127.0.0.1 だけで待ち受ける。起動ごとにアクセストークンを作って URL に入れ、"
+        "トークンのない接続は拒否する。Ctrl+C・SIGTERM・SIGHUP で止めると全てのタブのセッションも終了する。",
     )
     serve.add_argument(
         "--host",
         default=DEFAULT_HOST,
         metavar="H",
-        help=f"待ち受けるアドレス(既定: {DEFAULT_HOST}。0.0.0.0 などではトークンが必須)",
+        help=f"待ち受けるアドレス(既定: {DEFAULT_HOST}。0.0.0.0 などで他の端末から)",
     )
     serve.add_argument(
         "--port",
@@ -40,6 +41,18 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=DEFAULT_PORT,
         metavar="P",
         help=f"ポート番号(既定: {DEFAULT_PORT}。0 なら空いているポート)",
+    )
+    serve.add_argument(
+        "--max-sessions",
+        type=common.positive_int,
+        default=DEFAULT_MAX_SESSIONS,
+        metavar="N",
+        help=f"同時に開けるタブの数(既定: {DEFAULT_MAX_SESSIONS}。超えたタブには案内のページ)",
+    )
+    serve.add_argument(
+        "--no-token",
+        action="store_true",
+        help="トークンなしで待ち受ける(ループバックのみ。このマシンのほかのユーザーも使えるので非推奨)",
     )
     common.add_options(serve, "bank", "data-dir")
     serve.set_defaults(handler=run_serve)
@@ -62,7 +75,14 @@ def run_serve(args: argparse.Namespace) -> int:
     from gkentei_vae.web.serve import ServeError, run_server
 
     try:
-        run_server(data_dir, banks, args.host, args.port)
+        run_server(
+            data_dir,
+            banks,
+            args.host,
+            args.port,
+            max_sessions=args.max_sessions,
+            token=not args.no_token,
+        )
     except ServeError as exc:
         common.say(f"gkentei-vae serve: {exc}", err=True)
         return 1

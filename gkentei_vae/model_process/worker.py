@@ -14,6 +14,7 @@ import os
 import select
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Iterator
 from typing import Any
@@ -110,7 +111,21 @@ def serve(in_fd: int, out_fd: int) -> None:
             write_message(out_fd, {"kind": "error", "id": rid, "message": f"{op}: {exc}"})
 
 
+PARENT_POLL_S = 0.5
+"""How often the model process checks that the app that started it is still alive."""
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End the process once its app is gone, even mid-stream (EOF is only read between steps)."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_S)
+    os._exit(0)
+
+
 def main() -> None:
+    threading.Thread(
+        target=_exit_with_parent, args=(os.getppid(),), name="parent-watch", daemon=True
+    ).start()
     in_fd, out_fd = sys.stdin.fileno(), os.dup(sys.stdout.fileno())
     # Anything printed by libraries goes to stderr, never into the protocol stream.
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
