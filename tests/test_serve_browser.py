@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import io
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -216,6 +219,65 @@ def test_the_kl_training_plot_renders_in_the_browser(browser: str, tmp_path: Pat
         save_doc_image(tab.screenshot(), "browser-kl-training.png")
         tab.close()
         served.wait(lambda: no_session_left(served), 15, "the tab's processes to end")
+
+
+@contextmanager
+def other_origin(served_url: str) -> Iterator[tuple[str, list[str]]]:
+    """Another local web server (another port: another origin): its base URL and the paths
+    asked of it. It serves a page that frames ``served_url`` twice, as a hostile site would."""
+    asked: list[str] = []
+    page = f'<iframe src="{served_url}"></iframe><iframe src="{served_url}"></iframe>'.encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            asked.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/", asked
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_page_asks_nothing_off_its_origin_and_cannot_be_framed(
+    browser: str, tmp_path: Path
+) -> None:
+    with (
+        serving(tmp_path / "data") as served,
+        browser_context(browser) as ctx,
+        other_origin(served.url) as (other, asked),
+    ):
+        requested: list[str] = []
+        ctx.on("request", lambda request: requested.append(request.url))
+        # textual.js fetches ?ping=URL before it connects: serve strips it from the page URL.
+        tab = Tab(ctx, f"{served.url}?ping={other}ping&delay=1")
+        tab.wait_for("クイズ")
+        assert tab.page.url == served.url, "ping and delay stripped"
+        assert all(url.startswith(served.origin + "/") for url in requested), requested
+        assert any("/static/fonts/" in url for url in requested), "the bundled font"
+        assert asked == [], "the other origin was asked nothing"
+        assert served.wait(lambda: len(served.apps()) == 1, 20, "the tab's app")
+        tab.close()
+        served.wait(lambda: no_session_left(served), 20, "the tab's processes to end")
+
+        # A page on another origin that frames serve's page twice starts no session.
+        framing = ctx.new_page()
+        framing.goto(other)
+        framing.wait_for_timeout(3000)
+        assert framing.main_frame.url == other
+        assert served.apps() == [], "a framed page started an app"
+        framing.close()
+        print(f"\n{len(requested)} requests, all to {served.origin}; framed twice: no session")
 
 
 @pytest.fixture(autouse=True)
