@@ -53,6 +53,8 @@ from gkentei_vae.web import DEFAULT_MAX_SESSIONS
 log = logging.getLogger("gkentei-vae.serve")
 
 TITLE = "G検定 VAE覚えうた"
+UPSTREAM_VERSION = "1.1.3"
+"""The textual-serve release whose internals this module was checked against (docs/serve.md)."""
 TEMPLATES = Path(__file__).with_name("templates")
 """The page (textual-serve's, without its off-site font and ping) and the cap page."""
 MIN_COLS, MAX_COLS = 10, 400
