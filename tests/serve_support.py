@@ -5,6 +5,7 @@ rebuilt from the terminal stream the server sends it."""
 from __future__ import annotations
 
 import codecs
+import json
 import os
 import re
 import shutil
@@ -233,6 +234,37 @@ def tagged(tag: str) -> dict[int, str]:
         if marker in environ.split(b"\0") and " serve " not in f" {cmd} ":
             found[pid] = cmd
     return found
+
+
+# -- a tab over a plain websocket ---------------------------------------------------------------
+
+
+async def read_screen(ws: Any, screen: Screen, needle: str, timeout: float = 30) -> bytes:
+    """Feed a tab's frames (an aiohttp websocket) to ``screen`` until it shows ``needle``;
+    returns what was received."""
+    import aiohttp
+
+    received = b""
+    deadline = time.monotonic() + timeout
+    while screen.find(needle) is None:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise AssertionError(f"{needle!r} not on screen after {timeout} s:\n{screen.text()}")
+        message = await ws.receive(timeout=left)
+        if message.type == aiohttp.WSMsgType.BINARY:
+            received += message.data
+            screen.feed(message.data)
+        elif message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED):
+            raise AssertionError(f"session closed while waiting for {needle!r}")
+    return received
+
+
+async def open_demo(ws: Any, screen: Screen, demo: str, timeout: float = 60) -> None:
+    """From home, on a bank whose questions all have ``demo``: quiz, answer, ``e``."""
+    await read_screen(ws, screen, "クイズ", timeout)
+    for key, shown in (("1", "問 1/"), ("1", "n / Enter で次へ"), ("e", f"[{demo}]")):
+        await ws.send_str(json.dumps(["stdin", key]))
+        await read_screen(ws, screen, shown, timeout)
 
 
 # -- banks -------------------------------------------------------------------------------------

@@ -39,7 +39,16 @@ from gkentei_vae.web.serve import (
     terminal_size,
 )
 from tests.conftest import run_cli
-from tests.serve_support import Screen, Served, bank_with_demo, serving, tagged, wait_until
+from tests.serve_support import (
+    Screen,
+    Served,
+    bank_with_demo,
+    open_demo,
+    read_screen,
+    serving,
+    tagged,
+    wait_until,
+)
 
 CURSOR_RE = re.compile(rb"\x1b\[(\d+);(\d+)H")
 """Textual's absolute cursor moves (row;column, from 1)."""
@@ -70,25 +79,6 @@ async def ended(ws: aiohttp.ClientWebSocketResponse, timeout: float) -> bool:
         if message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED):
             return True
     return True
-
-
-async def read_screen(
-    ws: aiohttp.ClientWebSocketResponse, screen: Screen, needle: str, timeout: float = 30
-) -> bytes:
-    """Feed the tab's frames to ``screen`` until it shows ``needle``; what was received."""
-    received = b""
-    deadline = time.monotonic() + timeout
-    while screen.find(needle) is None:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise AssertionError(f"{needle!r} not on screen after {timeout} s:\n{screen.text()}")
-        message = await ws.receive(timeout=left)
-        if message.type == aiohttp.WSMsgType.BINARY:
-            received += message.data
-            screen.feed(message.data)
-        elif message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED):
-            raise AssertionError(f"session closed while waiting for {needle!r}")
-    return received
 
 
 def raw_http(served: Served, head: bytes, timeout: float = 10) -> bytes:
@@ -397,10 +387,7 @@ async def test_kill_9_of_serve_ends_every_app_and_model_process(tmp_path: Path) 
         async with aiohttp.ClientSession() as client:
             streaming, idle = await open_session(client, served), await open_session(client, served)
             screen = Screen(100, 30)
-            await read_screen(streaming, screen, "クイズ")
-            for key, shown in (("1", "問 1/4"), ("1", "n / Enter で次へ"), ("e", "[kl-training]")):
-                await streaming.send_str(json.dumps(["stdin", key]))
-                await read_screen(streaming, screen, shown, timeout=60)
+            await open_demo(streaming, screen, "kl-training")
             served.wait(
                 lambda: app_count(served) == 2 and served.workers(), 30, "two apps, a model"
             )
