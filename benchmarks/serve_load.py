@@ -31,24 +31,12 @@ from pathlib import Path
 import aiohttp
 from yarl import URL
 
+from benchmarks.memory import rss_mb
 from benchmarks.tables import print_table
 from tests.serve_support import Screen, Served, bank_with_demo, open_demo, read_screen, serving
 
 SETTLE_S = 20.0
 """How long the idle tabs are left before counting (a model process would have started)."""
-
-
-def rss_mb(pids: list[int]) -> float:
-    """Total resident memory of ``pids`` in MB (a process gone counts 0)."""
-    total = 0
-    for pid in pids:
-        try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            pass
-    return total / 1024
 
 
 def everything(served: Served) -> list[int]:
@@ -66,12 +54,24 @@ async def tabs(served: Served, count: int, demo: str | None) -> tuple[int, int, 
             await asyncio.gather(*(read_until_home(ws) for ws in sockets))
             await asyncio.sleep(SETTLE_S)
         else:
-            await asyncio.gather(*(open_demo(ws, Screen(100, 30), demo, 300) for ws in sockets))
+            await asyncio.gather(*(shown_demo(ws, demo) for ws in sockets))
         elapsed = time.monotonic() - start
-        result = (len(served.apps()), len(served.workers()), rss_mb(everything(served)), elapsed)
+        result = (
+            len(served.apps()),
+            len(served.workers()),
+            sum(rss_mb(pid) for pid in everything(served)),
+            elapsed,
+        )
         for ws in sockets:
             await ws.close()
     return result
+
+
+async def shown_demo(ws: aiohttp.ClientWebSocketResponse, demo: str) -> None:
+    """Open ``demo`` and wait for its picture: the model process has computed it."""
+    screen = Screen(100, 30)
+    await open_demo(ws, screen, demo, 300)
+    await read_screen(ws, screen, "▀", 300)
 
 
 async def read_until_home(ws: aiohttp.ClientWebSocketResponse) -> None:

@@ -131,6 +131,18 @@ def test_no_token_is_refused_off_loopback(tmp_path: Path) -> None:
     assert "トークン" in proc.stderr
 
 
+async def test_no_token_on_loopback_serves_at_the_root_with_a_warning(tmp_path: Path) -> None:
+    with serving(tmp_path / "data", "--no-token") as served:
+        assert URL(served.url).path == "/"
+        assert any("警告" in line and "--no-token" in line for line in served.output)
+        async with aiohttp.ClientSession() as client:
+            async with client.get(served.url) as response:
+                assert response.status == 200
+                assert response.headers["X-Frame-Options"] == "DENY"
+            async with client.get(served.url, headers={"Host": "evil.example"}) as response:
+                assert response.status == 403, "the Host check stays"
+
+
 def test_a_server_off_loopback_without_a_token_refuses_to_start() -> None:
     command = app_command(Path("/tmp/x"))
     for host in ("0.0.0.0", "::", "", "192.0.2.1"):

@@ -421,6 +421,8 @@ class StudyServer(Server):
         websocket = web.WebSocketResponse(
             heartbeat=15, timeout=TERM_GRACE_S, max_msg_size=MESSAGE_MAX_BYTES
         )
+        if not websocket.can_prepare(request).ok:
+            raise web.HTTPBadRequest(text="400: WebSocket ではありません。\n")
         width, height = terminal_size(request.query.get("width"), request.query.get("height"))
 
         async def close() -> None:
@@ -502,6 +504,12 @@ class StudyServer(Server):
         relay: asyncio.Task[None] | None = getattr(service, "_task", None)
         if process is None:
             return
+        with contextlib.suppress(Exception):
+            # As upstream's stop(), each step bounded: a stuck app's stdin may be full.
+            await asyncio.wait_for(
+                self.download_manager.cancel_app_downloads(app_service_id=service.app_service_id),
+                1.0,
+            )
         with contextlib.suppress(Exception):
             # "quit", as textual-serve sends it: the app exits and closes its model process.
             await asyncio.wait_for(service.send_meta({"type": "quit"}), 1.0)
