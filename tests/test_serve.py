@@ -58,7 +58,8 @@ MAX_SESSIONS = 2
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    data = tmp_path_factory.mktemp("serve") / "data"
+    # A data dir a shell would mangle: the tab's command must quote it.
+    data = tmp_path_factory.mktemp("serve") / "record's dir $(touch pwned) `x`"
     with serving(data, "--max-sessions", str(MAX_SESSIONS)) as server:
         yield server
 
@@ -134,13 +135,32 @@ def test_no_token_is_refused_off_loopback(tmp_path: Path) -> None:
 async def test_no_token_on_loopback_serves_at_the_root_with_a_warning(tmp_path: Path) -> None:
     with serving(tmp_path / "data", "--no-token") as served:
         assert URL(served.url).path == "/"
-        assert any("警告" in line and "--no-token" in line for line in served.output)
+        served.wait(
+            lambda: any("警告" in line and "--no-token" in line for line in served.output),
+            10,
+            "the --no-token warning (printed after the URL)",
+        )
         async with aiohttp.ClientSession() as client:
             async with client.get(served.url) as response:
                 assert response.status == 200
                 assert response.headers["X-Frame-Options"] == "DENY"
             async with client.get(served.url, headers={"Host": "evil.example"}) as response:
                 assert response.status == 403, "the Host check stays"
+
+
+async def test_off_loopback_both_printed_urls_carry_the_token(tmp_path: Path) -> None:
+    with serving(tmp_path / "data", "--host", "0.0.0.0") as served:
+        served.wait(lambda: sum("http://" in line for line in served.output) == 2, 10, "2 URLs")
+        urls = [line.split()[-1] for line in served.output if "http://" in line]
+        assert [URL(url).path for url in urls] == [f"/{served.token}/"] * 2
+        assert URL(served.url).host == "127.0.0.1", "bound to 0.0.0.0, reached through loopback"
+        async with aiohttp.ClientSession() as client:
+            async with client.get(served.origin + "/") as response:
+                assert response.status == 403
+            async with client.get(served.url) as response:
+                assert response.status == 200
+        assert served.stop() == 0
+        token_only_in_urls(served)
 
 
 def test_a_server_off_loopback_without_a_token_refuses_to_start() -> None:
@@ -297,6 +317,11 @@ async def test_the_session_cap_and_every_message_checked(served: Served) -> None
     async with aiohttp.ClientSession() as client:
         tabs = [await open_session(client, served) for _ in range(MAX_SESSIONS)]
         served.wait(lambda: app_count(served) == MAX_SESSIONS, 30, "the tabs' apps")
+        # Each app opened exactly that record, the path passed through as one argument.
+        for pid in served.apps():
+            argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+            assert os.fsencode(str(served.data_dir.resolve())) in argv
+        assert not (served.data_dir / "pwned").exists()
         # One tab more: the cap page (in Japanese), and no process.
         async with client.get(served.url) as response:
             assert response.status == 503
@@ -420,7 +445,7 @@ async def test_killing_a_tabs_app_ends_its_model_process_and_its_session(tmp_pat
             (app,) = served.apps()
             os.kill(app, signal.SIGKILL)
             start = time.monotonic()
-            wait_until(lambda: not served.workers(), 60, "the orphaned model process to exit")
+            wait_until(lambda: not served.workers(), 20, "the orphaned model process to exit")
             print(f"\napp SIGKILLed → its model process gone in {time.monotonic() - start:.2f} s")
             # The server notices the app is gone and ends the tab's session.
             assert await ended(ws, 10)

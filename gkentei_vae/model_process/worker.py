@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from gkentei_vae.demo_registry import DEMOS, resolve
+from gkentei_vae.model_process.client import PARENT_ENV
 from gkentei_vae.model_process.wire import WireClosed, read_message, write_message
 
 WARM = "gkentei_vae.demos.ops:warm"
@@ -116,15 +117,18 @@ PARENT_POLL_S = 0.5
 
 
 def _exit_with_parent(parent: int) -> None:
-    """End the process once its app is gone, even mid-stream (EOF is only read between steps)."""
+    """End the process once its app is gone, even mid-stream or while loading torch (its
+    stdin's EOF is only read between steps)."""
     while os.getppid() == parent:
         time.sleep(PARENT_POLL_S)
     os._exit(0)
 
 
 def main() -> None:
+    # The pid the app passed: the app may have died before this line (then it differs).
+    parent = int(os.environ.get(PARENT_ENV) or os.getppid())
     threading.Thread(
-        target=_exit_with_parent, args=(os.getppid(),), name="parent-watch", daemon=True
+        target=_exit_with_parent, args=(parent,), name="parent-watch", daemon=True
     ).start()
     in_fd, out_fd = sys.stdin.fileno(), os.dup(sys.stdout.fileno())
     # Anything printed by libraries goes to stderr, never into the protocol stream.

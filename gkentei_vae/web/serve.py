@@ -75,6 +75,8 @@ STOP_LIMIT_S = 12.0
 """How long stopping every session may take before serve kills what is left and exits."""
 REQUEST_TIMEOUT_S = 5.0
 """A connection that has sent no request with the token within this time is closed."""
+KEEPALIVE_S = 75.0
+"""An idle keep-alive connection (after a request with the token) is closed after this."""
 MAX_UNTRUSTED = 64
 """Connections without a valid token at once; a new one closes the oldest (not per address:
 the learner and anyone else on the same host share 127.0.0.1)."""
@@ -591,7 +593,12 @@ class StudyServer(Server):
         for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             loop.add_signal_handler(signum, on_signal)
         # No access log: its request lines would carry the token.
-        runner = web.AppRunner(await self._make_app(), access_log=None, shutdown_timeout=2.0)
+        runner = web.AppRunner(
+            await self._make_app(),
+            access_log=None,
+            shutdown_timeout=2.0,
+            keepalive_timeout=KEEPALIVE_S,
+        )
         await runner.setup()
         assert runner.server is not None
         factory = runner.server
