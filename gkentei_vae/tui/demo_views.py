@@ -16,19 +16,21 @@ from rich.text import Text
 
 from gkentei_vae.halfblock import paired_rows, tile
 from gkentei_vae.tui.image import PixelImage, image_grid
+from gkentei_vae.tui.jawrap import JaText
 
 MAX_DIMS = 8
 """Latent dimensions listed in the tables (the rest are summarised)."""
 
 
-def _para(*parts: str | tuple[str, str]) -> Text:
+def _para(*parts: str | tuple[str, str]) -> JaText:
+    """A paragraph of styled parts, wrapped by phrase (jatext.py)."""
     text = Text()
     for part in parts:
         if isinstance(part, tuple):
             text.append(*part)
         else:
             text.append(part)
-    return text
+    return JaText(text)
 
 
 def _bar(value: float, scale: float, width: int = 12, signed: bool = False) -> Text:
@@ -164,7 +166,7 @@ def view_reparam(data: dict[str, Any], columns: int) -> RenderableType:
             "∂z/∂μ = 1、∂z/∂σ = ε。乱数 ε を入力として分離したので、L の勾配が μ と log σ² まで届き、"
             "誤差逆伝播法でエンコーダを学習できます。",
         ),
-        sample_line,
+        JaText(sample_line),
     )
 
 

@@ -40,6 +40,7 @@ from gkentei_vae.study.stats import Stats, compute_stats
 from gkentei_vae.study.store import Store, StoreError
 from gkentei_vae.study.weak_spots import AGAIN
 from gkentei_vae.tui.app import GkenteiApp
+from gkentei_vae.tui.jawrap import JaText, notify
 from gkentei_vae.tui.stats_screen import recall_bar
 from gkentei_vae.tui.widgets import KeyBar
 
@@ -160,7 +161,7 @@ def modes_table(context: HomeContext, numbers: Today) -> Table:
         ("6", "弱点ドリル", f"最後に間違えた問題 {numbers.missed} 問から、想起率の低い順に"),
     ]
     for key, name, what in rows:
-        table.add_row(Text(f" {key} ", style="bold reverse"), name, Text(what))
+        table.add_row(Text(f" {key} ", style="bold reverse"), name, JaText(what))
     return table
 
 
@@ -215,7 +216,7 @@ class HomeScreen(Screen[None]):
         line = self.query_one("#model-status", Static)
         status = app.model_status()
         if str(line.content) != status:
-            line.update(Text(status, style="dim"))
+            line.update(JaText(status, style="dim"))
 
     def on_screen_resume(self) -> None:
         # First shown, and back from every mode: the numbers have moved.
@@ -225,9 +226,9 @@ class HomeScreen(Screen[None]):
         try:
             self.numbers = numbers = today(self.context)
         except StoreError as exc:
-            self.notify(str(exc), severity="error", timeout=15)
+            notify(self.app, str(exc), severity="error", timeout=15)
             return
-        self.query_one("#today", Static).update(today_text(numbers))
+        self.query_one("#today", Static).update(JaText(today_text(numbers)))
         self.query_one("#mastery", Static).update(mastery_table(numbers.stats))
         self.query_one("#modes", Static).update(modes_table(self.context, numbers))
         self.show_model_status()
@@ -238,7 +239,7 @@ class HomeScreen(Screen[None]):
         try:
             app.open_mode(mode)
         except StoreError as exc:
-            self.notify(str(exc), severity="error", timeout=15)
+            notify(self.app, str(exc), severity="error", timeout=15)
 
     def action_quit_home(self) -> None:
         app = self.app
@@ -260,7 +261,7 @@ class HomeApp(GkenteiApp):
         opener: Callable[[], Screen[Any] | str] = getattr(self, f"_open_{mode}")
         made = opener()
         if isinstance(made, str):
-            self.notify(made, timeout=6)
+            notify(self, made, timeout=6)
             return
         self.push_screen(made)
 

@@ -25,6 +25,7 @@ from gkentei_vae.study.srs import FAST_ANSWER_MS, RATING_LABELS, AnswerRecord, d
 from gkentei_vae.study.store import StoreError
 from gkentei_vae.tui.app import GkenteiApp
 from gkentei_vae.tui.confirm_screen import ConfirmScreen
+from gkentei_vae.tui.jawrap import JaText, notify
 from gkentei_vae.tui.question_view import QuestionView
 from gkentei_vae.tui.widgets import DEMO_TOOLTIP, UNDO_TOOLTIP, KeyBar, OptionCard, choice_bindings
 
@@ -141,7 +142,7 @@ class ReviewScreen(Screen[None]):
         if s.can_undo:
             text.append("   u で直前の解答を取り消し", style="italic")
         done = self.query_one("#done", Static)
-        done.update(text)
+        done.update(JaText(text))
         done.add_class("-shown")
         self.update_progress()
 
@@ -177,7 +178,7 @@ class ReviewScreen(Screen[None]):
         try:
             record = self.session.answer(answer.correct, round(seconds * 1000))
         except StoreError as exc:
-            self.notify(f"解答を保存できませんでした: {exc}", severity="error", timeout=15)
+            notify(self.app, f"解答を保存できませんでした: {exc}", severity="error", timeout=15)
             return
         self._answered_items.append(item)
         self.last = (answer, record)
@@ -220,9 +221,9 @@ def undo_last(screen: Screen[None], session: ReviewSession, what: str) -> bool:
     try:
         session.undo()
     except (UndoError, StoreError) as exc:
-        screen.notify(str(exc), severity="error", timeout=10)
+        notify(screen.app, str(exc), severity="error", timeout=10)
         return False
-    screen.notify(f"直前の{what}を取り消しました", timeout=3)
+    notify(screen.app, f"直前の{what}を取り消しました", timeout=3)
     return True
 
 

@@ -35,6 +35,7 @@ from gkentei_vae.study.stats import (
 )
 from gkentei_vae.study.store import Store
 from gkentei_vae.tui.app import GkenteiApp
+from gkentei_vae.tui.jawrap import JaText
 from gkentei_vae.tui.widgets import KeyBar
 
 BAR_WIDTH = 10
@@ -206,14 +207,14 @@ class StatsScreen(Screen[None]):
         stats = self.stats
         yield Static(Text(" 学習状況", style="bold"), id="progress")
         with VerticalScroll(id="body"):
-            yield Static(headline_text(stats), id="headline")
+            yield Static(JaText(headline_text(stats)), id="headline")
             yield Static(lines_table(stats), id="lines")
             with Horizontal(id="charts"):
                 yield Static(forecast_text(stats), id="forecast")
                 yield Static(heatmap_text(stats), id="heatmap")
-            yield Static(exam_text(stats), id="exam")
-            yield Static(sittings_text(stats), id="sittings")
-            yield Static(levels_text(stats), id="levels")
+            yield Static(JaText(exam_text(stats)), id="exam")
+            yield Static(JaText(sittings_text(stats)), id="sittings")
+            yield Static(JaText(levels_text(stats)), id="levels")
         yield KeyBar()
 
     def action_close(self) -> None:

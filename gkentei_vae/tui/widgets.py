@@ -9,6 +9,7 @@ from textual.widgets import Static
 
 from gkentei_vae.banks import LyricLine
 from gkentei_vae.study.session import OPTION_LETTERS
+from gkentei_vae.tui.jawrap import JaText
 
 DEMO_TOOLTIP = "モデルで確かめる: 同梱のモデルを動かすデモ(解答後、デモのある問題だけ)"
 """Help text of `e` on every screen that shows an answered question."""
@@ -41,7 +42,7 @@ class LyricHook(Static):
     """The lyric line a question is keyed to: the mnemonic the learner sings back."""
 
     def __init__(self, lyric: LyricLine, *, id: str | None = None) -> None:
-        super().__init__(self.render_lyric(lyric), id=id)
+        super().__init__(JaText(self.render_lyric(lyric)), id=id)
 
     @staticmethod
     def render_lyric(lyric: LyricLine) -> Text:
@@ -51,7 +52,7 @@ class LyricHook(Static):
         return text
 
     def show(self, lyric: LyricLine) -> None:
-        self.update(self.render_lyric(lyric))
+        self.update(JaText(self.render_lyric(lyric)))
 
 
 class OptionCard(Static):
@@ -74,7 +75,7 @@ class OptionCard(Static):
         label.append(text)
         if mark:
             label.append(f"  {mark}", style="bold")
-        self.update(label)
+        self.update(JaText(label))
 
     def on_click(self) -> None:
         self.post_message(self.Chosen(self.index))
