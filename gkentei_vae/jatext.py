@@ -4,22 +4,24 @@ One function decides where every learner-facing text breaks (docs/design.md §6.
 the TUI's wrapping renderable (``tui/jawrap.py``) and the ``--help`` formatter
 (``commands/common.py``) both call ``line_spans``.
 
-The rules, in order of preference for a break:
+A line ends at the last break that fits, taking the most preferred kind available:
 
-1. between phrases, as BudouX (the segmenter Chrome uses for Japanese) finds them. BudouX
-   is given the text without the spaces that sit next to Japanese characters (its model was
-   trained on text written without them), so 「約 4 億組の」 and 「GAN の」 come back as one
-   phrase: a number stays with its unit and an ASCII term with its particle;
-2. at a space inside a phrase (a formula, a term and its particle), only when the phrase
-   would not fit on a line of its own;
-3. between two characters, at least one of them Japanese, only inside a phrase wider than
-   the line;
-4. anywhere, only inside an ASCII word wider than the line.
+1. PHRASE: between phrases, as BudouX (the segmenter Chrome uses for Japanese) finds
+   them, and between two ASCII words outside a formula. BudouX is given the text without
+   the spaces that touch Japanese characters (its model was trained on text written
+   without them), so 「約 4 億組の」 and 「GAN の」 come back as one phrase;
+2. SPACE: a space inside a phrase, after a Japanese character or inside a formula
+   (「z = μ + σ⊙ε」, brackets); used to fill a line from a phrase wider than any line;
+3. CHAR: between two characters, one of them Japanese, inside a phrase wider than the line;
+4. GLUE: the space between an ASCII term and its particle or a number and its unit
+   (「GAN の」「4 億組」), only when nothing above fits;
+5. anywhere inside an ASCII word wider than the line.
 
-Nothing inside an ASCII word (a run of characters that are neither spaces nor wide) is a
-break at levels 1–3, and no break at levels 1–3 leaves a line starting with a character of
-``NO_START`` or ending with one of ``NO_END`` (禁則, after W3C JLREQ). A break at a space
-drops the space; no other character is ever dropped or added.
+A phrase is never broken if it fits on a line of its own: a line ends short instead and
+the phrase starts the next one. Nothing inside an ASCII word (a run of characters that
+are neither spaces nor wide) is a break of kinds 1–4, and no such break leaves a line
+starting with a character of ``NO_START`` or ending with one of ``NO_END`` (禁則, after
+W3C JLREQ). A break at a space drops the space; no other character is dropped or added.
 
 Widths are terminal cells (Rich's ``cell_len``, as Textual counts them). BudouX is imported
 on first use (about 5 ms) and each paragraph's analysis is cached, so re-wrapping on resize
@@ -39,7 +41,7 @@ from rich.cells import cell_len
 if TYPE_CHECKING:
     from budoux import Parser
 
-PHRASE, SPACE, CHAR, ANY = 0, 1, 2, 3
+PHRASE, SPACE, CHAR, GLUE, ANY = 0, 1, 2, 3, 4
 """Break levels, most preferred first (see the module docstring)."""
 
 NO_START = frozenset(
@@ -86,7 +88,7 @@ class Break:
     next: int
     """Where the next line starts: after the spaces the break drops."""
     level: int
-    """PHRASE, SPACE or CHAR: the least preferred rule that allows it."""
+    """PHRASE, SPACE, CHAR or GLUE: the rule that allows it."""
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,7 @@ class Paragraph:
     cells: tuple[int, ...]
     """``cells[i]``: the width of ``text[:i]``."""
     breaks: tuple[Break, ...]
-    """Every break of levels PHRASE to CHAR, in order of position."""
+    """Every break of levels PHRASE to GLUE, in order of position."""
 
     def width(self, start: int, end: int) -> int:
         return self.cells[end] - self.cells[start]
@@ -177,19 +179,25 @@ def analyse(text: str) -> Paragraph:
             while j < n and text[j].isspace():
                 j += 1
             if j < n and allowed(i, j):
-                if is_wide(text[i - 1]) or is_wide(text[j]):
-                    # BudouX saw this text without the space: a phrase break if it put a
-                    # boundary at the character after it.
-                    phrase = j in phrase_starts
+                if j in phrase_starts and (is_wide(text[i - 1]) or is_wide(text[j])):
+                    # BudouX saw this text without the space and put a boundary after it.
+                    level = PHRASE
+                elif is_wide(text[j]) and not is_wide(text[i - 1]):
+                    level = GLUE  # a term and its particle, a number and its unit
+                elif is_wide(text[i - 1]):
+                    level = SPACE
                 else:
                     # Between two ASCII words BudouX's boundaries mean little: a space is
                     # a word break, except inside a formula.
-                    phrase = not _in_formula(text, i, j)
-                breaks.append(Break(i, j, PHRASE if phrase else SPACE))
+                    level = SPACE if _in_formula(text, i, j) else PHRASE
+                breaks.append(Break(i, j, level))
             i = j + 1
             continue
         before, after = text[i - 1], text[i]
-        if not before.isspace() and (is_wide(before) or is_wide(after)) and allowed(i, i):
+        # A half-width bracket around Japanese (「ReLU(既定)」) belongs to the Japanese.
+        wide_before = is_wide(before) or (before in CLOSING and i > 1 and is_wide(text[i - 2]))
+        wide_after = is_wide(after) or (after in OPENING and i + 1 < n and is_wide(text[i + 1]))
+        if not before.isspace() and (wide_before or wide_after) and allowed(i, i):
             breaks.append(Break(i, i, PHRASE if i in phrase_starts else CHAR))
         i += 1
     return Paragraph(text, tuple(cells), tuple(breaks))
@@ -237,7 +245,7 @@ def _fill(para: Paragraph, width: int) -> list[tuple[int, int]]:
                 if spaces:
                     choice = spaces[-1]
         else:
-            for level in (SPACE, CHAR):
+            for level in (SPACE, CHAR, GLUE):
                 candidates = [b for b in fitting if b.level <= level]
                 if candidates:
                     choice = candidates[-1]
@@ -245,6 +253,8 @@ def _fill(para: Paragraph, width: int) -> list[tuple[int, int]]:
         if choice is None:
             choice = _fold(para, start, width)
         lines.append((start, choice.end))
+        if choice.next >= n:
+            return lines
         start = choice.next
 
 
@@ -252,10 +262,10 @@ def _fold(para: Paragraph, start: int, width: int) -> Break:
     """A break inside an ASCII word wider than the line: as far as fits, 禁則 kept if possible."""
     text = para.text
     last = start + 1  # at least one character per line, even one wider than the line
-    while last + 1 < len(text) and para.width(start, last + 1) <= width:
+    while last < len(text) and para.width(start, last + 1) <= width:
         last += 1
     for end in range(last, start, -1):
-        if text[end] not in NO_START and text[end - 1] not in NO_END:
+        if end == len(text) or (text[end] not in NO_START and text[end - 1] not in NO_END):
             return Break(end, end, ANY)
     return Break(last, last, ANY)
 

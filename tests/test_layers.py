@@ -123,11 +123,13 @@ ALLOWED: dict[str, set[str]] = {
     "export": {"export", "banks", "demo_registry", "study"},
     "model_process": {"model_process", "demo_registry"},
     "vae": {"vae", "paths", "halfblock"},
-    "tui": {"tui", "study", "banks", "demo_registry", "halfblock", "model_process", "paths"},
+    "tui": {
+        "tui", "study", "banks", "demo_registry", "halfblock", "model_process", "paths", "jatext",
+    },
     "web": {"web", "control_chars"},
     "commands": {
         "commands", "banks", "study", "export", "tui", "vae", "web", "demo_registry", "halfblock",
-        "paths", "control_chars",
+        "paths", "control_chars", "jatext",
     },
 }  # fmt: skip
 """Layer → the layers it may import (function-level imports included)."""
@@ -136,6 +138,7 @@ TOP_LEVEL: dict[str, set[str]] = {
     "gkentei_vae.halfblock": set(),
     "gkentei_vae.demo_registry": set(),
     "gkentei_vae.control_chars": set(),
+    "gkentei_vae.jatext": set(),
     "gkentei_vae.__main__": {"cli"},
     "gkentei_vae.cli": {"commands", "banks", "study"},
 }

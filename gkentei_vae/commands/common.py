@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
+
+from rich.cells import cell_len
 
 from gkentei_vae.banks.vocab import LEVELS
 from gkentei_vae.control_chars import escape
@@ -87,6 +89,19 @@ def japanese_argparse() -> Iterator[None]:
 class HelpFormatter(argparse.HelpFormatter):
     """``--help`` with Japanese broken by phrase (jatext.py), not by textwrap's spaces."""
 
+    def _format_usage(
+        self,
+        usage: str | None,
+        actions: Iterable[argparse.Action],
+        groups: Iterable[argparse._MutuallyExclusiveGroup],
+        prefix: str | None,
+    ) -> str:
+        # argparse indents the usage's continuation lines by len(prefix): give it blanks as
+        # wide in cells as 「使い方: 」, then put the words in.
+        prefix = ARGPARSE_JA["usage: "] if prefix is None else prefix
+        blank = " " * cell_len(prefix)
+        return prefix + super()._format_usage(usage, actions, groups, blank)[len(blank) :]
+
     def _split_lines(self, text: str, width: int) -> list[str]:
         return wrap(" ".join(text.split()), width)
 
@@ -104,8 +119,9 @@ class ArgumentParser(argparse.ArgumentParser):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", HelpFormatter)
         add_help = kwargs.pop("add_help", True)
+        kwargs["add_help"] = False  # ours, with Japanese help, is added below
         with japanese_argparse():
-            super().__init__(*args, add_help=False, **kwargs)
+            super().__init__(*args, **kwargs)
         if add_help:
             self.add_argument("-h", "--help", action="help", help=HELP_HELP)
 
@@ -114,6 +130,12 @@ class ArgumentParser(argparse.ArgumentParser):
     ) -> tuple[argparse.Namespace, list[str]]:
         with japanese_argparse():
             return super().parse_known_args(args, namespace)
+
+    def parse_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> argparse.Namespace:
+        with japanese_argparse():  # its 「unrecognized arguments」 is outside parse_known_args
+            return super().parse_args(args, namespace)
 
     def format_usage(self) -> str:
         with japanese_argparse():
