@@ -142,20 +142,40 @@ OPENING = "([{"
 CLOSING = ")]}"
 
 
+def _is_math(char: str) -> bool:
+    """A Greek letter, a super- or subscript or a math symbol: 「σ²」「log σ²」 are formulas."""
+    code = ord(char)
+    return (
+        0x0370 <= code <= 0x03FF
+        or 0x2070 <= code <= 0x209F
+        or char in "²³¹"
+        or unicodedata.category(char) == "Sm"
+    )
+
+
 def _in_formula(text: str, start: int, end: int) -> bool:
     """Whether the space ``text[start:end]`` between two ASCII words is inside a formula:
-    inside brackets, or next to an operator or a one-character variable (「z = μ + σ⊙ε」)."""
-    depth = 0
-    for char in text[:start]:
+    inside the brackets of a call (「N(0, I)」, not 「(backward: …)」), or next to an
+    operator, a one-character variable or a Greek or math token (「z = μ + σ⊙ε」「log σ²」)."""
+    calls: list[bool] = []
+    for k, char in enumerate(text[:start]):
         if char in OPENING:
-            depth += 1
-        elif char in CLOSING:
-            depth = max(0, depth - 1)
-    if depth:
+            before = text[k - 1] if k else " "
+            calls.append(not before.isspace() and not is_wide(before))
+        elif char in CLOSING and calls:
+            calls.pop()
+    if any(calls):
         return True
     before = text[:start].split()[-1]
     after = text[end:].split()[0]
-    return any(len(token) == 1 or set(token) <= OPERATORS for token in (before, after))
+    return any(
+        len(token) == 1 or set(token) <= OPERATORS or any(_is_math(c) for c in token)
+        for token in (before, after)
+    )
+
+
+def _is_han(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf" or char == "々"
 
 
 @lru_cache(maxsize=8192)
@@ -198,7 +218,9 @@ def analyse(text: str) -> Paragraph:
         wide_before = is_wide(before) or (before in CLOSING and i > 1 and is_wide(text[i - 2]))
         wide_after = is_wide(after) or (after in OPENING and i + 1 < n and is_wide(text[i + 1]))
         if not before.isspace() and (wide_before or wide_after) and allowed(i, i):
-            breaks.append(Break(i, i, PHRASE if i in phrase_starts else CHAR))
+            # BudouX sometimes cuts a kanji compound (「事前分|布」): never a phrase break.
+            phrase = i in phrase_starts and not (_is_han(before) and _is_han(after))
+            breaks.append(Break(i, i, PHRASE if phrase else CHAR))
         i += 1
     return Paragraph(text, tuple(cells), tuple(breaks))
 

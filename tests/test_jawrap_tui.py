@@ -173,3 +173,20 @@ def test_snapshot_mixed_feedback_at_80(snap_compare) -> None:  # type: ignore[no
     app = quiz_app(session)
     assert session.current.pick.question.explanation.startswith("rsample()")
     assert snap_compare(app, press=[str(wrong + 1)], terminal_size=(80, 24))
+
+
+async def test_toasts_break_by_phrase() -> None:
+    from gkentei_vae.tui.jawrap import notify
+
+    message = (
+        "学習記録を保存できませんでした: /tmp/gkentei/study.sqlite3 は読み取り専用です"
+        "(ディスクの空きと権限を確かめてから、もう一度 q で終了してください)。"
+    )
+    app = quiz_app(one_question("vae-l5-14"))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        notify(app, message, severity="error", timeout=30)
+        await pilot.pause()
+        toast = app.screen.query_one("Toast")
+        lines, width = widget_lines(toast)
+        assert len(lines) > 2
+        assert violations(message, lines, width) == []
