@@ -50,33 +50,52 @@ def test_every_bank_string_wraps_by_the_rules(width: int) -> None:
     assert failures == []
 
 
-# -- the walkthrough's bad breaks (docs/../shared review §B2), each at a width that made it --
+# -- the walkthrough's bad breaks (review 2026-12-06 §B2), at every width that could make them --
+
+WALKTHROUGH = [
+    # (what the walkthrough saw, the text, narrowest width, no line may end with this)
+    (
+        "GAN⏎の識別器は",
+        "GAN の識別器は、本物のデータには 1 を、生成データには 0 を出力するように学習する。",
+        6,
+        "GAN",
+    ),
+    (
+        "解説: rsample()⏎は",
+        "解説: rsample() は再パラメータ化トリックを使うので、勾配が μ と σ に流れる。",
+        16,
+        "rsample()",
+    ),
+    (
+        "約 4⏎億組",
+        "CLIP は、インターネットから集めた約 4 億組の画像とテキストの対で学習された。",
+        10,
+        "4",
+    ),
+    (
+        "kl-⏎training",
+        "デモ: kl-training(再構成誤差と KL の学習曲線)、beta-compare(β=0 と β=1 の比較)",
+        12,
+        "-",
+    ),
+    (
+        "β=1⏎の比較",
+        "beta-compare(β=0 と β=1 の比較)、reparam(再パラメータ化トリックの勾配)",
+        14,
+        "β=1",
+    ),
+]
 
 
-def test_an_ascii_term_stays_with_its_particle() -> None:
-    # 「GAN⏎の識別器は…」: the quiz stem at 120 columns.
-    stem = "GAN の識別器は、本物のデータには 1 を、生成データには 0 を出力するように学習する。"
-    for width in range(6, 60):
-        lines = wrap(stem, width)
-        assert "GAN" not in [line.strip() for line in lines], (width, lines)
-        assert violations(stem, lines, width) == [], width
-
-
-def test_a_function_name_stays_with_its_particle() -> None:
-    # 「解説: rsample()⏎は…」
-    text = "解説: rsample() は再パラメータ化トリックを使うので、勾配が μ と σ に流れる。"
-    for width in range(16, 60):
+@pytest.mark.parametrize(
+    ("seen", "text", "narrowest", "bad_end"), WALKTHROUGH, ids=[w[0] for w in WALKTHROUGH]
+)
+def test_a_term_or_number_stays_with_what_follows(
+    seen: str, text: str, narrowest: int, bad_end: str
+) -> None:
+    for width in range(narrowest, 60):
         lines = wrap(text, width)
-        assert not any(line.endswith("rsample()") for line in lines), (width, lines)
-        assert violations(text, lines, width) == [], width
-
-
-def test_a_number_stays_with_its_unit() -> None:
-    # 「約 4⏎億組」 changed the reading.
-    text = "CLIP は、インターネットから集めた約 4 億組の画像とテキストの対で学習された。"
-    for width in range(10, 60):
-        lines = wrap(text, width)
-        assert not any(line.endswith("4") for line in lines), (width, lines)
+        assert not any(line.endswith(bad_end) for line in lines), (width, lines)
         assert violations(text, lines, width) == [], width
 
 
@@ -87,24 +106,6 @@ def test_no_line_starts_with_a_comma() -> None:
     for width in range(6, 60):
         lines = wrap(text, width)
         assert not any(line[:1] in NO_START for line in lines[1:]), (width, lines)
-
-
-def test_a_hyphenated_ascii_word_is_not_split() -> None:
-    # 「kl-⏎training」 (argparse's textwrap breaks at hyphens)
-    text = "デモ: kl-training(再構成誤差と KL の学習曲線)、beta-compare(β=0 と β=1 の比較)"
-    for width in range(12, 60):
-        lines = wrap(text, width)
-        assert not any(line.endswith("-") for line in lines), (width, lines)
-        assert violations(text, lines, width) == [], width
-
-
-def test_a_formula_stays_with_its_particle() -> None:
-    # 「β=1⏎の比較」
-    text = "beta-compare(β=0 と β=1 の比較)、reparam(再パラメータ化トリックの勾配)"
-    for width in range(14, 60):
-        lines = wrap(text, width)
-        assert not any(line.endswith("β=1") for line in lines), (width, lines)
-        assert violations(text, lines, width) == [], width
 
 
 # -- the function's own contract ---------------------------------------------------------
