@@ -238,13 +238,15 @@ def phrase_spans(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _fill(para: Paragraph, width: int) -> list[tuple[int, int]]:
+def _fill(para: Paragraph, first: int, rest: int) -> list[tuple[int, int]]:
+    """Line spans of one paragraph: the first line ``first`` cells wide, the others ``rest``."""
     text, n = para.text, len(para.text)
     ends = [b.end for b in para.breaks]
     phrase_ends = [b.end for b in para.breaks if b.level == PHRASE]
     lines: list[tuple[int, int]] = []
     start = 0
     while True:
+        width = rest if lines else first
         stripped = len(text.rstrip()) if text[start:].strip() else n
         if para.width(start, n) <= width or para.width(start, stripped) <= width:
             lines.append((start, n if para.width(start, n) <= width else stripped))
@@ -261,7 +263,7 @@ def _fill(para: Paragraph, width: int) -> list[tuple[int, int]]:
             choice = phrases[-1]
             k = bisect_right(phrase_ends, choice.next)
             after = phrase_ends[k] if k < len(phrase_ends) else stripped
-            if para.width(choice.next, after) > width:
+            if para.width(choice.next, after) > rest:
                 # The next phrase is wider than any line: start it here, broken at a space.
                 spaces = [b for b in fitting if b.level == SPACE and b.end > choice.end]
                 if spaces:
@@ -292,25 +294,31 @@ def _fold(para: Paragraph, start: int, width: int) -> Break:
     return Break(last, last, ANY)
 
 
-def line_spans(text: str, width: int) -> list[tuple[int, int]]:
+def line_spans(text: str, width: int, hang: int = 0) -> list[tuple[int, int]]:
     """Where ``text`` breaks into lines of at most ``width`` cells: (start, end) offsets.
 
-    Each newline starts a new paragraph. The offsets index ``text`` itself, so a caller
+    Each newline starts a new paragraph; a paragraph's lines after its first are ``hang``
+    cells narrower (the caller indents them). The offsets index ``text`` itself, so a caller
     holding styled text (a Rich ``Text``) can cut it at the same places.
     """
     width = max(1, width)
+    rest = max(1, width - hang)
     spans: list[tuple[int, int]] = []
     offset = 0
     for paragraph in text.split("\n"):
-        for start, end in _fill(analyse(paragraph), width):
+        for start, end in _fill(analyse(paragraph), width, rest):
             spans.append((offset + start, offset + end))
         offset += len(paragraph) + 1
     return spans
 
 
-def wrap(text: str, width: int) -> list[str]:
-    """``text`` broken into lines of at most ``width`` cells (see the module docstring)."""
-    return [text[start:end] for start, end in line_spans(text, width)]
+def wrap(text: str, width: int, hang: int = 0) -> list[str]:
+    """``text`` broken into lines of at most ``width`` cells (see the module docstring);
+    a paragraph's lines after its first are indented by ``hang`` spaces."""
+    return [
+        ("" if start == 0 or text[start - 1] == "\n" else " " * hang) + text[start:end]
+        for start, end in line_spans(text, width, hang)
+    ]
 
 
 def fill(text: str, width: int) -> str:

@@ -132,3 +132,13 @@ def test_tiny_widths_still_make_progress(width: int) -> None:
     text = "「GAN」は、log(1 − D(G(z))) を最小化する。"
     lines = wrap(text, width)
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+
+
+def test_a_hanging_indent_lines_up_the_lines_after_the_first() -> None:
+    text = (
+        "・VAE の画像のほうが灰色: インクの画素のうち灰色は VAE 77%、GAN 48% (本物 49%)。\n・次の文"
+    )
+    lines = wrap(text, 30, hang=2)
+    assert lines[0].startswith("・") and lines[-1] == "・次の文"
+    assert all(line.startswith("  ") for line in lines[1:-1])
+    assert violations(text, lines, 30) == []

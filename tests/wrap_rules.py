@@ -45,7 +45,9 @@ def violations(text: str, lines: list[str], width: int) -> list[str]:
     """
     found: list[str] = []
     pos = 0
-    prev: tuple[int, str] | None = None  # (start in text, line) of the line before, same paragraph
+    # The line before, same paragraph: its start in the text, the indent shown before that
+    # start that is not text (a hanging indent), and the line.
+    prev: tuple[int, int, str] | None = None
     for line in lines:
         if cell_len(line.rstrip()) > width:
             found.append(f"wider than {width}: {line!r}")
@@ -61,7 +63,7 @@ def violations(text: str, lines: list[str], width: int) -> list[str]:
         new_paragraph = prev is None or "\n" in text[pos:skip]
         if not new_paragraph:
             assert prev is not None
-            prev_start, prev_line = prev
+            prev_start, prev_hang, prev_line = prev
             if body[0] in NO_START:
                 found.append(f"starts with {body[0]!r}: {prev_line!r} / {body!r}")
             if prev_line[-1] in NO_END:
@@ -75,12 +77,15 @@ def violations(text: str, lines: list[str], width: int) -> list[str]:
             paragraph = text[para_start : para_end if para_end >= 0 else len(text)]
             for start, end in phrase_spans(paragraph):
                 if para_start + start == skip and para_start + end <= skip + len(body):
-                    if cell_len(text[prev_start : para_start + end]) <= width:
+                    if prev_hang + cell_len(text[prev_start : para_start + end]) <= width:
                         found.append(
                             f"far short: {text[skip : para_start + end]!r} fits after {prev_line!r}"
                         )
                     break
-        shown_indent = len(line) - len(line.lstrip())  # a paragraph's indentation is shown
-        prev = (max(pos, skip - shown_indent), body)
+        indent = len(line) - len(line.lstrip())
+        if new_paragraph:  # its own indentation is text
+            prev = (max(pos, skip - indent), 0, body)
+        else:  # a hanging indent
+            prev = (skip, indent, body)
         pos = skip + len(body)
     return found

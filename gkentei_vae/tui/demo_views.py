@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -22,7 +23,7 @@ MAX_DIMS = 8
 """Latent dimensions listed in the tables (the rest are summarised)."""
 
 
-def _para(*parts: str | tuple[str, str]) -> JaText:
+def _para(*parts: str | tuple[str, str], hang: int = 0) -> JaText:
     """A paragraph of styled parts, wrapped by phrase (jatext.py)."""
     text = Text()
     for part in parts:
@@ -30,7 +31,7 @@ def _para(*parts: str | tuple[str, str]) -> JaText:
             text.append(*part)
         else:
             text.append(part)
-    return JaText(text)
+    return JaText(text, hang=hang)
 
 
 def _bar(value: float, scale: float, width: int = 12, signed: bool = False) -> Text:
@@ -246,6 +247,6 @@ def view_gan_vs_vae(data: dict[str, Any], columns: int) -> RenderableType:
         )
     parts += [Text(""), table, Text("")]
     for sentence in data["sentences"]:
-        parts.append(_para(f"・{sentence}"))
+        parts.append(_para(f"・{sentence}", hang=cell_len("・")))
     parts += [Text(""), _para((data["fid_note"], "dim"))]
     return Group(*parts)

@@ -20,10 +20,12 @@ from gkentei_vae.jatext import fill, line_spans, max_width, min_width
 
 
 class JaText:
-    """``text`` wrapped by phrase (jatext.py) to whatever width it is given."""
+    """``text`` wrapped by phrase (jatext.py) to whatever width it is given; each
+    paragraph's lines after its first are indented by ``hang`` cells."""
 
-    def __init__(self, text: Text | str, style: str = "") -> None:
+    def __init__(self, text: Text | str, style: str = "", hang: int = 0) -> None:
         self.text = text if isinstance(text, Text) else Text(text, style=style)
+        self.hang = hang
 
     @property
     def plain(self) -> str:
@@ -33,14 +35,19 @@ class JaText:
         return self.text.plain
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        text = self.text
-        for start, end in line_spans(text.plain, options.max_width):
+        text, plain = self.text, self.text.plain
+        for start, end in line_spans(plain, options.max_width, self.hang):
+            if start and plain[start - 1] != "\n":
+                yield Segment(" " * self.hang)
             yield from text[start:end].render(console)
             yield Segment.line()
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         plain = self.text.plain
-        return Measurement(min_width(plain), max_width(plain)).clamp(max_width=options.max_width)
+        widest = max_width(plain)
+        return Measurement(min(widest, min_width(plain) + self.hang), widest).clamp(
+            max_width=options.max_width
+        )
 
 
 TOAST_WIDTH = 60

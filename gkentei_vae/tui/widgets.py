@@ -72,10 +72,11 @@ class OptionCard(Static):
     def show(self, text: str, mark: str = "") -> None:
         label = Text(f" {self.index + 1} ", style="bold reverse")
         label.append(f" {OPTION_LETTERS[self.index]}. ", style="bold")
+        hang = label.cell_len  # the option's lines line up after 「 1  a. 」
         label.append(text)
         if mark:
             label.append(f"  {mark}", style="bold")
-        self.update(JaText(label))
+        self.update(JaText(label, hang=hang))
 
     def on_click(self) -> None:
         self.post_message(self.Chosen(self.index))
