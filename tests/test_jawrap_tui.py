@@ -105,9 +105,10 @@ async def test_explanations_keep_terms_and_numbers_whole() -> None:
                 await pilot.press(str((session.current.correct_index + 1) % 4 + 1))
                 await pilot.pause()
                 lines, _ = widget_lines(app.screen.query_one("#feedback"))
-                assert not any(
-                    line.rstrip().endswith(("解説: rsample()", "約 4")) for line in lines
-                )
+                bad = [
+                    line for line in lines if line.rstrip().endswith(("解説: rsample()", "約 4"))
+                ]
+                assert bad == [], (qid, width)
                 assert starts_badly(lines) == [], (qid, width)
                 assert check_widgets(app.screen) == [], (qid, width)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,7 +71,8 @@ def japanese_argparse() -> Iterator[None]:
     ``ngettext``); a catalogue chosen by the user's locale would leave most learners with
     English, so ours is put in for the duration of a parse or a help and taken out after.
     """
-    saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]
+    names = vars(argparse)
+    saved = {"_": names["_"], "ngettext": names["ngettext"]}
 
     def gettext(message: str) -> str:
         return ARGPARSE_JA.get(message, message)
@@ -79,11 +80,11 @@ def japanese_argparse() -> Iterator[None]:
     def ngettext(singular: str, plural: str, n: int) -> str:
         return gettext(singular if n == 1 else plural)
 
-    argparse._, argparse.ngettext = gettext, ngettext  # type: ignore[attr-defined]
+    names.update(_=gettext, ngettext=ngettext)
     try:
         yield
     finally:
-        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
+        names.update(saved)
 
 
 class HelpFormatter(argparse.HelpFormatter):
@@ -125,17 +126,13 @@ class ArgumentParser(argparse.ArgumentParser):
         if add_help:
             self.add_argument("-h", "--help", action="help", help=HELP_HELP)
 
-    def parse_known_args(  # type: ignore[override]
-        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
-    ) -> tuple[argparse.Namespace, list[str]]:
+    def parse_known_args(self, *args: Any, **kwargs: Any) -> Any:
         with japanese_argparse():
-            return super().parse_known_args(args, namespace)
+            return super().parse_known_args(*args, **kwargs)
 
-    def parse_args(  # type: ignore[override]
-        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
-    ) -> argparse.Namespace:
+    def parse_args(self, *args: Any, **kwargs: Any) -> Any:
         with japanese_argparse():  # its 「unrecognized arguments」 is outside parse_known_args
-            return super().parse_args(args, namespace)
+            return super().parse_args(*args, **kwargs)
 
     def format_usage(self) -> str:
         with japanese_argparse():
