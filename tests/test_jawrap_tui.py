@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from textual.app import App
 from textual.geometry import Region
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
 
-from gkentei_vae.banks import Question
+from gkentei_vae.banks import Bank, Question
 from gkentei_vae.cli import build_parser
 from gkentei_vae.commands import common
 from gkentei_vae.study.selection import choose, load_default_banks, matching
 from gkentei_vae.study.session import QuizSession
-from gkentei_vae.tui.launch import quiz_app
+from gkentei_vae.study.store import Store
+from gkentei_vae.tui.jawrap import JaText
+from gkentei_vae.tui.launch import home_app, quiz_app
 from gkentei_vae.tui.quiz_screen import QuizScreen
 from gkentei_vae.tui.widgets import LyricHook, OptionCard
 from tests.wrap_rules import violations
@@ -191,3 +194,50 @@ async def test_toasts_break_by_phrase() -> None:
         lines, width = widget_lines(toast)
         assert len(lines) > 2
         assert violations(message, lines, width) == []
+
+
+# -- every screen: no prose left to Textual's wrapping ---------------------------------
+
+
+def wrapped_by_textual(screen: Screen[object]) -> list[str]:
+    """Statics showing a plain string or Text that Textual had to wrap (not a JaText, not
+    a chart marked ``text-wrap: nowrap``)."""
+    found = []
+    for widget in screen.query(Static):
+        content = widget.content
+        if not widget.display or isinstance(content, JaText) or widget.styles.text_wrap == "nowrap":
+            continue  # wrapped by phrase, or a chart that is cut at the edge
+        plain = getattr(content, "plain", content)
+        if not isinstance(plain, str) or not plain.strip():
+            continue  # a table or a picture: not prose
+        if widget.content_size.height > len(plain.rstrip("\n").split("\n")):
+            found.append(f"{type(screen).__name__} #{widget.id}: {plain[:40]!r}")
+    return found
+
+
+async def test_no_screen_leaves_prose_to_textual_wrapping(store: Store, banks: list[Bank]) -> None:
+    # Narrow enough that every line of prose wraps: each must be a JaText.
+    app = home_app(store, banks, seed=1)
+    found: list[str] = []
+    async with app.run_test(size=(44, 30), notifications=True) as pilot:
+
+        async def visit(*keys: str) -> None:
+            await pilot.press(*keys)
+            await pilot.pause()
+            found.extend(wrapped_by_textual(app.screen))
+
+        await visit()  # home
+        await visit("1")  # quiz
+        await visit("1")  # feedback
+        await visit("question_mark")  # help
+        await visit("escape", "q")  # the quit dialog
+        await visit("y", "3")  # flashcards
+        await visit("space")  # flipped
+        await visit("1", "q", "y", "4")  # stats
+        await visit("q", "5")  # exam
+        await visit("s")  # submit dialog
+        await visit("y")  # result
+        await visit("q", "2")  # review
+        await visit("1")  # its feedback
+        assert type(app.screen).__name__ == "ReviewScreen"
+    assert "\n".join(found) == ""

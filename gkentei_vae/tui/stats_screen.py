@@ -210,8 +210,8 @@ class StatsScreen(Screen[None]):
             yield Static(JaText(headline_text(stats)), id="headline")
             yield Static(lines_table(stats), id="lines")
             with Horizontal(id="charts"):
-                yield Static(forecast_text(stats), id="forecast")
-                yield Static(heatmap_text(stats), id="heatmap")
+                yield Static(JaText(forecast_text(stats)), id="forecast")
+                yield Static(JaText(heatmap_text(stats)), id="heatmap")
             yield Static(JaText(exam_text(stats)), id="exam")
             yield Static(JaText(sittings_text(stats)), id="sittings")
             yield Static(JaText(levels_text(stats)), id="levels")
