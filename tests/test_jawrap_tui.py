@@ -12,7 +12,7 @@ from textual.widgets import Static
 from gkentei_vae.banks import Bank, Question
 from gkentei_vae.cli import build_parser
 from gkentei_vae.commands import common
-from gkentei_vae.study.selection import choose, load_default_banks, matching
+from gkentei_vae.study.selection import load_default_banks, matching
 from gkentei_vae.study.session import QuizSession
 from gkentei_vae.study.store import Store
 from gkentei_vae.tui.jawrap import JaText
@@ -133,34 +133,32 @@ async def test_text_is_wrapped_again_when_the_terminal_is_resized() -> None:
 # -- acceptance: `quiz --topic gan --seed 1 --level all` at 80×24 ------------------------
 
 
-def gan_quiz() -> QuizSession:
-    """The session `gkentei-vae quiz --topic gan --seed 1 --level all` serves."""
-    args = build_parser().parse_args(["quiz", "--topic", "gan", "--seed", "1", "--level", "all"])
-    picks = matching(load_default_banks(args.bank), args.topic, args.line, common.levels(args))
-    return QuizSession.from_picks(choose(picks, args.count, args.seed), args.seed)
-
-
 async def test_every_gan_question_feedback_and_explanation_at_80x24() -> None:
-    session = gan_quiz()
-    assert len(session.items) == 10
-    app = quiz_app(session)
+    # The app exactly as `gkentei-vae quiz --topic gan --seed 1 --level all` builds it.
+    args = build_parser().parse_args(["quiz", "--topic", "gan", "--seed", "1", "--level", "all"])
     checked = 0
-    async with app.run_test(size=(80, 24)) as pilot:
-        for k in range(len(session.items)):
+    with common.mode_app(args, "quiz") as app:
+        assert app is not None
+        async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
-            screen = app.screen
-            assert isinstance(screen, QuizScreen)
-            assert check_widgets(screen) == [], ("question", k)
-            assert starts_badly(screen_lines(app)) == [], ("question", k)
-            item = session.current
-            await pilot.press(str((item.correct_index + 1) % 4 + 1))  # wrong: why_wrong shown
-            await pilot.pause()
-            feedback = screen.query_one("#feedback", Static)
-            assert item.pick.question.explanation.split("。")[0] in str(feedback.content)
-            assert check_widgets(screen) == [], ("feedback", k)
-            assert starts_badly(screen_lines(app)) == [], ("feedback", k)
-            checked += 1
-            await pilot.press("n")
+            assert isinstance(app.screen, QuizScreen)
+            session = app.screen.session
+            assert len(session.items) == 10
+            for k in range(len(session.items)):
+                await pilot.pause()
+                screen = app.screen
+                assert isinstance(screen, QuizScreen)
+                assert check_widgets(screen) == [], ("question", k)
+                assert starts_badly(screen_lines(app)) == [], ("question", k)
+                item = session.current
+                await pilot.press(str((item.correct_index + 1) % 4 + 1))  # wrong: why_wrong too
+                await pilot.pause()
+                feedback = screen.query_one("#feedback", Static)
+                assert item.pick.question.explanation.split("。")[0] in str(feedback.content)
+                assert check_widgets(screen) == [], ("feedback", k)
+                assert starts_badly(screen_lines(app)) == [], ("feedback", k)
+                checked += 1
+                await pilot.press("n")
     assert checked == 10
 
 
