@@ -19,6 +19,7 @@ from gkentei_vae.banks.cues import (
     mirrored,
     over_budget,
 )
+from gkentei_vae.paths import quizzes_dir
 from tests.conftest import FIXTURES, REPO
 
 CUES = FIXTURES / "cues" / "cues.yaml"
@@ -128,3 +129,12 @@ def test_benchmark_prints_the_table_and_ends_with_combined() -> None:
     assert lines[-1].startswith("combined=best:") and "PASS" in lines[-1]
     for s in (*STRATEGIES, COMBINED):
         assert any(line.startswith(s.id + " ") for line in lines), s.id
+
+
+def test_bundled_banks_cannot_be_beaten_by_the_test_wise_adversary() -> None:
+    """Every strategy ≤ 35 % and the combined player ≤ 40 % on every kind with ≥ 8 questions
+    (the budgets of docs/bank-format.md, "The test-wise adversary")."""
+    banks = load_banks([quizzes_dir()])
+    questions = [q for bank in banks for q in bank.questions]
+    assert len(banks) >= 2
+    assert [str(verdict) for verdict in over_budget(questions)] == []

@@ -394,17 +394,9 @@ def vae() -> Bank:
     return bank
 
 
-PENDING_RULES: frozenset[str] = frozenset(
-    {"absolute-word", "mirrored-pair", "name-mirror", "calc-key-position"}
-)
-"""Rules issue 22 added or sharpened that the bundled banks do not pass yet: the content
-branches fix the items; the last commit of this work empties this set."""
-
-
 def test_shipped_bank_is_valid_and_lint_clean() -> None:
     result = checked(REPO / "quizzes")
-    warnings = [w for w in lint(result) if w.message[1:].split("]")[0] not in PENDING_RULES]
-    assert [str(w) for w in warnings] == []
+    assert [str(w) for w in lint(result)] == []
 
 
 def test_bundled_banks_cannot_be_gamed_by_option_length() -> None:
