@@ -109,13 +109,18 @@ class HelpFormatter(argparse.HelpFormatter):
 
 
 class ArgumentParser(argparse.ArgumentParser):
-    """argparse in Japanese: its headings, its own messages, and help text broken by phrase.
+    """argparse in Japanese: its headings, its own messages, and help text broken by phrase;
+    its description can end with the keys of the screen the command opens.
 
-    Errors never print a control character raw (they echo the bad value).
-    Subcommand parsers are made by this class too (argparse uses the parent's class).
+    Errors never print a control character raw (they echo the bad value). Subcommand
+    parsers are made by this class too (argparse uses the parent's class). ``keys`` returns
+    the screen's class: the key list is made from its bindings (``tui/keys.py``) when the
+    description is read, for ``--help``, so that building the parser imports no screen.
     """
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, keys: Callable[[], type] | None = None, **kwargs: Any) -> None:
+        self.keys = keys
+        """The class of the screen whose keys ``--help`` lists (None: no key list)."""
         kwargs.setdefault("formatter_class", HelpFormatter)
         add_help = kwargs.pop("add_help", True)
         kwargs["add_help"] = False  # ours, with Japanese help, is added below
@@ -123,6 +128,20 @@ class ArgumentParser(argparse.ArgumentParser):
             super().__init__(*args, **kwargs)
         if add_help:
             self.add_argument("-h", "--help", action="help", help=HELP_HELP)
+
+    @property
+    def description(self) -> str | None:
+        """The description given, then 「キー: …。」 when ``keys`` names a screen."""
+        if self.keys is None:
+            return self._description
+        from gkentei_vae.tui.app import GkenteiApp
+        from gkentei_vae.tui.keys import command_keys
+
+        return f"{self._description or ''}キー: {command_keys(self.keys(), GkenteiApp)}。"
+
+    @description.setter
+    def description(self, text: str | None) -> None:
+        self._description = text
 
     def parse_known_args(self, *args: Any, **kwargs: Any) -> Any:
         with japanese_argparse():

@@ -73,6 +73,14 @@ def mastery_table(stats: Stats) -> Table:
     return table
 
 
+def mode_keys() -> dict[str, str]:
+    """Mode → the home key that opens it, in key order (from ``HomeScreen.BINDINGS``)."""
+    opens = [
+        b for b in HomeScreen.BINDINGS if isinstance(b, Binding) and b.action.startswith("open(")
+    ]
+    return {b.action.removeprefix("open('").removesuffix("')"): b.key for b in opens}
+
+
 def modes_table(context: StudyContext, numbers: Today) -> Table:
     questions = len(matching(context.banks, levels=EXAM_LEVELS))
     minutes = round(questions * SECONDS_PER_QUESTION / 60)
@@ -80,27 +88,25 @@ def modes_table(context: StudyContext, numbers: Today) -> Table:
     table.add_column(no_wrap=True)
     table.add_column(no_wrap=True, style="bold")
     table.add_column()
-    rows = [
-        ("1", "クイズ", f"G検定形式の4択を{DEFAULT_QUIZ_COUNT}問"),
-        (
-            "2",
+    rows = {
+        "quiz": ("クイズ", f"G検定形式の4択を{DEFAULT_QUIZ_COUNT}問"),
+        "review": (
             "復習",
             f"期限の問題 {numbers.questions_due} 問 + 新しい問題 {numbers.questions_new} 問",
         ),
-        (
-            "3",
+        "flashcards": (
             "フラッシュカード",
             f"期限のカード {numbers.cards_due} 枚 + 新しいカード {numbers.cards_new} 枚",
         ),
-        ("4", "学習状況", "行ごとの習熟度・今後14日の予定・8週間の記録"),
-        (
-            "5",
+        "stats": ("学習状況", "行ごとの習熟度・今後14日の予定・8週間の記録"),
+        "exam": (
             "模擬試験",
             f"基本レベル全 {questions} 問・{minutes} 分(1問{SECONDS_PER_QUESTION}秒)",
         ),
-        ("6", "弱点ドリル", f"最後に間違えた問題 {numbers.missed} 問から、想起率の低い順に"),
-    ]
-    for key, name, what in rows:
+        "weak": ("弱点ドリル", f"最後に間違えた問題 {numbers.missed} 問から、想起率の低い順に"),
+    }
+    for mode, key in mode_keys().items():
+        name, what = rows[mode]
         table.add_row(Text(f" {key} ", style="bold reverse"), name, JaText(what))
     return table
 
