@@ -78,7 +78,17 @@ class GkenteiApp(App[int]):
 
     def on_mount(self) -> None:
         if self.warm_model:
-            self.set_timer(WARM_DELAY, self.start_model)
+            self.set_timer(WARM_DELAY, self.model_client)
+
+    def model_client(self) -> ModelClient | None:
+        """The model process for a demo, created now if this app may have one and has none yet.
+
+        Screens ask for it when they need it (never read ``model`` in ``on_mount``): the
+        warm-up timer may not have fired yet. None: this app runs without a model.
+        """
+        if self.model is None and self.warm_model:
+            self.start_model()
+        return self.model
 
     def start_model(self) -> None:
         """Create the model client if needed and warm the child in a thread (the UI never waits)."""

@@ -1,0 +1,107 @@
+"""`gkentei-vae demo ID` as the learner runs it: the app the command builds, no model handed in."""
+
+from __future__ import annotations
+
+import os
+import re
+import select
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from gkentei_vae.commands.demo_cmd import interactive_app
+from gkentei_vae.tui.demo_screen import DemoScreen
+from tests.conftest import REPO, widget_text
+
+SIZE = (110, 50)
+READY_WITHIN = 60.0
+"""Seconds the model process may take to start (torch import, checkpoints) on a loaded machine."""
+
+
+async def wait_for(pilot, condition, timeout: float) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        await pilot.pause(0.1)
+
+
+async def test_the_demo_command_app_starts_its_own_model_and_shows_the_gradients() -> None:
+    app = interactive_app("reparam", 0)
+    assert app.model is None  # nothing injected: the app must get its model itself
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, DemoScreen)
+        await wait_for(pilot, lambda: screen.data is not None or screen.error, READY_WITHIN)
+        assert screen.error is None, screen.error
+        body = widget_text(screen, "#demo-body")
+        assert "∂z/∂μ" in body and "∂z/∂σ" in body
+        first = screen.data
+        assert first is not None
+        await pilot.press("r")
+        await wait_for(pilot, lambda: screen.data is not None and screen.data is not first, 30)
+        assert not np.array_equal(first["eps"], screen.data["eps"])
+        await pilot.press("escape")
+    assert app.return_code == 0
+
+
+ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][A-Za-z0-9]|[=>])")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_the_demo_command_in_a_terminal_shows_the_gradients() -> None:
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    env = dict(os.environ, TERM="xterm-256color", COLUMNS="120", LINES="40")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gkentei_vae", "demo", "reparam"],
+        cwd=REPO,
+        env=env,
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        start_new_session=True,
+    )
+    os.close(slave)
+    seen = ""
+
+    def read_until(wanted: tuple[str, ...], timeout: float) -> bool:
+        nonlocal seen
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if all(w in ANSI.sub("", seen) for w in wanted):
+                return True
+            ready, _, _ = select.select([master], [], [], 0.5)
+            if ready:
+                try:
+                    seen += os.read(master, 65536).decode("utf-8", "replace")
+                except OSError:
+                    return False
+        return all(w in ANSI.sub("", seen) for w in wanted)
+
+    try:
+        shown = read_until(("∂z/∂μ", "∂z/∂σ", "引き直す"), READY_WITHIN)
+        text = ANSI.sub("", seen)
+        assert shown, text[-2000:]
+        assert "モデルを使えません" not in text
+        seen = ""
+        os.write(master, b"r")  # a new draw repaints the table
+        assert read_until(("∂z/∂σ",), 30), ANSI.sub("", seen)[-2000:]
+        os.write(master, b"\x1b")
+        deadline = time.monotonic() + 30
+        while proc.poll() is None and time.monotonic() < deadline:
+            read_until(("never shown",), 0.5)  # keep reading: a full terminal blocks the app
+        assert proc.poll() == 0
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=10)
+        os.close(master)
