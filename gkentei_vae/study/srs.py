@@ -254,6 +254,17 @@ class Srs:
         card = Card.from_json(row.card_json)
         return float(self.scheduler.get_card_retrievability(card, as_utc(now or utcnow())))
 
+    def recall_now(self, row: CardRow, latest_rating: int | None, now: datetime) -> float:
+        """「いまの想起率」 of an answered card (docs/study.md): 0 while its latest answer is wrong.
+
+        FSRS's retrievability is 100 % at the moment of any answer, wrong ones included (it
+        models the memory after the answer was shown); a learner whose last attempt failed
+        has not shown recall, so the card counts 0 until it is answered right again.
+        """
+        if latest_rating == int(Rating.Again):
+            return 0.0
+        return self.retrievability(row, now)
+
     def sync_exam_cap(self, now: datetime | None = None) -> int:
         """Bring every stored due time in line with the exam date in force at ``now``.
 
