@@ -5,15 +5,19 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from fsrs import Rating
+from fsrs import Rating, Scheduler
+from rich.text import Text
 
 from gkentei_vae.banks import Bank
+from gkentei_vae.study.review import ReviewSession, learning_later
+from gkentei_vae.study.srs import Srs
 from gkentei_vae.study.store import Store
 from gkentei_vae.tui.home_screen import HomeScreen
 from gkentei_vae.tui.launch import home_app
 from gkentei_vae.tui.quiz_screen import QuizScreen
+from gkentei_vae.tui.review_screen import ReviewScreen, append_upcoming
 from gkentei_vae.tui.stats_screen import StatsScreen
-from tests.conftest import SATURDAY, SIZE, Clock, srs_for, widget_text
+from tests.conftest import SATURDAY, SIZE, Clock, srs_for, toasts, widget_text
 
 
 def line_row(text: str, line_id: str) -> str:
@@ -67,3 +71,57 @@ def test_recall_now_is_zero_only_while_the_latest_answer_is_wrong(store: Store) 
     assert row is not None
     assert srs.recall_now(row, int(Rating.Good), later + timedelta(days=3)) < 1.0
     assert srs.recall_now(row, int(Rating.Good), later) == 1.0
+
+
+# -- item 3: cards still in learning from an earlier session ---------------------------------
+
+
+def quiz_answers(store: Store, ratings: dict[str, Rating], srs: Srs | None = None) -> None:
+    """Answers given in an earlier quiz at SATURDAY (what puts cards in learning)."""
+    srs = srs or srs_for(store)
+    for card_id, rating in ratings.items():
+        srs.review(card_id, rating, duration_ms=20_000, mode="quiz", now=SATURDAY)
+
+
+async def test_review_serves_learning_cards_from_a_quiz_and_home_agrees(
+    store: Store, banks: list[Bank]
+) -> None:
+    # A right answer to a new card: learning, due in 10 minutes; a wrong one: due in 1 minute.
+    learning = {"study:q02": Rating.Good, "study:q03": Rating.Good, "study:q04": Rating.Again}
+    quiz_answers(store, learning)
+    clock = Clock(SATURDAY + timedelta(seconds=30))
+    app = home_app(store, banks, clock=clock, srs=srs_for(store), seed=1)
+    async with app.run_test(size=SIZE) as pilot:
+        home = app.screen
+        assert "期限が来た復習 3 件" in widget_text(home, "#today")
+        await pilot.press("2")
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen), toasts(app)
+        served = []
+        while screen.item is not None:
+            served.append(screen.item.pick.card_id)
+            clock.now += timedelta(seconds=20)
+            await pilot.press(str(screen.item.correct_index + 1), "n")
+        assert set(learning) <= set(served)  # and today's new questions
+        done = widget_text(screen, "#done")
+        assert "今すぐ" not in done
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.screen is home
+        assert "期限が来た復習 0 件" in widget_text(home, "#today")
+        await pilot.press("q")
+
+
+def test_learning_cards_due_after_the_window_are_counted_on_the_end_panel(
+    store: Store, banks: list[Bank]
+) -> None:
+    slow = Srs(store, scheduler=Scheduler(learning_steps=(timedelta(hours=1),)))
+    quiz_answers(store, {"study:q02": Rating.Again}, srs=slow)  # learning, due in an hour
+    now = SATURDAY + timedelta(minutes=1)
+    session = ReviewSession.for_questions(store, banks, srs=slow, clock=Clock(now), new_per_day=0)
+    assert session.finished  # not within LEARN_AHEAD: not served now
+    count, first = learning_later(store, session.queue.items, now)
+    assert count == 1 and first == SATURDAY + timedelta(hours=1)
+    text = Text()
+    append_upcoming(text, session)
+    assert "学習中のカード 1 枚はまだ期限前です(最初は59分後)" in text.plain

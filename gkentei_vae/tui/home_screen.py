@@ -81,7 +81,7 @@ def today(context: HomeContext) -> Today:
 
     def counts(items: list[StudyItem], family: Sequence[str] = QUESTION_KINDS) -> tuple[int, int]:
         queue = build_queue(store, items, family=family, now=now, srs=context.srs)
-        return len(queue.due), len(queue.new)
+        return queue.due_count, len(queue.new)
 
     questions = counts(question_items(banks))
     cards = counts(flashcard_items(banks), FLASHCARD_KINDS)

@@ -19,7 +19,7 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Static
 
-from gkentei_vae.study.review import ReviewSession, StudyItem, next_due
+from gkentei_vae.study.review import ReviewSession, StudyItem, learning_later, next_due
 from gkentei_vae.study.session import Answer, Item
 from gkentei_vae.study.srs import FAST_ANSWER_MS, RATING_LABELS, AnswerRecord, describe_due
 from gkentei_vae.study.store import StoreError
@@ -35,6 +35,20 @@ def rating_note(record: AnswerRecord) -> str:
     if record.rating == Rating.Easy:
         return f"{label}({FAST_ANSWER_MS // 1000}秒以内に正解)"
     return label
+
+
+def append_upcoming(text: Text, session: ReviewSession) -> bool:
+    """The end panel's 「次の復習」 and the cards still in learning; False if none was answered."""
+    now = session.clock()
+    later = next_due(session.srs.store, session.queue.items)
+    if later is None:
+        return False
+    text.append(f"次の復習: {describe_due(later, now=now, tz=session.srs.tz)}\n", style="bold")
+    count, first = learning_later(session.srs.store, session.queue.items, now)
+    if first is not None:
+        when = describe_due(first, now=now, tz=session.srs.tz)
+        text.append(f"学習中のカード {count} 枚はまだ期限前です(最初は{when})。\n")
+    return True
 
 
 def next_due_line(session: ReviewSession, record: AnswerRecord) -> str:
@@ -131,11 +145,7 @@ class ReviewScreen(Screen[None]):
         if s.answered:
             right = sum(r.rating > Rating.Again for r in s.history)
             text.append(f"このセッションで {s.answered} 問に解答しました(正解 {right} 問)。\n")
-        later = next_due(s.srs.store, s.queue.items)
-        if later is not None:
-            when = describe_due(later, now=s.clock(), tz=s.srs.tz)
-            text.append(f"次の復習: {when}\n", style="bold")
-        else:
+        if not append_upcoming(text, s):
             text.append("まだ解答したカードがありません。\n")
         text.append("\nq で終了", style="italic")
         if s.can_undo:
