@@ -1,5 +1,8 @@
-"""What home, stats and review say is true: recall after a wrong answer, cards still in
-learning from an earlier session, a re-answer after undo (issue 17, items 2–4)."""
+"""What home, stats and review say is true (issue 17, items 2–4): recall after a wrong
+answer, cards still in learning from an earlier session, a re-answer after undo.
+
+Names new in issue 17 are imported inside the tests that use them, so that the others run,
+and fail on an assertion, on the code before it."""
 
 from __future__ import annotations
 
@@ -9,13 +12,13 @@ from fsrs import Rating, Scheduler
 from rich.text import Text
 
 from gkentei_vae.banks import Bank
-from gkentei_vae.study.review import ReviewSession, learning_later
+from gkentei_vae.study.review import ReviewSession
 from gkentei_vae.study.srs import Srs
 from gkentei_vae.study.store import Store
 from gkentei_vae.tui.home_screen import HomeScreen
 from gkentei_vae.tui.launch import home_app
 from gkentei_vae.tui.quiz_screen import QuizScreen
-from gkentei_vae.tui.review_screen import ReviewScreen, append_upcoming
+from gkentei_vae.tui.review_screen import ReviewScreen
 from gkentei_vae.tui.stats_screen import StatsScreen
 from tests.conftest import SATURDAY, SIZE, Clock, srs_for, toasts, widget_text
 
@@ -115,6 +118,9 @@ async def test_review_serves_learning_cards_from_a_quiz_and_home_agrees(
 def test_learning_cards_due_after_the_window_are_counted_on_the_end_panel(
     store: Store, banks: list[Bank]
 ) -> None:
+    from gkentei_vae.study.review import learning_later
+    from gkentei_vae.tui.review_screen import append_upcoming
+
     slow = Srs(store, scheduler=Scheduler(learning_steps=(timedelta(hours=1),)))
     quiz_answers(store, {"study:q02": Rating.Again}, srs=slow)  # learning, due in an hour
     now = SATURDAY + timedelta(minutes=1)
