@@ -16,7 +16,7 @@ from gkentei_vae.study.review import ReviewSession
 from gkentei_vae.study.srs import Srs
 from gkentei_vae.study.store import Store
 from gkentei_vae.tui.home_screen import HomeScreen
-from gkentei_vae.tui.launch import home_app
+from gkentei_vae.tui.launch import home_app, review_app
 from gkentei_vae.tui.quiz_screen import QuizScreen
 from gkentei_vae.tui.review_screen import ReviewScreen
 from gkentei_vae.tui.stats_screen import StatsScreen
@@ -131,3 +131,42 @@ def test_learning_cards_due_after_the_window_are_counted_on_the_end_panel(
     text = Text()
     append_upcoming(text, session)
     assert "学習中のカード 1 枚はまだ期限前です(最初は59分後)" in text.plain
+
+
+# -- item 4: a re-answer after undo ----------------------------------------------------------
+
+
+async def test_a_re_answer_after_undo_is_never_easy_nor_above_the_undone_rating(
+    store: Store, banks: list[Bank]
+) -> None:
+    clock = Clock(SATURDAY)
+    session = ReviewSession.for_questions(
+        store, banks, srs=srs_for(store), clock=clock, new_per_day=2
+    )
+    app = review_app(session, seed=1)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        item = screen.item
+        assert item is not None
+        await pilot.press(str((item.correct_index + 1) % 4 + 1))  # wrong: the key is shown
+        assert session.history[-1].rating == Rating.Again
+        await pilot.press("u")
+        item = screen.item
+        assert item is not None
+        await pilot.press(str(item.correct_index + 1))  # right within 8 s: Easy before undo
+        assert session.history[-1].rating == Rating.Again  # never above the undone rating
+        assert "評価: もう一度" in widget_text(screen, "#feedback")
+
+        await pilot.press("n")
+        item = screen.item
+        assert item is not None
+        await pilot.press(str(item.correct_index + 1))  # right and fast: Easy
+        assert session.history[-1].rating == Rating.Easy
+        await pilot.press("u")
+        item = screen.item
+        assert item is not None
+        await pilot.press(str(item.correct_index + 1))
+        assert session.history[-1].rating == Rating.Good  # never Easy after an undo
+        assert "評価: 正解" in widget_text(screen, "#feedback")
+        await pilot.press("q", "y")

@@ -230,6 +230,9 @@ class ReviewSession:
     _source: str = "none"
     """Where ``current`` came from: due, new, learning (or none)."""
     _undo: list[_Snapshot] = field(default_factory=list)
+    undone: dict[str, Rating] = field(default_factory=dict)
+    """Per card: the lowest rating taken back with ``undo`` in this session (its feedback
+    showed the key, so a re-answer is capped by ``rating_for_answer``)."""
 
     def __post_init__(self) -> None:
         if self.current is None:
@@ -314,7 +317,8 @@ class ReviewSession:
 
     def answer(self, correct: bool, duration_ms: int) -> AnswerRecord:
         """A multiple-choice answer to the current card (rated by ``rating_for_answer``)."""
-        return self.rate(rating_for_answer(correct, duration_ms), duration_ms)
+        undone = self.undone.get(self.current.card_id) if self.current else None
+        return self.rate(rating_for_answer(correct, duration_ms, undone), duration_ms)
 
     def rate(self, rating: Rating | int, duration_ms: int) -> AnswerRecord:
         """Rate the current card (1–4), commit, and move to the next card."""
@@ -345,8 +349,12 @@ class ReviewSession:
         """Take back the last answer of this session; its card becomes current again."""
         if not self._undo:
             raise IndexError("nothing to undo")
-        self.srs.undo(self.history[-1], now=as_utc(self.clock()))
+        record = self.history[-1]
+        self.srs.undo(record, now=as_utc(self.clock()))
         self.history.pop()
+        self.undone[record.card_id] = min(
+            record.rating, self.undone.get(record.card_id, record.rating)
+        )
         snap = self._undo.pop()
         self.current, self._source = snap.current, snap.source
         self._due_pos, self._new_pos = snap.due_pos, snap.new_pos

@@ -55,6 +55,8 @@ def next_due_line(session: ReviewSession, record: AnswerRecord) -> str:
     """「次回: 〜」 for an answer, at the time it was given."""
     when = describe_due(record.due, now=record.reviewed_at, tz=session.srs.tz)
     line = f"次回: {when}   評価: {rating_note(record)}"
+    if record.card_id in session.undone:
+        line += "  ※取り消し後の解答(簡単にはならず、取り消した評価を超えません)"
     if record.capped:
         line += "  ※試験日に合わせて前倒し"
     return line
