@@ -80,7 +80,7 @@ def run_review(args: argparse.Namespace) -> int:
 
     def build(store: Store, banks: Sequence[Bank], new: int) -> ReviewSession:
         return ReviewSession.for_questions(
-            store, banks, args.topic, args.line, common.levels(args), new_per_day=new
+            store, banks, args.topic, args.line, common.levels(args, store), new_per_day=new
         )
 
     def app(session: ReviewSession) -> GkenteiApp:

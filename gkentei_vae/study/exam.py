@@ -8,12 +8,14 @@ from dataclasses import dataclass, field
 
 from gkentei_vae.banks import Bank
 from gkentei_vae.study.session import Answer, Item, QuizSession
+from gkentei_vae.study.settings import DEFAULT_LEVEL, levels_for
 
 SECONDS_PER_QUESTION = 41
 """The pace of recent sittings: about 145 questions in 100 minutes."""
 
-EXAM_LEVELS: tuple[str, ...] = ("basic",)
-"""A mock exam draws from what G検定 asks unless the learner chooses otherwise (``--level``)."""
+EXAM_LEVELS: tuple[str, ...] = levels_for(DEFAULT_LEVEL)
+"""A mock exam draws from what G検定 asks unless the learner chooses otherwise (``--level``,
+the ``level`` setting)."""
 
 PASS_MARK = 0.70
 """The pass mark is not published; 70 % is the usual assumption (docs/design.md §5)."""

@@ -22,7 +22,7 @@ from textual.widgets import Static
 
 from gkentei_vae.banks import Bank
 from gkentei_vae.study.defaults import DEFAULT_QUIZ_COUNT
-from gkentei_vae.study.exam import EXAM_LEVELS, SECONDS_PER_QUESTION
+from gkentei_vae.study.exam import SECONDS_PER_QUESTION
 from gkentei_vae.study.flashcards import flashcard_items
 from gkentei_vae.study.review import (
     FLASHCARD_KINDS,
@@ -35,6 +35,13 @@ from gkentei_vae.study.review import (
 )
 from gkentei_vae.study.selection import matching
 from gkentei_vae.study.session import QuizSession
+from gkentei_vae.study.settings import (
+    LEVEL_CHOICES,
+    LEVEL_KEY,
+    level_label,
+    levels_for,
+    study_level,
+)
 from gkentei_vae.study.srs import Srs, describe_due
 from gkentei_vae.study.stats import Stats, compute_stats
 from gkentei_vae.study.store import Store, StoreError
@@ -59,6 +66,16 @@ class HomeContext:
     def tz(self) -> tzinfo | None:
         return self.srs.tz
 
+    @property
+    def level(self) -> str:
+        """The ``level`` setting in force: what quiz, review, exam and the drill serve."""
+        return study_level(self.store)
+
+    @property
+    def levels(self) -> tuple[str, ...]:
+        """The question levels ``level`` selects (empty: every level)."""
+        return levels_for(self.level)
+
 
 @dataclass(frozen=True)
 class Today:
@@ -71,6 +88,8 @@ class Today:
     cards_new: int
     missed: int
     """Questions whose latest answer was wrong (the weak-spot drill serves them first)."""
+    level: str
+    """The ``level`` setting the question counts are for."""
 
 
 def today(context: HomeContext) -> Today:
@@ -83,12 +102,14 @@ def today(context: HomeContext) -> Today:
         queue = build_queue(store, items, family=family, now=now, srs=context.srs)
         return queue.due_count, len(queue.new)
 
-    questions = counts(question_items(banks))
+    level = context.level
+    questions = counts(question_items(banks, levels=levels_for(level)))
     cards = counts(flashcard_items(banks), FLASHCARD_KINDS)
     stats = compute_stats(store, banks, now=now, tz=context.tz)
     latest = store.latest_ratings()
-    missed = sum(latest.get(pick.card_id) == AGAIN for pick in matching(banks))
-    return Today(stats, *questions, *cards, missed)
+    picks = matching(banks, levels=levels_for(level))
+    missed = sum(latest.get(pick.card_id) == AGAIN for pick in picks)
+    return Today(stats, *questions, *cards, missed, level)
 
 
 def today_text(numbers: Today) -> Text:
@@ -100,7 +121,10 @@ def today_text(numbers: Today) -> Text:
         f"フラッシュカード {numbers.cards_due} 枚 + 新しいカード {numbers.cards_new} 枚)\n"
     )
     answered_today = numbers.stats.heatmap[-1][1] if numbers.stats.heatmap else 0
-    text.append(f"今日の解答 {answered_today} 回 / これまで {numbers.stats.total_answers} 回")
+    text.append(f"今日の解答 {answered_today} 回 / これまで {numbers.stats.total_answers} 回\n")
+    text.append("出題レベル: ", style="bold")
+    text.append(level_label(numbers.level), style="bold magenta")
+    text.append(f"  ({LEVEL_KEY_NAME} で切り替え。クイズ・復習・模擬試験・弱点ドリルに効く)")
     exam = numbers.stats.exam
     if exam is not None:
         text.append(f"\n試験日 {exam.exam_date.isoformat()} まで", style="bold")
@@ -133,7 +157,7 @@ def mastery_table(stats: Stats) -> Table:
 
 
 def modes_table(context: HomeContext, numbers: Today) -> Table:
-    questions = len(matching(context.banks, levels=EXAM_LEVELS))
+    questions = len(matching(context.banks, levels=levels_for(numbers.level)))
     minutes = round(questions * SECONDS_PER_QUESTION / 60)
     table = Table.grid(padding=(0, 2))
     table.add_column(no_wrap=True)
@@ -155,13 +179,17 @@ def modes_table(context: HomeContext, numbers: Today) -> Table:
         (
             "5",
             "模擬試験",
-            f"基本レベル全 {questions} 問・{minutes} 分(1問{SECONDS_PER_QUESTION}秒)",
+            f"出題レベルの全 {questions} 問・{minutes} 分(1問{SECONDS_PER_QUESTION}秒)",
         ),
         ("6", "弱点ドリル", f"最後に間違えた問題 {numbers.missed} 問から、想起率の低い順に"),
     ]
     for key, name, what in rows:
         table.add_row(Text(f" {key} ", style="bold reverse"), name, Text(what))
     return table
+
+
+LEVEL_KEY_NAME = "l"
+"""Home's key that switches the question level."""
 
 
 class HomeScreen(Screen[None]):
@@ -186,6 +214,12 @@ class HomeScreen(Screen[None]):
             "open('weak')",
             "弱点",
             tooltip=f"弱点ドリル(最後に間違えた問題、続けて想起率の低い問題を{DEFAULT_QUIZ_COUNT}問)",
+        ),
+        Binding(
+            LEVEL_KEY_NAME,
+            "next_level",
+            "レベル",
+            tooltip="出題レベルを切り替える(" + " → ".join(LEVEL_CHOICES) + "。設定に保存)",
         ),
         Binding("q", "quit_home", "終了", tooltip="終了する"),
     ]
@@ -240,6 +274,20 @@ class HomeScreen(Screen[None]):
         except StoreError as exc:
             self.notify(str(exc), severity="error", timeout=15)
 
+    def action_next_level(self) -> None:
+        """The next of ``LEVEL_CHOICES``, saved like the exam date (``config set level``)."""
+        from gkentei_vae.study.config import set_config
+
+        c = self.context
+        level = LEVEL_CHOICES[(LEVEL_CHOICES.index(c.level) + 1) % len(LEVEL_CHOICES)]
+        try:
+            set_config(c.store, LEVEL_KEY, level)
+        except StoreError as exc:
+            self.notify(str(exc), severity="error", timeout=15)
+            return
+        self.notify(f"出題レベル: {level_label(level)}", timeout=4)
+        self.refresh_numbers()
+
     def action_quit_home(self) -> None:
         app = self.app
         assert isinstance(app, HomeApp)
@@ -266,13 +314,16 @@ class HomeApp(GkenteiApp):
 
     def _open_quiz(self) -> Screen[Any] | str:
         c = self.context
-        return self._quiz(QuizSession.select(c.banks, count=DEFAULT_QUIZ_COUNT, seed=c.seed))
+        session = QuizSession.select(
+            c.banks, count=DEFAULT_QUIZ_COUNT, seed=c.seed, levels=c.levels
+        )
+        return self._quiz(session)
 
     def _open_weak(self) -> Screen[Any] | str:
         from gkentei_vae.study.weak_spots import NOTHING_WEAK, weak_spots
 
         c = self.context
-        weak = weak_spots(c.store, matching(c.banks), now=c.clock(), srs=c.srs)
+        weak = weak_spots(c.store, matching(c.banks, levels=c.levels), now=c.clock(), srs=c.srs)
         if not weak:
             return NOTHING_WEAK
         return self._quiz(QuizSession.from_picks(weak[:DEFAULT_QUIZ_COUNT], c.seed))
@@ -292,7 +343,9 @@ class HomeApp(GkenteiApp):
         from gkentei_vae.tui.review_screen import ReviewScreen
 
         c = self.context
-        session = ReviewSession.for_questions(c.store, c.banks, srs=c.srs, clock=c.clock)
+        session = ReviewSession.for_questions(
+            c.store, c.banks, levels=c.levels, srs=c.srs, clock=c.clock
+        )
         if session.finished:
             return self._nothing_due(session, "問題")
         return ReviewScreen(session, seed=c.seed)
@@ -319,7 +372,7 @@ class HomeApp(GkenteiApp):
         from gkentei_vae.tui.exam_screen import ExamScreen
 
         c = self.context
-        exam = ExamSession.select(c.banks, seed=c.seed)
+        exam = ExamSession.select(c.banks, seed=c.seed, levels=c.levels)
         if not exam.items:
             return "出題できる問題がありません。"
         record = exam_recorder(c.store, c.srs, c.clock)
