@@ -120,8 +120,10 @@ class RecordedModel(ModelClient):
     the wire format); nothing is computed, so what is drawn is the same on every machine.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, folder: Path = RECORDED) -> None:
         super().__init__(log_path=None, idle_seconds=0.0)
+        self.folder = folder
+        """Where the recordings are read from."""
         self.requests: list[tuple[str, dict[str, Any]]] = []
         """Every request served (op, args), in order."""
 
@@ -141,7 +143,7 @@ class RecordedModel(ModelClient):
 
     def stream(self, op: str, **kwargs: Any) -> Iterator[dict[str, Any]]:
         self.requests.append((op, kwargs))
-        for record in load_recording(op):
+        for record in load_recording(op, self.folder):
             yield decode(encode(record)[8:])
 
     def stop(self) -> None:
