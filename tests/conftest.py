@@ -138,13 +138,16 @@ def mnist5k() -> Split:
 
 
 @pytest.fixture(scope="module")
-def one_torch_thread() -> Iterator[None]:
-    """One torch thread, as the model process runs: two per process crawl on a busy 2-core box."""
+def torch_threads() -> Iterator[int]:
+    """Torch threads in this process as the model process has them: ``$GKENTEI_VAE_TORCH_THREADS``
+    (``paths.torch_threads``), 1 unless set; the count is yielded."""
     import torch
 
+    from gkentei_vae.paths import torch_threads
+
     before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
+    torch.set_num_threads(torch_threads())
+    yield torch.get_num_threads()
     torch.set_num_threads(before)
 
 

@@ -19,6 +19,7 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from gkentei_vae import paths
 from gkentei_vae.demo_data import (
     BetaCompareResult,
     BetaModel,
@@ -54,14 +55,15 @@ def warm(names: tuple[str, ...] = ("main", "z2", "beta0")) -> dict[str, Any]:
     """Load the bundled checkpoints and the held-out digits once; report what is loaded."""
     global _STATE
     if _STATE is None:
-        # Leave a core to the UI process: a demo must never make the keys lag.
-        torch.set_num_threads(1)
+        # One thread by default: a core stays with the UI process (paths.torch_threads).
+        torch.set_num_threads(paths.torch_threads())
         _STATE = _Warm({name: load_bundled(name) for name in names}, load_dataset("mnist5k"), {})
         for name in ("beta0", "main"):
             if name in _STATE.models:
                 _heldout_terms(name)
     return {
         "torch": torch.__version__,
+        "threads": torch.get_num_threads(),
         "models": {
             name: {
                 "latent_dim": loaded.config.latent_dim,

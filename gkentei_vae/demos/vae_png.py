@@ -14,6 +14,7 @@ from PIL import Image, ImageDraw, ImageFont
 from gkentei_vae.demo_data import (
     BetaCompareResult,
     EncodeResult,
+    InterpolateResult,
     KlRecord,
     ManifoldResult,
     ReconstructResult,
@@ -105,12 +106,16 @@ def _curve(
     return img
 
 
-def png_samples(data: SamplesResult) -> Image.Image:
-    images = data["images"]
+def _digit_rows(images: np.ndarray) -> Image.Image:
     return stack([digits(images, min(10, len(images)))])
 
 
-png_interpolate = png_samples
+def png_samples(data: SamplesResult) -> Image.Image:
+    return _digit_rows(data["images"])
+
+
+def png_interpolate(data: InterpolateResult) -> Image.Image:
+    return _digit_rows(data["images"])
 
 
 def png_manifold(data: ManifoldResult) -> Image.Image:
