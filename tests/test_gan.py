@@ -35,7 +35,7 @@ LIVE_TEST_STEPS = 300
 FAILING_TEST_STEPS = 100  # rounds: 200 GAN steps
 
 
-pytestmark = pytest.mark.usefixtures("one_torch_thread")
+pytestmark = pytest.mark.usefixtures("torch_threads")
 
 
 @pytest.fixture(scope="module")

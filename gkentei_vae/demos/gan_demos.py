@@ -26,13 +26,21 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, TypedDict
 
 import numpy as np
 import torch
 from torch import Tensor
 
+from gkentei_vae.demo_data import (
+    GanFinal,
+    GanRecord,
+    GanVsVaeResult,
+    Images,
+    Measurement,
+    RealFloor,
+)
 from gkentei_vae.demos.vae_demos import prior_samples
 from gkentei_vae.models.checkpoint import load_bundled
 from gkentei_vae.models.classifier import DigitClassifier
@@ -105,6 +113,20 @@ FID_NOTE = (
 )
 
 
+class Measured(TypedDict):
+    """gan_vs_vae's measurements, made once per process (:func:`prepare_gan_vs_vae`)."""
+
+    gan: Measurement
+    vae: Measurement
+    real: RealFloor
+
+
+class _Samples(TypedDict):
+    vae_samples: Images
+    gan_samples: Images
+    gan_spread: float
+
+
 @dataclass
 class _GanWarm:
     data: Split
@@ -114,8 +136,8 @@ class _GanWarm:
     """Pixel variance across the held-out digits, averaged over pixels (see STUCK_SHARE)."""
     bundled: tuple[GAN, VAE] | None = None
     """The bundled GAN and main VAE, loaded by the first gan_vs_vae (the live run needs neither)."""
-    measured: dict[str, dict[str, Any]] = field(default_factory=dict)
-    """gan_vs_vae's measurements ("gan", "vae", "real"), filled by prepare_gan_vs_vae."""
+    measured: Measured | None = None
+    """gan_vs_vae's measurements, filled by prepare_gan_vs_vae."""
 
 
 _STATE: _GanWarm | None = None
@@ -165,11 +187,12 @@ _PREPARING = threading.Lock()
 """The model process prepares in a thread of its own: a request arriving meanwhile waits."""
 
 
-def prepare_gan_vs_vae() -> dict[str, dict[str, Any]]:
+def prepare_gan_vs_vae() -> Measured:
     """Measure the bundled GAN, the main VAE and real digits once per process (~2 s, 1 thread).
 
     Returns (and caches) ``{"gan": ..., "vae": ..., "real": ...}``, each a
-    ``Judgement.to_dict()``. For ``real``, the grey share, Laplacian and classes
+    ``Judgement.to_dict()``.
+    For ``real``, the grey share, Laplacian and classes
     are those of the 500 held-out digits and ``fd`` is that of 1,000 training digits
     to the held-out ones (the floor of this measure at these sample sizes).
     """
@@ -177,9 +200,9 @@ def prepare_gan_vs_vae() -> dict[str, dict[str, Any]]:
         return _measure()
 
 
-def _measure() -> dict[str, dict[str, Any]]:
+def _measure() -> Measured:
     state = _state()
-    if not state.measured:
+    if state.measured is None:
         gan_model, vae_model = _bundled()
         gan = judge(
             state.classifier, state.reference, gan_samples(gan_model, MEASURE_SAMPLES, EVAL_SEED)
@@ -191,8 +214,11 @@ def _measure() -> dict[str, dict[str, Any]]:
         )
         real = judge(state.classifier, state.reference, state.data.heldout).to_dict()
         floor = _real_floor(state)
-        real.update(fd=floor.fd, fd_samples=floor.samples)
-        state.measured = {"gan": gan.to_dict(), "vae": vae.to_dict(), "real": real}
+        state.measured = {
+            "gan": gan.to_dict(),
+            "vae": vae.to_dict(),
+            "real": {**real, "fd": floor.fd, "fd_samples": floor.samples},
+        }
     return state.measured
 
 
@@ -200,7 +226,7 @@ def _pct(x: float) -> str:
     return f"{x:.0%}"
 
 
-def mode_collapse_sentences(gan: dict[str, Any], vae: dict[str, Any]) -> list[str]:
+def mode_collapse_sentences(gan: Measurement, vae: Measurement) -> list[str]:
     """A sentence for each model whose samples the judge found collapsed (usually none)."""
     return [
         f"{name} にモード崩壊を測定: 本物らしい画像 {_pct(m['realistic'])} が"
@@ -210,7 +236,7 @@ def mode_collapse_sentences(gan: dict[str, Any], vae: dict[str, Any]) -> list[st
     ]
 
 
-def compare_sentences(gan: dict[str, Any], vae: dict[str, Any], real: dict[str, Any]) -> list[str]:
+def compare_sentences(gan: Measurement, vae: Measurement, real: Measurement) -> list[str]:
     """Japanese sentences for what the three measurements support, and nothing more."""
     out: list[str] = []
     if vae["grey"] > gan["grey"]:
@@ -242,7 +268,7 @@ def compare_sentences(gan: dict[str, Any], vae: dict[str, Any], real: dict[str, 
     return out + mode_collapse_sentences(gan, vae)
 
 
-def gan_vs_vae(seed: int = 0, count: int = SHOW) -> dict[str, Any]:
+def gan_vs_vae(seed: int = 0, count: int = SHOW) -> GanVsVaeResult:
     """Bundled GAN vs bundled main VAE vs real held-out digits, measured and explained.
 
     Returns ``{"gan" | "vae" | "real": {"images": float32 [count, 28, 28], **measurement},
@@ -285,7 +311,7 @@ def live_claims(
     d_fake: list[float],
     spread: float,
     early_fd: float,
-    final: dict[str, dict[str, Any]],
+    final: GanFinal,
     failing: bool,
     stuck_below: float,
 ) -> dict[str, bool]:
@@ -320,7 +346,7 @@ def live_sentences(
     d_fake: list[float],
     spread: float,
     early: tuple[int, float],
-    final: dict[str, dict[str, Any]],
+    final: GanFinal,
     failing: bool,
     stuck_below: float,
 ) -> list[str]:
@@ -411,7 +437,7 @@ def gan_training(
     steps: int | None = None,
     refresh_seconds: float = 1.0,
     sample_count: int = LIVE_SHOW,
-) -> Iterator[dict[str, Any]]:
+) -> Iterator[GanRecord]:
     """Train a VAE and a GAN from scratch side by side, ``steps`` rounds, one record a round.
 
     A round is one VAE step on 128 digits and :data:`LIVE_GAN_STEPS` GAN steps on 64
@@ -467,7 +493,7 @@ def gan_training(
             key: float(np.mean([getattr(g, key) for g in gs]))
             for key in ("d_loss", "g_loss", "d_real", "d_fake")
         }
-        record: dict[str, Any] = {
+        record: GanRecord = {
             "step": step,
             "steps": steps,
             "images": step * LIVE_VAE_TRAIN.batch_size,
@@ -476,7 +502,10 @@ def gan_training(
             "vae_loss": v.loss,
             "vae_recon": v.recon,
             "vae_kl": v.kl,
-            **gan_means,
+            "d_loss": gan_means["d_loss"],
+            "g_loss": gan_means["g_loss"],
+            "d_real": gan_means["d_real"],
+            "d_fake": gan_means["d_fake"],
             "failing": failing,
         }
         history["vae_loss"].append(v.loss)
@@ -496,7 +525,7 @@ def gan_training(
             ).fd
         if step == steps:
             gan_final = gan_samples(gan_trainer.model, MEASURE_SAMPLES, EVAL_SEED)
-            final = {
+            final: GanFinal = {
                 "gan": judge(state.classifier, state.reference, gan_final).to_dict(),
                 "vae": judge(
                     state.classifier,
@@ -506,32 +535,30 @@ def gan_training(
             }
             # Across 1,000 z's rather than the few shown: one image means all of them.
             spread = float(gan_final.var(axis=0).mean())
-            record.update(
-                final=final,
-                final_spread=spread,
-                early_fd=early_fd,
-                early_step=early_step,
-                claims=live_claims(
-                    history["vae_loss"],
-                    history["g_loss"],
-                    history["d_fake"],
-                    spread,
-                    early_fd,
-                    final,
-                    failing,
-                    stuck_below,
-                ),
-                sentences=live_sentences(
-                    history["vae_loss"],
-                    history["g_loss"],
-                    history["d_loss"],
-                    history["d_fake"],
-                    spread,
-                    (early_step, early_fd),
-                    final,
-                    failing,
-                    stuck_below,
-                ),
+            record["final"] = final
+            record["final_spread"] = spread
+            record["early_fd"] = early_fd
+            record["early_step"] = early_step
+            record["claims"] = live_claims(
+                history["vae_loss"],
+                history["g_loss"],
+                history["d_fake"],
+                spread,
+                early_fd,
+                final,
+                failing,
+                stuck_below,
+            )
+            record["sentences"] = live_sentences(
+                history["vae_loss"],
+                history["g_loss"],
+                history["d_loss"],
+                history["d_fake"],
+                spread,
+                (early_step, early_fd),
+                final,
+                failing,
+                stuck_below,
             )
             record["seconds"] = time.perf_counter() - start
         yield record
@@ -546,7 +573,7 @@ def _with(config: TrainConfig, seed: int, steps: int, images: int) -> TrainConfi
 
 
 @torch.no_grad()
-def _samples(vae: VAE, gan: GAN, z_vae: Tensor, z_gan: Tensor) -> dict[str, Any]:
+def _samples(vae: VAE, gan: GAN, z_vae: Tensor, z_gan: Tensor) -> _Samples:
     was = vae.training
     vae.eval()
     vae_images = torch.sigmoid(vae.decode(z_vae)).squeeze(1).numpy().astype(np.float32)

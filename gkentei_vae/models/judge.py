@@ -28,12 +28,16 @@ the classifier-based ones need the bundled digit classifier (``classifier.py``).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import torch
 from torch import Tensor
 
 from gkentei_vae.models.classifier import CLASSES, DigitClassifier, predict
+
+if TYPE_CHECKING:
+    from gkentei_vae.demo_data import Measurement
 
 INK = 0.1
 """A pixel is ink above this value: ~26/255, where the eye stops seeing black.
@@ -188,9 +192,10 @@ class Judgement:
         """Realistic digits, but of very few kinds: the textbook failure, measured."""
         return self.realistic >= REALISTIC_MIN and self.realistic_classes <= COLLAPSE_CLASSES
 
-    def to_dict(self) -> dict[str, object]:
-        """Plain JSON-able dict, with ``mode_collapse`` spelled out."""
-        return {**asdict(self), "mode_collapse": self.mode_collapse}
+    def to_dict(self) -> Measurement:
+        """Plain JSON-able dict, with ``mode_collapse`` spelled out (its keys are checked
+        against ``Measurement`` by tests/test_demo_recordings.py)."""
+        return cast("Measurement", {**asdict(self), "mode_collapse": self.mode_collapse})
 
 
 def judge(

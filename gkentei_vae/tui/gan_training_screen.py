@@ -20,12 +20,13 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
+from gkentei_vae.demo_data import GanRecord
 from gkentei_vae.tui.demo_base import LiveDemoScreen
 from gkentei_vae.tui.image import image_grid
 from gkentei_vae.tui.widgets import KeyBar
 
 
-class GanTrainingScreen(LiveDemoScreen):
+class GanTrainingScreen(LiveDemoScreen[GanRecord]):
     """Plots the VAE's loss and the GAN's D and G losses; shows both models' samples."""
 
     CSS_PATH = "gan_training_screen.tcss"
@@ -68,7 +69,7 @@ class GanTrainingScreen(LiveDemoScreen):
             plot.plt.title(title)
             plot.plt.xlabel("round")
 
-    def draw(self, batch: list[dict[str, Any]], done: bool) -> None:
+    def draw(self, batch: list[GanRecord], done: bool) -> None:
         last = self.records[-1]
         which = "GAN は失敗する設定" if last["failing"] else "GAN は成功する設定"
         status = Text(f" round {last['step']}/{last['steps']}   {which}\n", style="bold")
@@ -97,7 +98,7 @@ class GanTrainingScreen(LiveDemoScreen):
         if done and "final" in last:
             self.query_one("#gan-result", Static).update(result_view(last))
 
-    def samples_view(self, record: dict[str, Any]) -> RenderableType:
+    def samples_view(self, record: GanRecord) -> RenderableType:
         width = max(40, self.size.width - 8)  # padding and the scrollbar
         nrow = min(len(record["vae_samples"]), max(1, width // 10))
         return Group(
@@ -115,15 +116,15 @@ class GanTrainingScreen(LiveDemoScreen):
         self.start_run(failing=not self.failing)
 
 
-def result_view(last: dict[str, Any]) -> RenderableType:
+def result_view(last: GanRecord) -> RenderableType:
     """The final measurements of both models and the sentences this run's numbers support."""
     table = Table(title="学習後の判定(各 1,000 枚、数字の分類器で)", title_justify="left")
     table.add_column("モデル")
     table.add_column("灰色の割合", justify="right")
     table.add_column("FD(小さいほど本物に近い)", justify="right")
     table.add_column("数字の種類", justify="right")
-    for name, label in (("vae", "VAE"), ("gan", "GAN")):
-        m = last["final"][name]
+    final = last["final"]
+    for m, label in ((final["vae"], "VAE"), (final["gan"], "GAN")):
         table.add_row(label, f"{m['grey']:.0%}", f"{m['fd']:.1f}", f"{m['classes']}/10")
     text = Text()
     for sentence in last["sentences"]:

@@ -17,6 +17,7 @@ from textual.containers import Horizontal
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
+from gkentei_vae.demo_data import KlRecord
 from gkentei_vae.tui.demo_base import LiveDemoScreen
 from gkentei_vae.tui.image import image_grid
 from gkentei_vae.tui.widgets import KeyBar
@@ -27,7 +28,7 @@ PHASE_TEXT = {
 }
 
 
-class KlTrainingScreen(LiveDemoScreen):
+class KlTrainingScreen(LiveDemoScreen[KlRecord]):
     """Plots the reconstruction and KL terms per step; shows prior samples as they improve."""
 
     CSS_PATH = "kl_training_screen.tcss"
@@ -52,7 +53,7 @@ class KlTrainingScreen(LiveDemoScreen):
             plt.title(title)
             plt.xlabel("step")
 
-    def draw(self, batch: list[dict[str, Any]], done: bool) -> None:
+    def draw(self, batch: list[KlRecord], done: bool) -> None:
         if self.kl_at_switch is None:
             first_of_two = next((i for i, r in enumerate(self.records) if r["phase"] == 2), None)
             if first_of_two:
@@ -65,10 +66,11 @@ class KlTrainingScreen(LiveDemoScreen):
             text.append("\n学習が終わりました。Esc で問題に戻ります。", style="bold green")
         self.query_one("#kl-phase", Static).update(text)
         steps = [r["step"] for r in self.records]
-        for plot_id, key in (("#plot-recon", "recon"), ("#plot-kl", "kl")):
+        recon, kl = [r["recon"] for r in self.records], [r["kl"] for r in self.records]
+        for plot_id, values in (("#plot-recon", recon), ("#plot-kl", kl)):
             plot = self.query_one(plot_id, PlotextPlot)
             plot.plt.clear_data()
-            plot.plt.plot(steps, [r[key] for r in self.records], marker="braille")
+            plot.plt.plot(steps, values, marker="braille")
             plot.refresh()
         with_samples = [r for r in batch if "samples" in r]
         if with_samples:
