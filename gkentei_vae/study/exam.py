@@ -21,6 +21,22 @@ PASS_MARK = 0.70
 """The pass mark is not published; 70 % is the usual assumption (docs/design.md §5)."""
 
 
+def time_limit_for(questions: int) -> float:
+    """Seconds a mock exam of ``questions`` questions allows by default."""
+    return float(SECONDS_PER_QUESTION * questions)
+
+
+def duration_text(seconds: float) -> str:
+    """Every exam duration the learner reads (home's line, the running timer): 「66分17秒」.
+
+    Rounded up to the second, so 「0分00秒」 means the time is up; one format from the
+    first second to the last.
+    """
+    whole = int(-(-seconds // 1))
+    minutes, secs = divmod(max(0, whole), 60)
+    return f"{minutes}分{secs:02d}秒"
+
+
 @dataclass
 class ExamSession:
     """The state of one sitting; the screen renders it and calls its methods."""
@@ -52,7 +68,7 @@ class ExamSession:
         """Every eligible question (or ``count`` of them) at 41 s each unless ``minutes`` is
         given; by default only ``basic`` ones, as the real exam asks."""
         items = QuizSession.select(banks, topics, (), count, seed, levels).items
-        limit = minutes * 60 if minutes is not None else SECONDS_PER_QUESTION * len(items)
+        limit = minutes * 60 if minutes is not None else time_limit_for(len(items))
         return cls(items, limit)
 
     @property

@@ -22,7 +22,7 @@ from textual.widgets import Static
 
 from gkentei_vae.banks import Bank
 from gkentei_vae.study.defaults import DEFAULT_QUIZ_COUNT
-from gkentei_vae.study.exam import SECONDS_PER_QUESTION
+from gkentei_vae.study.exam import SECONDS_PER_QUESTION, duration_text, time_limit_for
 from gkentei_vae.study.flashcards import flashcard_items
 from gkentei_vae.study.review import (
     FLASHCARD_KINDS,
@@ -158,7 +158,7 @@ def mastery_table(stats: Stats) -> Table:
 
 def modes_table(context: HomeContext, numbers: Today) -> Table:
     questions = len(matching(context.banks, levels=levels_for(numbers.level)))
-    minutes = round(questions * SECONDS_PER_QUESTION / 60)
+    limit = duration_text(time_limit_for(questions))
     table = Table.grid(padding=(0, 2))
     table.add_column(no_wrap=True)
     table.add_column(no_wrap=True, style="bold")
@@ -179,7 +179,7 @@ def modes_table(context: HomeContext, numbers: Today) -> Table:
         (
             "5",
             "模擬試験",
-            f"出題レベルの全 {questions} 問・{minutes} 分(1問{SECONDS_PER_QUESTION}秒)",
+            f"出題レベルの全 {questions} 問・{limit}(1問{SECONDS_PER_QUESTION}秒)",
         ),
         ("6", "弱点ドリル", f"最後に間違えた問題 {numbers.missed} 問から、想起率の低い順に"),
     ]
