@@ -8,10 +8,12 @@ import argparse
 import re
 from datetime import date
 
+import pytest
+
 from gkentei_vae.cli import build_parser
 from gkentei_vae.study.selection import load_default_banks
-from gkentei_vae.study.store import Store
 from gkentei_vae.study.settings import parse_exam_date
+from gkentei_vae.study.store import Store
 from gkentei_vae.tui.confirm_screen import ConfirmScreen
 from gkentei_vae.tui.exam_screen import ExamScreen
 from gkentei_vae.tui.home_screen import HomeScreen
@@ -29,23 +31,23 @@ def subparser(*names: str) -> argparse.ArgumentParser:
     return parser
 
 
-async def test_ctrl_c_and_ctrl_q_take_the_same_japanese_way_out_as_q() -> None:
-    for key in ("ctrl+c", "ctrl+q"):
-        app = quiz_app(mini_session())
-        async with app.run_test(size=SIZE, notifications=True) as pilot:
-            await pilot.press("1")
-            await pilot.press(key)
-            await pilot.pause()
-            assert "quit" not in toasts(app).lower()  # no English toast
-            assert app.return_code is None  # not gone without asking
-            dialog = app.screen
-            assert isinstance(dialog, ConfirmScreen), f"{key}: {type(dialog).__name__}"
-            assert dialog.question.startswith("クイズを終了しますか")
-            await pilot.press("n")
-            assert isinstance(app.screen, QuizScreen)
-            await pilot.press(key, key)  # pressed again on the dialog: yes
-            await pilot.pause()
-        assert app.return_code == 0, key
+@pytest.mark.parametrize("key", ["ctrl+c", "ctrl+q"])
+async def test_ctrl_c_and_ctrl_q_take_the_same_japanese_way_out_as_q(key: str) -> None:
+    app = quiz_app(mini_session())
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("1")
+        await pilot.press(key)
+        await pilot.pause()
+        assert "quit" not in toasts(app).lower()  # no English toast
+        assert app.return_code is None  # not gone without asking
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmScreen), type(dialog).__name__
+        assert dialog.question.startswith("クイズを終了しますか")
+        await pilot.press("n")
+        assert isinstance(app.screen, QuizScreen)
+        await pilot.press(key, key)  # pressed again on the dialog: yes
+        await pilot.pause()
+    assert app.return_code == 0
 
 
 def test_the_config_help_example_date_is_accepted_today() -> None:
@@ -96,3 +98,24 @@ async def test_home_and_the_exam_header_give_one_duration_in_one_format(store: S
             short.group(1),
         )
         await pilot.press("q", "y")
+
+
+@pytest.mark.parametrize("columns", [80, 120, 240])
+def test_gan_vs_vae_says_how_many_digits_each_row_shows(columns: int) -> None:
+    from gkentei_vae.tui.demo_views import view_gan_vs_vae
+    from gkentei_vae.tui.image import PixelImage
+    from tests.replay import load_recording
+
+    data = load_recording("gan-vs-vae")[-1]
+    view = view_gan_vs_vae(data, columns)
+    header = str(view.renderables[0])
+    said = re.search(r"(\d+) 枚", header)
+    assert said, header
+    rows = [part for part in view.renderables if isinstance(part, PixelImage)]
+    assert len(rows) == 3  # GAN, VAE, real
+    claimed = int(said.group(1))
+    for picture in rows:
+        # One row of `claimed` 28-pixel digits with 2-pixel gaps, shrunk to the width, is
+        # this tall (± rounding and the even-row padding of half blocks).
+        tall = 32 * picture.width / (claimed * 30 + 2)
+        assert abs(picture.rgb.shape[0] - tall) <= 2, (header, picture.width, picture.rgb.shape)
