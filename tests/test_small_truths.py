@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -20,7 +21,16 @@ from gkentei_vae.tui.home_screen import HomeScreen
 from gkentei_vae.tui.keys import bindings_of
 from gkentei_vae.tui.launch import home_app, quiz_app
 from gkentei_vae.tui.quiz_screen import QuizScreen
-from tests.conftest import SATURDAY, SIZE, Clock, mini_session, srs_for, toasts, widget_text
+from tests.conftest import (
+    SATURDAY,
+    SIZE,
+    Clock,
+    mini_session,
+    run_cli,
+    srs_for,
+    toasts,
+    widget_text,
+)
 
 
 def subparser(*names: str) -> argparse.ArgumentParser:
@@ -119,3 +129,17 @@ def test_gan_vs_vae_says_how_many_digits_each_row_shows(columns: int) -> None:
         # this tall (± rounding and the even-row padding of half blocks).
         tall = 32 * picture.width / (claimed * 30 + 2)
         assert abs(picture.rgb.shape[0] - tall) <= 2, (header, picture.width, picture.rgb.shape)
+
+
+@pytest.mark.parametrize("kind", ["missing", "empty folder"])
+def test_a_bank_path_with_nothing_in_it_is_one_error_without_a_line_number(
+    kind: str, tmp_path: Path
+) -> None:
+    path = tmp_path / ("does-not-exist.yaml" if kind == "missing" else "empty")
+    if kind != "missing":
+        path.mkdir()
+    proc = run_cli("quiz", "--bank", str(path))
+    assert proc.returncode == 1, proc.stderr
+    lines = proc.stderr.splitlines()
+    assert lines[0].startswith(f"{path}: "), lines  # no ":1": there is no line to point at
+    assert "1 件のエラー" in proc.stderr and "件の問題" not in proc.stderr, proc.stderr

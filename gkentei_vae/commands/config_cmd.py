@@ -7,7 +7,6 @@ from datetime import date, timedelta
 
 from gkentei_vae.commands import common
 
-
 EXAMPLE_DAYS_AHEAD = 60
 """The ``--help`` example's exam date is this many days from today."""
 
