@@ -119,7 +119,7 @@ def test_learning_cards_due_after_the_window_are_counted_on_the_end_panel(
     store: Store, banks: list[Bank]
 ) -> None:
     from gkentei_vae.study.review import learning_later
-    from gkentei_vae.tui.review_screen import append_upcoming
+    from gkentei_vae.tui.session_keys import append_upcoming
 
     slow = Srs(store, scheduler=Scheduler(learning_steps=(timedelta(hours=1),)))
     quiz_answers(store, {"study:q02": Rating.Again}, srs=slow)  # learning, due in an hour
