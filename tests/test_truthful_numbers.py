@@ -20,7 +20,7 @@ from gkentei_vae.tui.launch import home_app, review_app
 from gkentei_vae.tui.quiz_screen import QuizScreen
 from gkentei_vae.tui.review_screen import ReviewScreen
 from gkentei_vae.tui.stats_screen import StatsScreen
-from tests.conftest import SATURDAY, SIZE, Clock, srs_for, toasts, widget_text
+from tests.conftest import SATURDAY, SIZE, Clock, polls, srs_for, toasts, widget_text
 
 
 def line_row(text: str, line_id: str) -> str:
@@ -101,7 +101,7 @@ async def test_review_serves_learning_cards_from_a_quiz_and_home_agrees(
         screen = app.screen
         assert isinstance(screen, ReviewScreen), toasts(app)
         served = []
-        while screen.item is not None:
+        for _ in polls(lambda: screen.item is None, "the review to end"):
             served.append(screen.item.pick.card_id)
             clock.now += timedelta(seconds=20)
             await pilot.press(str(screen.item.correct_index + 1), "n")
