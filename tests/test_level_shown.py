@@ -72,6 +72,17 @@ async def test_every_question_says_its_level_in_quiz_review_and_exam(
         assert LEVELS[level] in shown_level(screen)
 
 
+async def quiz_levels_from_home(pilot, app) -> set[str]:  # type: ignore[no-untyped-def]
+    """The levels of the quiz home's `1` opens (then back home)."""
+    await pilot.press("1")
+    quiz = app.screen
+    assert isinstance(quiz, QuizScreen)
+    served = {i.pick.question.level for i in quiz.session.items}
+    await pilot.press("q", "y")
+    await pilot.pause()
+    return served
+
+
 async def test_home_names_the_level_and_l_changes_and_saves_it(store: Store) -> None:
     banks = bundled()
     app = home_app(store, banks, clock=Clock(SATURDAY), srs=srs_for(store), seed=2)
@@ -79,22 +90,11 @@ async def test_home_names_the_level_and_l_changes_and_saves_it(store: Store) -> 
         home = app.screen
         assert isinstance(home, HomeScreen)
         assert f"出題レベル: {LEVELS['basic']}" in widget_text(home, "#today")
-        await pilot.press("1")
-        quiz = app.screen
-        assert isinstance(quiz, QuizScreen)
-        assert {i.pick.question.level for i in quiz.session.items} == {"basic"}
-        await pilot.press("q", "y")
-        await pilot.pause()
-
+        assert await quiz_levels_from_home(pilot, app) == {"basic"}
         await pilot.press("l")
         assert store.get_setting("level") == "advanced"  # saved like the exam date
         assert f"出題レベル: {LEVELS['advanced']}" in widget_text(home, "#today")
-        await pilot.press("1")
-        quiz = app.screen
-        assert isinstance(quiz, QuizScreen)
-        assert {i.pick.question.level for i in quiz.session.items} == {"advanced"}
-        await pilot.press("q", "y")
-        await pilot.pause()
+        assert await quiz_levels_from_home(pilot, app) == {"advanced"}
         await pilot.press("l")
         assert store.get_setting("level") == "all"
         assert "出題レベル: 基本と発展の両方" in widget_text(home, "#today")
