@@ -14,7 +14,8 @@ import pytest
 
 from gkentei_vae.commands.demo_cmd import interactive_app
 from gkentei_vae.tui.demo_screen import DemoScreen
-from tests.conftest import REPO, polls, wait_for, widget_text
+from gkentei_vae.tui.launch import quiz_app
+from tests.conftest import REPO, polls, question_with, wait_for, widget_text
 
 SIZE = (110, 50)
 READY_WITHIN = 60.0
@@ -101,3 +102,18 @@ def test_the_demo_command_in_a_terminal_shows_the_gradients() -> None:
             os.killpg(proc.pid, signal.SIGTERM)
             proc.wait(timeout=10)
         os.close(master)
+
+
+async def test_e_pressed_before_the_warm_up_timer_waits_for_the_model() -> None:
+    # What home and every `serve` tab do: warm_model=True, the model made 0.3 s after start.
+    app = quiz_app(question_with("samples"), warm_model=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1", "e")  # before WARM_DELAY has passed
+        screen = app.screen
+        assert isinstance(screen, DemoScreen)
+        assert "モデルを使えません" not in widget_text(screen, "#demo-status")
+        await wait_for(
+            pilot, lambda: screen.data is not None or screen.error, READY_WITHIN, "the samples"
+        )
+        assert screen.error is None, screen.error
+        assert screen.data is not None and screen.data["images"].shape[1:] == (28, 28)
