@@ -38,7 +38,7 @@ from gkentei_vae.web.serve import (
     parse_message,
     terminal_size,
 )
-from tests.conftest import run_cli
+from tests.conftest import polls, run_cli, wait_until
 from tests.serve_support import (
     Screen,
     Served,
@@ -47,7 +47,6 @@ from tests.serve_support import (
     read_screen,
     serving,
     tagged,
-    wait_until,
 )
 
 CURSOR_RE = re.compile(rb"\x1b\[(\d+);(\d+)H")
@@ -72,14 +71,16 @@ async def open_session(
     return await client.ws_connect(served.ws_url(), **kwargs)  # type: ignore[arg-type]
 
 
-async def ended(ws: aiohttp.ClientWebSocketResponse, timeout: float) -> bool:
-    """Read what the app still sent until the server closes the websocket; True if it did."""
-    deadline = time.monotonic() + timeout
-    while not ws.closed:
-        message = await ws.receive(timeout=max(0.1, deadline - time.monotonic()))
-        if message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED):
-            return True
-    return True
+async def assert_closed_by_server(ws: aiohttp.ClientWebSocketResponse, timeout: float) -> None:
+    """Read what the app still sent until the server closes the websocket; fail if it has
+    not closed it within ``timeout`` seconds (the session did not end)."""
+    closing = (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSING, aiohttp.WSMsgType.CLOSED)
+    seen: list[aiohttp.WSMsgType] = []
+    for _ in polls(lambda: ws.closed or (bool(seen) and seen[-1] in closing), "the close", timeout):
+        try:
+            seen.append((await ws.receive(timeout=0.5)).type)
+        except TimeoutError:
+            pass  # nothing sent in this half second: ask again until the deadline
 
 
 def raw_http(served: Served, head: bytes, timeout: float = 10) -> bytes:
@@ -372,7 +373,7 @@ async def test_the_session_cap_and_every_message_checked(served: Served) -> None
         await read_screen(ws, Screen(100, 30), "問 1/")
         # A message over the size limit closes only that tab's session.
         await tabs[1].send_str(json.dumps(["stdin", "x" * MESSAGE_MAX_BYTES]))
-        assert await ended(tabs[1], 20)
+        await assert_closed_by_server(tabs[1], 20)
         served.wait(lambda: app_count(served) == 1, 20, "the oversized tab's app to end")
         for tab in tabs:
             await tab.close()
@@ -415,7 +416,7 @@ async def test_sighup_ends_every_session_and_the_server(tmp_path: Path) -> None:
             wait_until(lambda: not served.apps() and not served.workers(), 20, "every process")
             print(f"\nSIGHUP → 0 apps, 0 models in {time.monotonic() - start:.2f} s")
             for ws in sockets:
-                assert await ended(ws, 10)
+                await assert_closed_by_server(ws, 10)
 
 
 async def test_kill_9_of_serve_ends_every_app_and_model_process(tmp_path: Path) -> None:
@@ -448,7 +449,7 @@ async def test_killing_a_tabs_app_ends_its_model_process_and_its_session(tmp_pat
             wait_until(lambda: not served.workers(), 20, "the orphaned model process to exit")
             print(f"\napp SIGKILLed → its model process gone in {time.monotonic() - start:.2f} s")
             # The server notices the app is gone and ends the tab's session.
-            assert await ended(ws, 10)
+            await assert_closed_by_server(ws, 10)
 
 
 @pytest.mark.skipif(shutil.which("prlimit") is None, reason="prlimit (util-linux) がありません")
