@@ -51,8 +51,10 @@ from tests.serve_support import (
 
 CURSOR_RE = re.compile(rb"\x1b\[(\d+);(\d+)H")
 """Textual's absolute cursor moves (row;column, from 1)."""
-MAX_SESSIONS = 2
+MAX_SESSIONS = 3
 """The shared server's cap (small, so that reaching it is cheap)."""
+MODEL_SETTLE_S = 3.0
+"""Long past the app's warm-up delay (0.3 s): a model process started at start-up would be up."""
 
 
 @pytest.fixture(scope="module")
@@ -188,6 +190,7 @@ def test_the_tab_command_names_home_and_quotes_every_path() -> None:
     banks = [Path("/tmp/bank `y`.yaml"), Path("/tmp/two;rm -rf.yaml")]
     argv = shlex.split(app_command(data, banks, parent=1234))
     assert argv == [
+        "GKENTEI_VAE_MODEL_ON_DEMAND=1",
         "exec",
         sys.executable,
         "-m",
@@ -333,9 +336,13 @@ async def test_the_session_cap_and_every_message_checked(served: Served) -> None
         time.sleep(0.5)
         assert app_count(served) == MAX_SESSIONS
 
+        # Tabs that never open a demo cost no model process (one starts at the first demo).
+        for tab in tabs:
+            await read_screen(tab, Screen(100, 30), "クイズ")
+        await asyncio.sleep(MODEL_SETTLE_S)
+        assert served.workers() == [], f"{MAX_SESSIONS} tabs without a demo started a model"
+
         ws = tabs[0]
-        screen = Screen(100, 30)
-        await read_screen(ws, screen, "クイズ")
         before = served.rss_kb()
         for junk in [
             "not json",
@@ -374,7 +381,9 @@ async def test_the_session_cap_and_every_message_checked(served: Served) -> None
         # A message over the size limit closes only that tab's session.
         await tabs[1].send_str(json.dumps(["stdin", "x" * MESSAGE_MAX_BYTES]))
         await assert_closed_by_server(tabs[1], 20)
-        served.wait(lambda: app_count(served) == 1, 20, "the oversized tab's app to end")
+        served.wait(
+            lambda: app_count(served) == MAX_SESSIONS - 1, 20, "the oversized tab's app to end"
+        )
         for tab in tabs:
             await tab.close()
     served.wait(lambda: app_count(served) == 0, 20, "every app to end")
@@ -439,9 +448,11 @@ async def test_kill_9_of_serve_ends_every_app_and_model_process(tmp_path: Path) 
 
 
 async def test_killing_a_tabs_app_ends_its_model_process_and_its_session(tmp_path: Path) -> None:
-    with serving(tmp_path / "data") as served:
+    bank = bank_with_demo(tmp_path / "samples.yaml", "samples")
+    with serving(tmp_path / "data", "--bank", str(bank)) as served:
         async with aiohttp.ClientSession() as client:
             ws = await open_session(client, served)
+            await open_demo(ws, Screen(100, 30), "samples")
             served.wait(lambda: served.apps() and served.workers(), 30, "app and model process")
             (app,) = served.apps()
             os.kill(app, signal.SIGKILL)

@@ -70,8 +70,8 @@ def test_a_tab_answers_by_key_and_by_click_shows_a_demo_and_leaves_no_process(
 
         tab = Tab(ctx, served.url)
         tab.wait_for("クイズ")
-        # One app process for the tab; its model process starts as soon as home is up.
-        served.wait(lambda: tuple(map(len, served.tree())) == (1, 1), 20, "app and model process")
+        # One app process for the tab, and no model process until a demo is opened.
+        served.wait(lambda: tuple(map(len, served.tree())) == (1, 0), 20, "the app process")
 
         # Home key 1: the quiz. Answer the first question with the keyboard...
         tab.press("1")
@@ -93,6 +93,7 @@ def test_a_tab_answers_by_key_and_by_click_shows_a_demo_and_leaves_no_process(
         assert "← 正解" in marked or "← あなたの解答" in marked, marked
 
         # e: the question's demo, computed by the tab's model process, drawn as pixels.
+        assert served.tree()[1] == [], "still no model process: no demo yet"
         tab.press("e")
         tab.wait_for("[samples]")
         wait_for_picture(tab)
@@ -115,7 +116,7 @@ def test_a_tab_answers_by_key_and_by_click_shows_a_demo_and_leaves_no_process(
         # A tab open while serve gets SIGTERM: serve ends it, and exits 0.
         tab = Tab(ctx, served.url)
         tab.wait_for("クイズ")
-        served.wait(lambda: tuple(map(len, served.tree())) == (1, 1), 20, "app and model process")
+        served.wait(lambda: tuple(map(len, served.tree())) == (1, 0), 20, "the app process")
         stopped = time.monotonic()
         assert served.stop() == 0
         served.wait(lambda: no_session_left(served), 10, "every process to end after SIGTERM")

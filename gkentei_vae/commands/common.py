@@ -397,7 +397,15 @@ def run_mode(args: argparse.Namespace, mode: str) -> int:
 
 def with_demos(store: Store) -> dict[str, Any]:
     """App options for a mode that offers demos: warm the model process after the first
-    screen, and let it go after the learner's ``model-idle-minutes``."""
-    from gkentei_vae.study.settings import model_idle_minutes
+    screen (under ``serve``: at the first demo), and let it go after the learner's
+    ``model-idle-minutes``."""
+    import os
 
-    return {"warm_model": True, "idle_minutes": model_idle_minutes(store)}
+    from gkentei_vae.study.settings import model_idle_minutes
+    from gkentei_vae.web import MODEL_ON_DEMAND_ENV
+
+    return {
+        "warm_model": True,
+        "warm_at_start": os.environ.get(MODEL_ON_DEMAND_ENV) != "1",
+        "idle_minutes": model_idle_minutes(store),
+    }

@@ -57,6 +57,7 @@ class GkenteiApp(App[int]):
         *,
         model: ModelClient | None = None,
         warm_model: bool = False,
+        warm_at_start: bool = True,
         idle_minutes: float = MODEL_IDLE_DEFAULT,
     ) -> None:
         super().__init__()
@@ -65,7 +66,10 @@ class GkenteiApp(App[int]):
         self.model = model
         """The model process serving demos (None: demos say the model is unavailable)."""
         self.warm_model = warm_model
-        """Start the model process in the background once the first screen is up."""
+        """This app may start a model process (at the first demo that asks for it)."""
+        self.warm_at_start = warm_at_start
+        """With ``warm_model``: start it as soon as the first screen is up, not at the first
+        demo (``serve`` turns this off: tabs that never open a demo cost no model process)."""
         self.idle_minutes = idle_minutes
         """Minutes without a request before the model process exits (0: never)."""
         self._owns_model = False
@@ -83,7 +87,7 @@ class GkenteiApp(App[int]):
         self.end_mode()
 
     def on_mount(self) -> None:
-        if self.warm_model:
+        if self.warm_model and self.warm_at_start:
             self.set_timer(WARM_DELAY, self.model_client)
 
     def model_client(self) -> ModelClient | None:

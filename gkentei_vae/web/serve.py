@@ -48,7 +48,7 @@ from textual_serve.server import Server
 from yarl import URL
 
 from gkentei_vae.control_chars import escape
-from gkentei_vae.web import DEFAULT_MAX_SESSIONS
+from gkentei_vae.web import DEFAULT_MAX_SESSIONS, MODEL_ON_DEMAND_ENV
 
 log = logging.getLogger("gkentei-vae.serve")
 
@@ -148,15 +148,16 @@ def app_command(data_dir: Path, banks: Sequence[Path] = (), parent: int | None =
     """The shell command each tab runs: the home screen on ``data_dir`` and ``banks``.
 
     ``home`` is named explicitly (without a command and without a TTY the CLI prints
-    help); ``gkentei_vae.web.tab`` ties the app's life to ``parent`` (serve) and then
-    execs it; ``exec`` makes the app the server's direct child, so that ending it
+    help); the app starts a model process only at its first demo
+    (``MODEL_ON_DEMAND_ENV``); ``gkentei_vae.web.tab`` ties the app's life to
+    ``parent`` (serve) and then execs it; ``exec`` makes the app the server's direct child, so that ending it
     really ends the app and not just a shell around it.
     """
     argv = [sys.executable, "-m", "gkentei_vae.web.tab", str(parent or os.getpid())]
     argv += ["home", "--data-dir", str(data_dir)]
     for bank in banks:
         argv += ["--bank", str(bank)]
-    return "exec " + shlex.join(argv)
+    return f"{MODEL_ON_DEMAND_ENV}=1 exec " + shlex.join(argv)
 
 
 def raise_fd_limit(target: int = FD_SOFT_LIMIT) -> int:
