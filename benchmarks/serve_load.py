@@ -24,6 +24,7 @@ import asyncio
 import os
 import resource
 import socket
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -46,13 +47,15 @@ def everything(served: Served) -> list[int]:
 async def tabs(served: Served, count: int, demo: str | None) -> tuple[int, int, float, float]:
     """Open ``count`` tabs (each opening ``demo`` if given): (apps, models, RSS MB, seconds)."""
     start = time.monotonic()
+    print(f"opening {count} tabs ({demo or 'no demo'})…", file=sys.stderr, flush=True)
     async with aiohttp.ClientSession() as client:
         sockets = [
             await client.ws_connect(served.ws_url(), origin=served.origin) for _ in range(count)
         ]
         if demo is None:
             await asyncio.gather(*(read_until_home(ws) for ws in sockets))
-            await asyncio.sleep(SETTLE_S)
+            # Reading all along: the client answers the server's heartbeat pings as it reads.
+            await asyncio.gather(*(keep_reading(ws, SETTLE_S) for ws in sockets))
         else:
             await asyncio.gather(*(shown_demo(ws, demo) for ws in sockets))
         elapsed = time.monotonic() - start
@@ -65,6 +68,17 @@ async def tabs(served: Served, count: int, demo: str | None) -> tuple[int, int, 
         for ws in sockets:
             await ws.close()
     return result
+
+
+async def keep_reading(ws: aiohttp.ClientWebSocketResponse, seconds: float) -> None:
+    """Read (and drop) what the tab sends for ``seconds``, as an open browser tab does."""
+    deadline = time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        try:
+            # Not receive(timeout=…): aiohttp restarts that timeout at every ping it answers.
+            await asyncio.wait_for(ws.receive(), left)
+        except TimeoutError:
+            return
 
 
 async def shown_demo(ws: aiohttp.ClientWebSocketResponse, demo: str) -> None:
