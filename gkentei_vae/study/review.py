@@ -261,11 +261,19 @@ class ReviewSession:
 
     # -- answering -----------------------------------------------------------------------
 
-    def answer(self, correct: bool, duration_ms: int) -> AnswerRecord:
+    def answer(self, correct: bool, duration_ms: int, guessed: bool = False) -> AnswerRecord:
         """A multiple-choice answer to the current card (rated by ``rating_for_answer``)."""
-        return self.rate(rating_for_answer(correct, duration_ms), duration_ms)
+        rating = rating_for_answer(correct, duration_ms, guessed)
+        return self.rate(rating, duration_ms, guessed=guessed, correct=correct)
 
-    def rate(self, rating: Rating | int, duration_ms: int) -> AnswerRecord:
+    def rate(
+        self,
+        rating: Rating | int,
+        duration_ms: int,
+        *,
+        guessed: bool = False,
+        correct: bool | None = None,
+    ) -> AnswerRecord:
         """Rate the current card (1–4), commit, and move to the next card."""
         item = self.current
         if item is None:
@@ -280,7 +288,13 @@ class ReviewSession:
         )
         now = as_utc(self.clock())
         record = self.srs.review(
-            item.card_id, rating, duration_ms=duration_ms, mode=self.mode, now=now
+            item.card_id,
+            rating,
+            duration_ms=duration_ms,
+            mode=self.mode,
+            now=now,
+            guessed=guessed,
+            correct=correct,
         )
         self.history.append(record)
         self._undo.append(snapshot)

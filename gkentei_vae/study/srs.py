@@ -8,6 +8,9 @@ Ratings
     A multiple-choice answer is rated from the answer: wrong → Again; right → Good; right
     within ``FAST_ANSWER_MS`` (8 s) → Easy. Multiple choice never gives Hard: a slow right
     answer is still a successful retrieval. Flashcards are self-rated 1–4 (Again/Hard/Good/Easy).
+    An answer the learner marked as a guess (「勘」, key g) before giving it is rated Again
+    whether it was right or not: it was not recalled. Hard would tell FSRS (and its
+    optimizer, which counts every rating above Again as a recall) that it was.
 
 Which answers move the schedule
     Every logged answer does, whatever its mode (quiz, review, flashcard, exam). A quiz or
@@ -69,9 +72,9 @@ class UndoError(Exception):
     """The answer cannot be undone; the message (Japanese) says why."""
 
 
-def rating_for_answer(correct: bool, duration_ms: int) -> Rating:
-    """The FSRS rating of a multiple-choice answer (wrong → Again, fast right → Easy)."""
-    if not correct:
+def rating_for_answer(correct: bool, duration_ms: int, guessed: bool = False) -> Rating:
+    """The FSRS rating of a multiple-choice answer (wrong or guessed → Again, fast right → Easy)."""
+    if not correct or guessed:
         return Rating.Again
     return Rating.Easy if duration_ms <= FAST_ANSWER_MS else Rating.Good
 
@@ -124,6 +127,8 @@ class AnswerRecord:
     """When the card will be served next (UTC; capped by the exam date if one is set)."""
     was_new: bool
     """True if this was the card's first answer."""
+    guessed: bool = False
+    """The learner marked it as a guess before answering."""
 
     @property
     def capped(self) -> bool:
@@ -173,8 +178,13 @@ class Srs:
         duration_ms: int,
         mode: Mode,
         now: datetime | None = None,
+        guessed: bool = False,
+        correct: bool | None = None,
     ) -> AnswerRecord:
-        """Rate one card, log it and save its new state, committed before returning."""
+        """Rate one card, log it and save its new state, committed before returning.
+
+        ``correct``: whether a multiple-choice answer was right (None for a flashcard).
+        """
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}")
         rating = Rating(int(rating))
@@ -194,6 +204,8 @@ class Srs:
                 duration_ms=duration_ms,
                 mode=mode,
                 card_before=row.card_json if row else None,
+                guessed=guessed,
+                correct=correct,
             )
             first = row.first_review if row else to_db(now)
             new_row = self._row(card_id, after.to_json(), after, first, now)
@@ -208,6 +220,7 @@ class Srs:
             card=after,
             due=from_db(new_row.due),
             was_new=row is None,
+            guessed=guessed,
         )
 
     def record_choice(
@@ -218,10 +231,19 @@ class Srs:
         duration_ms: int,
         mode: Mode,
         now: datetime | None = None,
+        guessed: bool = False,
     ) -> AnswerRecord:
         """Log a multiple-choice answer, rated by ``rating_for_answer``."""
-        rating = rating_for_answer(correct, duration_ms)
-        return self.review(card_id, rating, duration_ms=duration_ms, mode=mode, now=now)
+        rating = rating_for_answer(correct, duration_ms, guessed)
+        return self.review(
+            card_id,
+            rating,
+            duration_ms=duration_ms,
+            mode=mode,
+            now=now,
+            guessed=guessed,
+            correct=correct,
+        )
 
     def undo(self, record: AnswerRecord | int, now: datetime | None = None) -> None:
         """Remove one answer's log row and restore the card exactly as it was before it."""
