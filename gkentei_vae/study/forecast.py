@@ -40,6 +40,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
+from itertools import pairwise
 
 import numpy as np
 from fsrs import Card, Rating, Scheduler, State
@@ -71,8 +72,17 @@ growth may be from this learner's even with m known (tuned on seeds 0–299)."""
 ITEM_SD = 0.8
 """Log-sd of a per-question factor on m in each draw: questions differ in how well they are
 remembered beyond what FSRS's difficulty says (tuned on seeds 0–299)."""
-_LOG_M_GRID = np.linspace(-4.0, 3.0, 141)
+_LOG_M_GRID = np.linspace(-4.0, 3.0, 71)
 """The values of log m the posterior is computed on."""
+DECAYS = (0.1542, 0.3, 0.5, 0.8)
+"""The forgetting-curve exponents the posterior weighs: FSRS-6's default first."""
+DEFAULT_DECAY_PRIOR = 0.5
+"""Prior probability of the default exponent (the rest shared by the others)."""
+GROWTHS = (0.6, 0.8, 1.0, 1.25)
+"""Values of γ the posterior weighs: m is m·γ^k for a card after k spaced reviews (γ < 1:
+this learner's memory grows more slowly with each review than FSRS's)."""
+DEFAULT_GROWTH_PRIOR = 0.5
+"""Prior probability of γ = 1 (FSRS's growth; the rest shared by the others)."""
 DRAWS = 300
 """Monte Carlo futures per forecast."""
 SEED = 20
@@ -122,17 +132,67 @@ class Estimates:
     answer_seconds: float
     """The learner's median seconds per answer (``DEFAULT_ANSWER_S`` without answers)."""
     memory_weights: tuple[float, ...] = ()
-    """Posterior weights of log m over ``_LOG_M_GRID`` (empty: the prior alone)."""
+    """Posterior weights over the grid of (decay, γ, log m), flattened (empty: the prior)."""
     memory_reviews: int = 0
     """Past reviews a day or more after the previous answer that informed m."""
 
-    def memory_factor(self, rng: np.random.Generator, draws: int) -> Array:
-        """``draws`` values of m, shape (draws, 1), from its posterior."""
-        if not self.memory_weights:
-            return np.exp(STABILITY_SD * rng.standard_normal((draws, 1)))
-        idx = rng.choice(len(_LOG_M_GRID), size=draws, p=np.array(self.memory_weights))
+    def memory(self, rng: np.random.Generator, draws: int) -> Memory:
+        """``draws`` memories from the posterior."""
+        weights = np.array(self.memory_weights) if self.memory_weights else _GRID.prior
+        idx = rng.choice(weights.size, size=draws, p=weights)
         residual = MODEL_SD * rng.standard_normal(draws)
-        return np.exp(_LOG_M_GRID[idx] + residual)[:, None]
+        return Memory(
+            m=np.exp(_GRID.log_m[idx] + residual)[:, None],
+            decay=_GRID.decay[idx][:, None],
+            growth=_GRID.growth[idx][:, None],
+        )
+
+
+@dataclass(frozen=True)
+class Memory:
+    """Draws of the learner's memory relative to FSRS, each shaped (draws, 1)."""
+
+    m: Array
+    """Factor on FSRS stability."""
+    decay: Array
+    """Exponent of the forgetting curve."""
+    growth: Array
+    """γ: a further factor on m per spaced review of the card."""
+
+
+@dataclass(frozen=True)
+class _Grid:
+    """The (decay, γ, log m) grid, flattened, with its prior weights."""
+
+    decay: Array
+    growth: Array
+    log_m: Array
+    prior: Array
+
+    @classmethod
+    def build(cls) -> _Grid:
+        def weights(values: tuple[float, ...], default: float, mass: float) -> Array:
+            out = np.full(len(values), (1 - mass) / (len(values) - 1))
+            out[values.index(default)] = mass
+            return out
+
+        d, g, lm = np.meshgrid(np.array(DECAYS), np.array(GROWTHS), _LOG_M_GRID, indexing="ij")
+        wd = weights(DECAYS, DECAYS[0], DEFAULT_DECAY_PRIOR)
+        wg = weights(GROWTHS, 1.0, DEFAULT_GROWTH_PRIOR)
+        wm = np.exp(-0.5 * (_LOG_M_GRID / STABILITY_SD) ** 2)
+        prior = wd[:, None, None] * wg[None, :, None] * (wm / wm.sum())[None, None, :]
+        return cls(d.ravel(), g.ravel(), lm.ravel(), prior.ravel())
+
+
+_GRID = _Grid.build()
+
+
+def recall(elapsed: Array, stability: Array, m: Array, decay: Array) -> Array:
+    """The chance of recall after ``elapsed`` whole days for stability S·m and this exponent:
+    (1 + F·t/(S·m))^(−decay) with F = 0.9^(−1/decay) − 1, so that R = 0.9 at t = S·m (as
+    FSRS-6's curve, whose exponent is its w20)."""
+    factor = np.power(0.9, -1 / decay) - 1
+    return np.power(1 + factor * elapsed / (stability * m), -decay)
 
 
 @dataclass(frozen=True)
@@ -212,13 +272,20 @@ def _is_right(row: LogRow) -> bool:
     return row.correct if row.correct is not None else row.rating > 1
 
 
+def _spaced(rows: Sequence[LogRow]) -> int:
+    """How many of a card's answers came a day or more after the previous one."""
+    times = [from_db(row.reviewed_at) for row in rows]
+    return sum((b - a).days >= 1 for a, b in pairwise(times))
+
+
 def _memory_posterior(
-    rows_by_card: dict[str, list[LogRow]], fsrs: Fsrs, g: float
+    rows_by_card: dict[str, list[LogRow]], g: float
 ) -> tuple[tuple[float, ...], int]:
-    """Posterior weights of log m given every past review a day or more after the previous
-    answer: each right with R(m) + (1 − R(m))·g, a marked guess not recalled (1 − R(m))."""
-    elapsed, stability, right, guessed = [], [], [], []
+    """Posterior weights of (decay, log m) given every past review a day or more after the
+    previous answer: each right with R + (1 − R)·g, a marked guess not recalled (1 − R)."""
+    elapsed, stability, spaced, right, guessed = [], [], [], [], []
     for rows in rows_by_card.values():
+        k = 0
         for row in rows:
             if row.card_before is None:
                 continue
@@ -230,23 +297,26 @@ def _memory_posterior(
                 continue
             elapsed.append(days)
             stability.append(before.stability)
+            spaced.append(k)
             right.append(_is_right(row))
             guessed.append(row.guessed)
+            k += 1
     if not elapsed:
         return (), 0
     t = np.array(elapsed, dtype=float)[None, :]
     s = np.array(stability)[None, :]
     y = np.array(right)[None, :]
     gu = np.array(guessed)[None, :]
-    r = fsrs.retrievability(t, s * np.exp(_LOG_M_GRID)[:, None])
+    m = np.exp(_GRID.log_m)[:, None] * np.power(_GRID.growth[:, None], np.array(spaced)[None, :])
+    r = recall(t, s, m, _GRID.decay[:, None])
     p = np.where(gu, 1 - r, np.where(y, r + (1 - r) * g, (1 - r) * (1 - g)))
-    log_post = np.log(np.clip(p, 1e-12, 1)).sum(axis=1) - 0.5 * (_LOG_M_GRID / STABILITY_SD) ** 2
+    log_post = np.log(np.clip(p, 1e-12, 1)).sum(axis=1) + np.log(_GRID.prior)
     weights = np.exp(log_post - log_post.max())
     weights /= weights.sum()
     return tuple(float(w) for w in weights), len(elapsed)
 
 
-def estimate(rows_by_card: dict[str, list[LogRow]], fsrs: Fsrs | None = None) -> Estimates:
+def estimate(rows_by_card: dict[str, list[LogRow]]) -> Estimates:
     """g, a, m and the answer habits from the logs of one level's questions."""
     guesses = [row for rows in rows_by_card.values() for row in rows if row.guessed]
     firsts = [rows[0] for rows in rows_by_card.values() if rows]
@@ -257,7 +327,7 @@ def estimate(rows_by_card: dict[str, list[LogRow]], fsrs: Fsrs | None = None) ->
     g_right = sum(_is_right(row) for row in guesses)
     a_right = sum(_is_right(row) for row in firsts)
     guess = Beta.prior(GUESS_PRIOR_MEAN, GUESS_PRIOR_WEIGHT, g_right, len(guesses) - g_right)
-    weights, informed = _memory_posterior(rows_by_card, fsrs or Fsrs.of(Scheduler()), guess.mean)
+    weights, informed = _memory_posterior(rows_by_card, guess.mean)
     return Estimates(
         guess=guess,
         guesses=len(guesses),
@@ -285,6 +355,8 @@ class _Cards:
     """Last review, in days from now (≤ 0)."""
     due: Array
     """FSRS due, in days from now."""
+    spaced: Array
+    """Reviews so far a day or more after the previous answer (k of ``GROWTHS``)."""
 
 
 def _plain(scheduler: Scheduler) -> Scheduler:
@@ -317,7 +389,8 @@ def _days(moment: datetime, now: datetime) -> float:
 def _simulate(
     fsrs: Fsrs,
     cards: _Cards,
-    m: Array,
+    memory: Memory,
+    item: Array,
     exam: float,
     window_start: float,
     easy_share: float,
@@ -325,15 +398,16 @@ def _simulate(
 ) -> tuple[Array, Array]:
     """Keep to the schedule until ``exam`` (days from now) in every draw.
 
-    ``m``: memory-strength factors, (draws, 1) or (draws, cards). Returns (R at the exam, reviews made), each
-    (draws, cards).
+    ``item``: a per-question factor on m, (draws, cards) or (draws, 1). Returns (R at the
+    exam, reviews made), each (draws, cards).
     """
-    shape = (m.shape[0], cards.stability.shape[0])
-    m = np.broadcast_to(m, shape)
+    shape = (memory.m.shape[0], cards.stability.shape[0])
     d = np.broadcast_to(cards.difficulty, shape).copy()
     s = np.broadcast_to(cards.stability, shape).copy()
     last = np.broadcast_to(cards.last, shape).copy()
     due = np.broadcast_to(cards.due, shape).copy()
+    k = np.broadcast_to(cards.spaced, shape).copy()
+    base = memory.m * item
     reviews = np.zeros(shape)
     for _ in range(200):
         capped = np.where((last < window_start) & (due >= exam), window_start, due)
@@ -342,17 +416,19 @@ def _simulate(
         if not active.any():
             break
         elapsed = np.floor(when - last + 1e-9)
-        recall = fsrs.retrievability(elapsed, s * m)
-        ok = rng.random(shape) < recall
+        m = base * np.power(memory.growth, k)
+        ok = rng.random(shape) < recall(elapsed, s, m, memory.decay)
         rating = np.where(ok, np.where(rng.random(shape) < easy_share, EASY, GOOD), AGAIN)
         nd, ns = fsrs.review(d, s, elapsed, rating.astype(float))
         d = np.where(active, nd, d)
         s = np.where(active, ns, s)
         last = np.where(active, when, last)
         due = np.where(active, when + fsrs.interval(ns), due)
+        k = k + active
         reviews += active
-    elapsed = np.floor(exam - last + 1e-9)
-    return fsrs.retrievability(np.maximum(elapsed, 0.0), s * m), reviews
+    elapsed = np.maximum(np.floor(exam - last + 1e-9), 0.0)
+    m = base * np.power(memory.growth, k)
+    return recall(elapsed, s, m, memory.decay), reviews
 
 
 def _span(scores: Array, questions: int) -> Span:
@@ -371,6 +447,8 @@ class CardState:
     line_id: str
     card: Card | None
     """The FSRS card; None when unseen or when its latest answer was a guess."""
+    spaced: int = 0
+    """Its answers a day or more after the previous one."""
 
 
 def forecast_cards(
@@ -403,22 +481,24 @@ def forecast_cards(
         stability=np.array([c.stability or 1.0 for c in review_cards]),
         last=np.array([_days(c.last_review or now, now) for c in review_cards]),
         due=np.array([_days(c.due, now) for c in review_cards]),
+        spaced=np.array([float(states[i].spaced) for i in seen_idx]),
     )
     g = rng.beta(estimates.guess.alpha, estimates.guess.beta, size=(draws, 1))
     a = rng.beta(estimates.new_accuracy.alpha, estimates.new_accuracy.beta, size=(draws, 1))
-    m = estimates.memory_factor(rng, draws)
+    memory = estimates.memory(rng, draws)
 
     n = len(states)
     p_sched = np.broadcast_to(a, (draws, n)).copy()
     p_stop = p_sched.copy()
     reviews = np.zeros((draws, 0))
     if seen_idx:
-        m_card = m * np.exp(ITEM_SD * rng.standard_normal((draws, len(seen_idx))))
+        item = np.exp(ITEM_SD * rng.standard_normal((draws, len(seen_idx))))
         r_sched, reviews = _simulate(
-            fsrs, cards, m_card, exam, window_start, estimates.easy_share, rng
+            fsrs, cards, memory, item, exam, window_start, estimates.easy_share, rng
         )
         elapsed = np.maximum(np.floor(exam - cards.last + 1e-9), 0.0)
-        r_stop = fsrs.retrievability(elapsed, cards.stability * m_card)
+        m_now = memory.m * item * np.power(memory.growth, cards.spaced)
+        r_stop = recall(elapsed, cards.stability, m_now, memory.decay)
         p_sched[:, seen_idx] = r_sched + (1 - r_sched) * g
         p_stop[:, seen_idx] = r_stop + (1 - r_stop) * g
 
@@ -452,7 +532,7 @@ def forecast_cards(
             float(reviews.sum(axis=1).mean()) if seen_idx else 0.0,
             a,
             g,
-            m,
+            memory,
             now,
             exam,
             window_start,
@@ -483,7 +563,7 @@ def _new_card_curve(
     estimates: Estimates,
     a: Array,
     g: Array,
-    m: Array,
+    memory: Memory,
     now: datetime,
     exam: float,
     window_start: float,
@@ -503,8 +583,10 @@ def _new_card_curve(
         stability=np.repeat([c.stability or 1.0 for c in starts], days_left),
         last=np.concatenate([_days(c.last_review or now, now) + shifts for c in starts]),
         due=np.concatenate([_days(c.due, now) + shifts for c in starts]),
+        spaced=np.zeros(2 * days_left),
     )
-    r, n_rev = _simulate(fsrs, cells, m, exam, window_start, estimates.easy_share, rng)
+    item = np.ones((1, 1))
+    r, n_rev = _simulate(fsrs, cells, memory, item, exam, window_start, estimates.easy_share, rng)
     p = r + (1 - r) * g
     first_ok = a
     p_new = first_ok * p[:, :days_left] + (1 - first_ok) * p[:, days_left:]
@@ -521,7 +603,7 @@ def _pace(
     seen_reviews: float,
     a: Array,
     g: Array,
-    m: Array,
+    memory: Memory,
     now: datetime,
     exam: float,
     window_start: float,
@@ -534,7 +616,7 @@ def _pace(
     p_unseen = float(a.mean())
     curve, curve_reviews = (
         _new_card_curve(
-            fsrs, scheduler, estimates, a, g, m, now, exam, window_start, days_left, rng
+            fsrs, scheduler, estimates, a, g, memory, now, exam, window_start, days_left, rng
         )
         if unseen
         else (np.zeros(days_left), np.zeros(days_left))
@@ -606,11 +688,11 @@ def compute_forecast(
         rows = rows_by_card.get(item.card_id)
         known = item.card_id in stored and rows and not rows[-1].guessed
         card = Card.from_json(stored[item.card_id].card_json) if known else None
-        states.append(CardState(item.card_id, item.line_id, card))
+        states.append(CardState(item.card_id, item.line_id, card, _spaced(rows or [])))
     texts = {item.line_id: item.lyric.text for item in items}
     return forecast_cards(
         states,
-        estimate(rows_by_card, Fsrs.of(scheduler)),
+        estimate(rows_by_card),
         scheduler=scheduler,
         now=now,
         exam_day=day,
