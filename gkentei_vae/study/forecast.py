@@ -40,12 +40,12 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
-from itertools import pairwise
 
 import numpy as np
 from fsrs import Card, Rating, Scheduler, State
 
 from gkentei_vae.banks import Bank
+from gkentei_vae.study.calibration import spaced_reviews
 from gkentei_vae.study.clock import as_utc, from_db, local_date, local_midnight, utcnow
 from gkentei_vae.study.exam import PASS_MARK
 from gkentei_vae.study.fsrs_sim import AGAIN, EASY, GOOD, Array, Fsrs
@@ -250,6 +250,9 @@ class Forecast:
     pace: Pace | None
     """None when the exam is today or past."""
     prior_share: float
+    """The prior's share of the forecast (module docstring); above ``MOSTLY_PRIOR`` it says so."""
+    pass_chance: float
+    """Share of the simulated exams (keeping to the schedule) at or above ``PASS_MARK``."""
     estimates: Estimates
     card_ids: list[str] = field(repr=False)
     p_schedule: list[float] = field(repr=False)
@@ -270,12 +273,6 @@ class Forecast:
 
 def _is_right(row: LogRow) -> bool:
     return row.correct if row.correct is not None else row.rating > 1
-
-
-def _spaced(rows: Sequence[LogRow]) -> int:
-    """How many of a card's answers came a day or more after the previous one."""
-    times = [from_db(row.reviewed_at) for row in rows]
-    return sum((b - a).days >= 1 for a, b in pairwise(times))
 
 
 def _memory_posterior(
@@ -550,6 +547,7 @@ def forecast_cards(
         lines=lines,
         pace=pace,
         prior_share=unseen / n * prior_weight if n else 1.0,
+        pass_chance=float(np.mean(hits_sched.sum(axis=1) >= PASS_MARK * n)) if n else 0.0,
         estimates=estimates,
         card_ids=[st.card_id for st in states],
         p_schedule=[float(x) for x in p_sched.mean(axis=0)],
@@ -688,7 +686,7 @@ def compute_forecast(
         rows = rows_by_card.get(item.card_id)
         known = item.card_id in stored and rows and not rows[-1].guessed
         card = Card.from_json(stored[item.card_id].card_json) if known else None
-        states.append(CardState(item.card_id, item.line_id, card, _spaced(rows or [])))
+        states.append(CardState(item.card_id, item.line_id, card, spaced_reviews(rows or [])))
     texts = {item.line_id: item.lyric.text for item in items}
     return forecast_cards(
         states,

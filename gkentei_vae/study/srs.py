@@ -44,6 +44,7 @@ from typing import Literal
 
 from fsrs import Card, Rating, Scheduler
 
+from gkentei_vae.study.calibration import scheduler_for
 from gkentei_vae.study.clock import as_utc, from_db, local_date, local_midnight, to_db, utcnow
 from gkentei_vae.study.settings import EXAM_DATE_KEY
 from gkentei_vae.study.store import CardRow, Store, card_kind
@@ -143,7 +144,8 @@ class Srs:
         self, store: Store, scheduler: Scheduler | None = None, tz: tzinfo | None = None
     ) -> None:
         self.store = store
-        self.scheduler = scheduler or Scheduler()
+        # The learner's own parameters once `optimize` has fitted them (calibration.py).
+        self.scheduler = scheduler or scheduler_for(store)
         self.tz = tz
 
     def window(self, now: datetime) -> ExamWindow | None:
