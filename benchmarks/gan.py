@@ -31,7 +31,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.tables import print_table
-from gkentei_vae.vae import gan_demos
+from gkentei_vae.demos import gan_demos
 
 
 def table(rows: list[tuple[str, ...]]) -> None:

@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/vae.py [--ref-epochs 100] [--repeats 5]
 
 Everything is evaluated on the same 500 held-out mnist5k digits with the same
-evaluation (``gkentei_vae.vae.train.evaluate``: closed-form KL + reconstruction
+evaluation (``gkentei_vae.models.train.evaluate``: closed-form KL + reconstruction
 averaged over 8 draws of z, fixed noise seed). The reference is pytorch/examples'
 vae/main.py: a 784-400-20 ReLU MLP, Adam 1e-3, batch 128, loss summed over the
 batch, trained here for 100 epochs on the same 4,500 training digits with its
@@ -32,11 +32,11 @@ from torch import Tensor, nn
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.tables import print_table
-from gkentei_vae.vae.checkpoint import load_bundled
-from gkentei_vae.vae.data import Split, load_dataset, read_mnist5k
-from gkentei_vae.vae.demos import prior_samples, reparam_gradients
-from gkentei_vae.vae.model import VAEConfig
-from gkentei_vae.vae.train import TrainConfig, Trainer, evaluate
+from gkentei_vae.demos.vae_demos import prior_samples, reparam_gradients
+from gkentei_vae.models.checkpoint import load_bundled
+from gkentei_vae.models.data import Split, load_dataset, read_mnist5k
+from gkentei_vae.models.model import VAEConfig
+from gkentei_vae.models.train import TrainConfig, Trainer, evaluate
 
 BATCH = 128
 LR = 1e-3

@@ -45,10 +45,10 @@ class Demo:
     slow measurements the demo's first frame must not wait for."""
 
 
-_VAE = "gkentei_vae.vae.demo_ops"
-_GAN = "gkentei_vae.vae.gan_demos"
+_VAE = "gkentei_vae.demos.ops"
+_GAN = "gkentei_vae.demos.gan_demos"
 _VIEWS = "gkentei_vae.tui.demo_views"
-_PNG = "gkentei_vae.vae.demo_png"
+_PNG = "gkentei_vae.demos.vae_png"
 
 DEMOS: Mapping[str, Demo] = MappingProxyType(
     {
@@ -128,7 +128,7 @@ DEMOS: Mapping[str, Demo] = MappingProxyType(
                 "同梱の GAN・VAE のサンプルと本物の数字を並べ、灰色の割合・鮮明さ・数字の種類・FD をその場で測る",
                 f"{_GAN}:gan_vs_vae",
                 f"{_VIEWS}:view_gan_vs_vae",
-                "gkentei_vae.vae.gan_png:png_gan_vs_vae",
+                "gkentei_vae.demos.gan_png:png_gan_vs_vae",
                 prepare=f"{_GAN}:prepare_gan_vs_vae",
             ),
             Demo(
@@ -137,7 +137,7 @@ DEMOS: Mapping[str, Demo] = MappingProxyType(
                 "VAE と GAN をその場でゼロから同時に学習し、損失とサンプルの変化を並べる。b で失敗する GAN の設定",
                 f"{_GAN}:gan_training",
                 "gkentei_vae.tui.gan_training_screen:GanTrainingScreen",
-                "gkentei_vae.vae.gan_png:png_gan_training",
+                "gkentei_vae.demos.gan_png:png_gan_training",
                 streams=True,
                 redraw=False,
                 png_args=MappingProxyType({"steps": 300}),

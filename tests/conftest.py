@@ -18,10 +18,10 @@ if TYPE_CHECKING:
     from textual.pilot import Pilot
 
     from gkentei_vae.banks import Bank
+    from gkentei_vae.models.data import Split
     from gkentei_vae.study.session import QuizSession
     from gkentei_vae.study.srs import Srs
     from gkentei_vae.study.store import Store
-    from gkentei_vae.vae.data import Split
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"
@@ -87,7 +87,7 @@ def srs_for(store: Store) -> Srs:
 @pytest.fixture(scope="session")
 def mnist5k() -> Split:
     """The offline digits (4,500 / 500), read once per test run."""
-    from gkentei_vae.vae.data import load_dataset
+    from gkentei_vae.models.data import load_dataset
 
     return load_dataset("mnist5k")
 

@@ -21,7 +21,7 @@ def test_every_demo_has_its_computation_view_png_title_and_a_question(demo: Demo
     assert JAPANESE.search(demo.shows), "what the learner sees, in Japanese"
 
     compute = resolve(demo.compute)
-    assert compute.__module__.startswith("gkentei_vae.vae."), "computed in the model layer"
+    assert compute.__module__.startswith("gkentei_vae.demos."), "computed in the demos layer"
     params = list(inspect.signature(compute).parameters.values())
     assert params[0].name == "seed" and params[0].default == 0
     assert all(p.default is not inspect.Parameter.empty for p in params), "keyword defaults"
@@ -36,7 +36,7 @@ def test_every_demo_has_its_computation_view_png_title_and_a_question(demo: Demo
         assert list(inspect.signature(view).parameters) == ["data", "columns"]
 
     png = resolve(demo.png)
-    assert png.__module__.startswith("gkentei_vae.vae."), "drawn without Textual"
+    assert png.__module__.startswith("gkentei_vae.demos."), "drawn without Textual"
 
     questions = [q.id for b in load_default_banks() for q in b.questions if q.demo == demo.id]
     assert questions, f"no bundled question opens {demo.id}"
@@ -51,7 +51,7 @@ def test_the_design_doc_checklist_names_what_this_test_checks() -> None:
         "`shows`",
         "`streams`",
         "`compute`",
-        "gkentei_vae/vae/",
+        "gkentei_vae/demos/",
         "seed: int = 0",
         "`view`",
         "tui/demo_views.py",

@@ -14,13 +14,13 @@ import numpy as np
 import pytest
 import torch
 
-from gkentei_vae.vae import gan_demos
-from gkentei_vae.vae.checkpoint import load_bundled
-from gkentei_vae.vae.data import Split
-from gkentei_vae.vae.demos import prior_samples
-from gkentei_vae.vae.gan import gan_samples
-from gkentei_vae.vae.gan_png import png_gan_training, png_gan_vs_vae
-from gkentei_vae.vae.judge import (
+from gkentei_vae.demos import gan_demos
+from gkentei_vae.demos.gan_png import png_gan_training, png_gan_vs_vae
+from gkentei_vae.demos.vae_demos import prior_samples
+from gkentei_vae.models.checkpoint import load_bundled
+from gkentei_vae.models.data import Split
+from gkentei_vae.models.gan import gan_samples
+from gkentei_vae.models.judge import (
     RealReference,
     feature_stats,
     frechet_distance,
@@ -29,7 +29,7 @@ from gkentei_vae.vae.judge import (
     laplacian_variance,
     real_reference,
 )
-from gkentei_vae.vae.train import classifier_accuracy
+from gkentei_vae.models.train import classifier_accuracy
 
 LIVE_TEST_STEPS = 300
 FAILING_TEST_STEPS = 100  # rounds: 200 GAN steps

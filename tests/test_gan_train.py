@@ -10,9 +10,9 @@ import pytest
 import torch
 
 from gkentei_vae.cli import main
-from gkentei_vae.vae.checkpoint import load_checkpoint
-from gkentei_vae.vae.data import Split
-from gkentei_vae.vae.train import (
+from gkentei_vae.models.checkpoint import load_checkpoint
+from gkentei_vae.models.data import Split
+from gkentei_vae.models.train import (
     ClassifierEpochRecord,
     GANEpochRecord,
     GANStepRecord,
@@ -109,8 +109,8 @@ def test_gan_training_without_the_classifier_stops_before_training(
 
 
 def test_the_torch_free_option_lists_match_the_modules() -> None:
-    from gkentei_vae.vae import classifier, data, gan, model
-    from gkentei_vae.vae.train_config import ARCHS, DATASETS
+    from gkentei_vae.models import classifier, data, gan, model
+    from gkentei_vae.models.train_config import ARCHS, DATASETS
 
     assert DATASETS == data.DATASETS
     assert set(ARCHS["vae"]) == set(model.PRESETS)

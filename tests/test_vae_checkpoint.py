@@ -11,8 +11,7 @@ import torch
 
 from gkentei_vae.cli import build_parser
 from gkentei_vae.commands.vae_cmds import train_command, train_config_from_args
-from gkentei_vae.paths import checkpoints_dir
-from gkentei_vae.vae.checkpoint import (
+from gkentei_vae.models.checkpoint import (
     BUNDLED,
     CheckpointError,
     load_bundled,
@@ -20,8 +19,9 @@ from gkentei_vae.vae.checkpoint import (
     rebuild_command,
     save_checkpoint,
 )
-from gkentei_vae.vae.gan import GAN, GANConfig
-from gkentei_vae.vae.model import VAE, preset_config
+from gkentei_vae.models.gan import GAN, GANConfig
+from gkentei_vae.models.model import VAE, preset_config
+from gkentei_vae.paths import checkpoints_dir
 
 
 class _CreatesFile:

@@ -15,9 +15,9 @@ from PIL import Image
 from gkentei_vae.cli import build_parser, main
 from gkentei_vae.commands.vae_cmds import train_config_from_args
 from gkentei_vae.halfblock import visible_width
-from gkentei_vae.vae.checkpoint import load_checkpoint
-from gkentei_vae.vae.train import TrainConfig
-from gkentei_vae.vae.train_config import flag, option_fields, recorded_words
+from gkentei_vae.models.checkpoint import load_checkpoint
+from gkentei_vae.models.train import TrainConfig
+from gkentei_vae.models.train_config import flag, option_fields, recorded_words
 
 
 def test_sample_png_via_the_real_command(tmp_path: Path) -> None:

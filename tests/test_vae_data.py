@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from gkentei_vae.cli import main
-from gkentei_vae.vae.data import (
+from gkentei_vae.models.data import (
     DataUnavailableError,
     load_dataset,
     read_mnist5k,

@@ -5,9 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gkentei_vae.vae.checkpoint import Loaded, load_bundled
-from gkentei_vae.vae.data import load_dataset
-from gkentei_vae.vae.demos import encode_one, interpolate, manifold, prior_samples, reconstruct
+from gkentei_vae.demos.vae_demos import (
+    encode_one,
+    interpolate,
+    manifold,
+    prior_samples,
+    reconstruct,
+)
+from gkentei_vae.models.checkpoint import Loaded, load_bundled
+from gkentei_vae.models.data import load_dataset
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,8 @@ import torch
 import torch.nn.functional as F
 from torch.distributions import Normal
 
-from gkentei_vae.vae.demos import reparam_gradients
-from gkentei_vae.vae.model import (
+from gkentei_vae.demos.vae_demos import reparam_gradients
+from gkentei_vae.models.model import (
     VAE,
     VAEConfig,
     kl_divergence,

@@ -7,10 +7,10 @@ from dataclasses import replace
 import pytest
 import torch
 
-from gkentei_vae.vae.data import Split
-from gkentei_vae.vae.model import preset_config
-from gkentei_vae.vae.schedule import ScheduleError, parse_beta_schedule
-from gkentei_vae.vae.train import (
+from gkentei_vae.models.data import Split
+from gkentei_vae.models.model import preset_config
+from gkentei_vae.models.schedule import ScheduleError, parse_beta_schedule
+from gkentei_vae.models.train import (
     EpochRecord,
     StepRecord,
     TrainConfig,

@@ -38,7 +38,7 @@ def run_demo(args: argparse.Namespace) -> int:
 def write_png(demo_id: str, seed: int, path: Path) -> int:
     """Compute the demo in this process and draw it (a streaming demo: a short run, every record)."""
     from gkentei_vae.demo_registry import resolve
-    from gkentei_vae.vae.checkpoint import CheckpointError
+    from gkentei_vae.models.checkpoint import CheckpointError
 
     demo = DEMOS[demo_id]
     try:

@@ -20,7 +20,7 @@ from gkentei_vae.commands.common import (
     positive_int,
     say,
 )
-from gkentei_vae.vae.train_config import (
+from gkentei_vae.models.train_config import (
     Option,
     TrainConfig,
     TrainConfigError,
@@ -30,14 +30,14 @@ from gkentei_vae.vae.train_config import (
     kinds_note,
     option_fields,
 )
-from gkentei_vae.vae.train_config import (
+from gkentei_vae.models.train_config import (
     train_command as config_command,
 )
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from gkentei_vae.vae.checkpoint import Loaded
+    from gkentei_vae.models.checkpoint import Loaded
 
 BUNDLED_NAMES = ("main", "z2", "beta0")
 
@@ -166,7 +166,7 @@ def train_command(args: argparse.Namespace) -> str:
 
 
 def run_train(args: argparse.Namespace) -> int:
-    from gkentei_vae.vae.schedule import ScheduleError, parse_beta_schedule
+    from gkentei_vae.models.schedule import ScheduleError, parse_beta_schedule
 
     config = train_config_from_args(args)
     try:
@@ -178,15 +178,15 @@ def run_train(args: argparse.Namespace) -> int:
             f"--out {args.out} はフォルダです。ファイル名 (例: vae.pt) を指定してください"
         )
 
-    from gkentei_vae.vae.checkpoint import (
+    from gkentei_vae.models.checkpoint import (
         BUNDLED,
         CheckpointError,
         rebuild_command,
         save_checkpoint,
     )
-    from gkentei_vae.vae.data import DataUnavailableError
-    from gkentei_vae.vae.model import parameter_count
-    from gkentei_vae.vae.train import (
+    from gkentei_vae.models.data import DataUnavailableError
+    from gkentei_vae.models.model import parameter_count
+    from gkentei_vae.models.train import (
         GANTrainer,
         ProgressBar,
         log_line,
@@ -251,7 +251,7 @@ def _result_summary(meta: dict[str, Any]) -> str:
 
 
 def _load(args: argparse.Namespace, need_z2: bool = False) -> Loaded:
-    from gkentei_vae.vae.checkpoint import BUNDLED, CheckpointError, load_checkpoint
+    from gkentei_vae.models.checkpoint import BUNDLED, CheckpointError, load_checkpoint
 
     ref = args.checkpoint
     path = BUNDLED[ref].path() if ref in BUNDLED else Path(ref)
@@ -273,7 +273,7 @@ def _show(
 ) -> None:
     """Write the grid to ``--png`` or draw it in the terminal."""
     if args.png is not None:
-        from gkentei_vae.vae.images import save_png
+        from gkentei_vae.models.images import save_png
 
         try:
             if args.png.parent != Path():
@@ -302,7 +302,7 @@ def _terminal_row(args: argparse.Namespace, count: int) -> int:
 
 
 def run_sample(args: argparse.Namespace) -> int:
-    from gkentei_vae.vae.demos import prior_samples
+    from gkentei_vae.demos.vae_demos import prior_samples
 
     loaded = _load(args)
     images = prior_samples(loaded.model, args.count, args.seed)
@@ -311,7 +311,7 @@ def run_sample(args: argparse.Namespace) -> int:
 
 
 def _heldout(loaded: Loaded, args: argparse.Namespace) -> Any:
-    from gkentei_vae.vae.data import DataUnavailableError, load_dataset
+    from gkentei_vae.models.data import DataUnavailableError, load_dataset
 
     name = loaded.meta.get("dataset", "mnist5k")
     try:
@@ -323,8 +323,8 @@ def _heldout(loaded: Loaded, args: argparse.Namespace) -> Any:
 def run_reconstruct(args: argparse.Namespace) -> int:
     import torch
 
+    from gkentei_vae.demos.vae_demos import reconstruct
     from gkentei_vae.halfblock import paired_rows
-    from gkentei_vae.vae.demos import reconstruct
 
     loaded = _load(args)
     data = _heldout(loaded, args)
@@ -345,7 +345,7 @@ def run_reconstruct(args: argparse.Namespace) -> int:
 def run_interpolate(args: argparse.Namespace) -> int:
     import torch
 
-    from gkentei_vae.vae.demos import interpolate
+    from gkentei_vae.demos.vae_demos import interpolate
 
     loaded = _load(args)
     data = _heldout(loaded, args)
@@ -373,7 +373,7 @@ def run_interpolate(args: argparse.Namespace) -> int:
 
 
 def run_manifold(args: argparse.Namespace) -> int:
-    from gkentei_vae.vae.demos import manifold
+    from gkentei_vae.demos.vae_demos import manifold
 
     loaded = _load(args, need_z2=True)
     grid = manifold(loaded.model, args.size)

@@ -21,7 +21,7 @@ from typing import Any
 from gkentei_vae.demo_registry import DEMOS, resolve
 from gkentei_vae.model_process.wire import WireClosed, read_message, write_message
 
-WARM = "gkentei_vae.vae.demo_ops:warm"
+WARM = "gkentei_vae.demos.ops:warm"
 """Loads torch, the checkpoints and the data once; returns what was loaded (for the client)."""
 PREPARED = "_prepared"
 """The op that waits until the background preparation is done (benchmarks, tests)."""

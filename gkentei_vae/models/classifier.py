@@ -14,7 +14,7 @@ from typing import Any
 import torch
 from torch import Tensor, nn
 
-from gkentei_vae.vae.config_dict import DictConfig
+from gkentei_vae.models.config_dict import DictConfig
 
 ARCHS = ("conv",)
 CLASSES = 10

@@ -33,12 +33,12 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from gkentei_vae.vae.checkpoint import load_bundled
-from gkentei_vae.vae.classifier import DigitClassifier
-from gkentei_vae.vae.data import Split, load_dataset
-from gkentei_vae.vae.demos import prior_samples
-from gkentei_vae.vae.gan import GAN, GANConfig, gan_samples
-from gkentei_vae.vae.judge import (
+from gkentei_vae.demos.vae_demos import prior_samples
+from gkentei_vae.models.checkpoint import load_bundled
+from gkentei_vae.models.classifier import DigitClassifier
+from gkentei_vae.models.data import Split, load_dataset
+from gkentei_vae.models.gan import GAN, GANConfig, gan_samples
+from gkentei_vae.models.judge import (
     COVERED_SHARE,
     INK,
     SOLID,
@@ -47,8 +47,8 @@ from gkentei_vae.vae.judge import (
     judge,
     real_reference,
 )
-from gkentei_vae.vae.model import VAE, VAEConfig
-from gkentei_vae.vae.train import (
+from gkentei_vae.models.model import VAE, VAEConfig
+from gkentei_vae.models.train import (
     EVAL_SEED,
     GANStepRecord,
     GANTrainer,

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from gkentei_vae.vae.demo_png import BG, CYAN, FG, MAGENTA, digits, label, stack
+from gkentei_vae.demos.vae_png import BG, CYAN, FG, MAGENTA, digits, label, stack
 
 YELLOW = (230, 200, 80)
 GREY = (90, 90, 90)

@@ -17,9 +17,9 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from gkentei_vae.vae.config_dict import DictConfig
-from gkentei_vae.vae.model import IMAGE_PIXELS, IMAGE_SIDE
-from gkentei_vae.vae.train_config import GAN_LOSSES
+from gkentei_vae.models.config_dict import DictConfig
+from gkentei_vae.models.model import IMAGE_PIXELS, IMAGE_SIDE
+from gkentei_vae.models.train_config import GAN_LOSSES
 
 ARCHS = ("mlp", "conv")
 ACTIVATIONS = ("leaky_relu", "relu")

@@ -33,7 +33,7 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from gkentei_vae.vae.classifier import CLASSES, DigitClassifier, predict
+from gkentei_vae.models.classifier import CLASSES, DigitClassifier, predict
 
 INK = 0.1
 """A pixel is ink above this value: ~26/255, where the eye stops seeing black.

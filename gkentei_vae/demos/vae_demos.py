@@ -13,7 +13,7 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from gkentei_vae.vae.model import VAE
+from gkentei_vae.models.model import VAE
 
 
 def _device(model: VAE) -> torch.device:

@@ -19,10 +19,10 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from gkentei_vae.vae import demos
-from gkentei_vae.vae.checkpoint import Loaded, load_bundled
-from gkentei_vae.vae.data import Split, load_dataset
-from gkentei_vae.vae.model import VAE, VAEConfig, kl_divergence, reconstruction_error
+from gkentei_vae.demos import vae_demos as demos
+from gkentei_vae.models.checkpoint import Loaded, load_bundled
+from gkentei_vae.models.data import Split, load_dataset
+from gkentei_vae.models.model import VAE, VAEConfig, kl_divergence, reconstruction_error
 
 KL_PHASE_STEPS = 250
 """Steps per phase of the live kl-training run (β=0, then β=1): seconds each on 2 cores."""

@@ -24,12 +24,12 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from gkentei_vae.vae import classifier as classifier_module
-from gkentei_vae.vae import gan as gan_module
-from gkentei_vae.vae.checkpoint import load_bundled
-from gkentei_vae.vae.classifier import ClassifierConfig, DigitClassifier
-from gkentei_vae.vae.data import Split, load_dataset
-from gkentei_vae.vae.gan import (
+from gkentei_vae.models import classifier as classifier_module
+from gkentei_vae.models import gan as gan_module
+from gkentei_vae.models.checkpoint import load_bundled
+from gkentei_vae.models.classifier import ClassifierConfig, DigitClassifier
+from gkentei_vae.models.data import Split, load_dataset
+from gkentei_vae.models.gan import (
     GAN,
     GANConfig,
     discriminator_loss,
@@ -37,16 +37,16 @@ from gkentei_vae.vae.gan import (
     generator_loss,
     to_gan_range,
 )
-from gkentei_vae.vae.judge import judge, real_reference
-from gkentei_vae.vae.model import (
+from gkentei_vae.models.judge import judge, real_reference
+from gkentei_vae.models.model import (
     VAE,
     VAEConfig,
     kl_divergence,
     preset_config,
     reconstruction_error,
 )
-from gkentei_vae.vae.schedule import parse_beta_schedule
-from gkentei_vae.vae.train_config import EVAL_DRAWS, TrainConfig, TrainConfigError
+from gkentei_vae.models.schedule import parse_beta_schedule
+from gkentei_vae.models.train_config import EVAL_DRAWS, TrainConfig, TrainConfigError
 
 __all__ = [
     "EVAL_DRAWS",

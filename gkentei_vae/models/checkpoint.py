@@ -22,11 +22,11 @@ from typing import Any, Generic, TypeVar
 import torch
 from torch import nn
 
+from gkentei_vae.models.classifier import ClassifierConfig, DigitClassifier
+from gkentei_vae.models.gan import GAN, GANConfig
+from gkentei_vae.models.model import VAE, VAEConfig
+from gkentei_vae.models.train_config import KIND_LABELS
 from gkentei_vae.paths import checkpoints_dir
-from gkentei_vae.vae.classifier import ClassifierConfig, DigitClassifier
-from gkentei_vae.vae.gan import GAN, GANConfig
-from gkentei_vae.vae.model import VAE, VAEConfig
-from gkentei_vae.vae.train_config import KIND_LABELS
 
 FORMAT = "gkentei-vae-checkpoint"
 VERSION = 1

@@ -1,0 +1,1 @@
+"""The demos' computations and PNG renderers, run in the model process (torch, no textual)."""

@@ -1,0 +1,1 @@
+"""The bundled models: VAE, GAN, digit classifier, data, training, checkpoints, judge (torch)."""

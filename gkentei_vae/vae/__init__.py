@@ -1,1 +1,0 @@
-"""The bundled models: VAE, data, training, checkpoints, and the demos' computations (torch)."""
