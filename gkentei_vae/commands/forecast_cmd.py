@@ -15,7 +15,9 @@ def _date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"日付は YYYY-MM-DD の形で指定してください: {text}") from None
+        raise argparse.ArgumentTypeError(
+            f"日付は YYYY-MM-DD の形で指定してください: {text}"
+        ) from None
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -95,12 +97,13 @@ def run_forecast(args: argparse.Namespace) -> int:
 @common.store_errors
 def run_optimize(args: argparse.Namespace) -> int:
     """Fit personal FSRS parameters (imports torch: never in the UI process)."""
+    from gkentei_vae.models.fsrs_fit import fit_parameters
     from gkentei_vae.study.optimize import optimize, optimize_plain, revert
 
     with common.open_store(args) as store:
         if args.revert:
             common.say(revert(store))
             return 0
-        result = optimize(store)
+        result = optimize(store, fit_parameters)
     sys.stdout.write(escape(optimize_plain(result)))
     return 0 if result.fitted else 1

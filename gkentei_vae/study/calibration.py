@@ -20,7 +20,7 @@ by ``gkentei-vae optimize``).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -86,10 +86,12 @@ def histories(rows: Iterable[LogRow]) -> dict[str, list[LogRow]]:
 
 
 def replay(
-    cards: dict[str, list[LogRow]], scheduler: Scheduler
+    cards: dict[str, list[LogRow]],
+    scheduler: Scheduler,
+    select: Callable[[LogRow], bool] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(R predicted, outcome, elapsed days) before each qualifying review, replaying every
-    card's answers with ``scheduler`` (fuzz does not change R)."""
+    """(R predicted, outcome, elapsed days) before each qualifying review (of those ``select``
+    keeps), replaying every card's answers with ``scheduler`` (fuzz does not change R)."""
     preds, ys, days = [], [], []
     for rows in cards.values():
         card: Card | None = None
@@ -97,7 +99,11 @@ def replay(
             when = from_db(row.reviewed_at)
             if card is None:
                 card = Card(due=when)
-            elif card.last_review is not None and (when - card.last_review).days >= 1:
+            elif (
+                card.last_review is not None
+                and (when - card.last_review).days >= 1
+                and (select is None or select(row))
+            ):
                 preds.append(scheduler.get_card_retrievability(card, when))
                 ys.append(recalled(row))
                 days.append((when - card.last_review).days)
@@ -172,10 +178,18 @@ def calibrate(store: Store, card_ids: Sequence[str] | None = None) -> Calibratio
     )
 
 
+def spaced_rows(card_rows: Sequence[LogRow]) -> list[LogRow]:
+    """One card's answers (oldest first) that came a day or more after the previous."""
+    return [
+        row
+        for prev, row in pairwise(card_rows)
+        if (from_db(row.reviewed_at) - from_db(prev.reviewed_at)).days >= 1
+    ]
+
+
 def spaced_reviews(card_rows: Sequence[LogRow]) -> int:
     """How many of one card's answers (oldest first) came a day or more after the previous."""
-    times = [from_db(r.reviewed_at) for r in card_rows]
-    return sum((b - a).days >= 1 for a, b in pairwise(times))
+    return len(spaced_rows(card_rows))
 
 
 def qualifying_reviews(rows: Iterable[LogRow]) -> int:

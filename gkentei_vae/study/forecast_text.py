@@ -104,9 +104,7 @@ def _scores_row(name: str, scores: Scores) -> str:
 def calibration_plain(cal: Calibration) -> str:
     """The record's calibration as text (``forecast --calibration``)."""
     if cal.model.reviews == 0:
-        return (
-            "記録の較正: 前回の解答から 1 日以上あけた復習がまだないため、計算できません。\n"
-        )
+        return "記録の較正: 前回の解答から 1 日以上あけた復習がまだないため、計算できません。\n"
     out = [
         f"記録の較正: 前回から 1 日以上あけた復習 {cal.model.reviews} 回について、"
         "復習の直前に予測した想起率と実際の正誤(勘マークは不正解扱い)",
