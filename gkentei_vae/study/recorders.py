@@ -41,6 +41,7 @@ def quiz_recorder(
             duration_ms=round(answer.seconds * 1000),
             mode="quiz",
             now=clock() if clock else None,
+            guessed=answer.guessed,
         )
 
     return record
@@ -72,6 +73,7 @@ def exam_recorder(
                 duration_ms=round(answer.seconds * 1000),
                 mode="exam",
                 now=now,
+                guessed=answer.guessed,
             )
         used = sum(answer.seconds for answer in result.answers)
         store.add_exam_result(

@@ -16,6 +16,7 @@ from gkentei_vae.study.exam import ExamSession
 from gkentei_vae.study.session import QuizSession
 from gkentei_vae.tui.app import GkenteiApp
 from gkentei_vae.tui.confirm_screen import ConfirmScreen
+from gkentei_vae.tui.guess import GUESS_BINDING, guess_marker
 from gkentei_vae.tui.question_view import QuestionView
 from gkentei_vae.tui.widgets import KeyBar, OptionCard, choice_bindings
 
@@ -87,6 +88,7 @@ class ExamScreen(Screen[None]):
         Binding("n", "move(1)", "次", key_display="n/→", tooltip="次の問題へ"),
         Binding("right", "move(1)", "次", show=False, tooltip="次の問題へ"),
         Binding("f", "flag", "フラグ", tooltip="この問題にフラグを付ける/外す"),
+        GUESS_BINDING,
         Binding("j", "jump", "一覧", tooltip="未解答・フラグ付きの問題の一覧から移動する"),
         Binding("s", "submit", "提出", tooltip="提出して採点する(確認あり)"),
         Binding("q", "abandon", "中断", tooltip="採点せずに中断する(確認あり)"),
@@ -125,6 +127,7 @@ class ExamScreen(Screen[None]):
         text.append(f"   フラグ {len(exam.flags)}")
         if exam.position in exam.flags:
             text.append("   ⚑ この問題にフラグ", style="bold yellow")
+        text.append(guess_marker(exam.position in exam.guesses))
         text.append(
             f"   残り {clock(left)} ", style="bold reverse red" if left < 60 else "bold reverse"
         )
@@ -151,6 +154,10 @@ class ExamScreen(Screen[None]):
 
     def action_flag(self) -> None:
         self.exam.toggle_flag()
+        self.update_bar()
+
+    def action_guess(self) -> None:
+        self.exam.toggle_guess()
         self.update_bar()
 
     def action_jump(self) -> None:
