@@ -13,7 +13,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "quiz",
         help="G検定形式の4択問題を解く",
         description="歌詞の各行に対応した4択問題を出題する。"
-        "キー: 1–4/a–d 解答、n/Enter 次へ、e モデルで確かめる、? ヘルプ、q 終了。",
+        "キー: 1–4/a–d 解答、n/Enter 次へ、g 勘(解答の前に押す当て推量の印)、e モデルで確かめる、? ヘルプ、q 終了。",
     )
     common.add_options(quiz, "topic", "line", "level")
     quiz.add_argument(

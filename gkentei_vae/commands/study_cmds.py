@@ -40,7 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:
             "review",
             "期限が来た問題を間隔反復(FSRS)で復習する",
             "期限が来た問題を先に、続けて今日の新しい問題を出題する。解答は一問ごとに保存される。"
-            "キー: 1–4/a–d 解答、n/Enter 次へ、u 取り消し、e モデルで確かめる、? ヘルプ、q 終了。",
+            "キー: 1–4/a–d 解答、n/Enter 次へ、g 勘(解答の前に押す当て推量の印)、u 取り消し、e モデルで確かめる、? ヘルプ、q 終了。",
             ("topic", "line", "level"),
             "問題",
             run_review,
