@@ -31,6 +31,7 @@ COMMAND_SCREENS = {
     "stats": "stats",
     "home": "home",
     "demo": "demo",
+    "forecast": "forecast",
 }
 """Command → the key-table name of the screen it opens first."""
 

@@ -28,7 +28,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="試験日の得点を予測する(期待得点・80%% 区間・必要なペース)",
         description="この問題集の問題について、試験日に正解できる見込みを予測する。"
         "予定どおり復習を続けた場合と今日でやめた場合の期待得点と 80% 区間、歌詞の行ごとの予測、"
-        "期待得点 80% に届く1日あたりの新しい問題数・復習数・分数を表示する。",
+        "期待得点 80% に届く1日あたりの新しい問題数・復習数・分数を表示する。"
+        "キー: q/Esc 閉じる、? ヘルプ。",
     )
     forecast.add_argument("--plain", action="store_true", help="画面を使わずテキストで表示する")
     forecast.add_argument(
@@ -90,8 +91,14 @@ def run_forecast(args: argparse.Namespace) -> int:
                 )
                 return 1
             text = render_plain(forecast)
-    sys.stdout.write(escape(text))
-    return 0
+    if args.plain or args.calibration:
+        sys.stdout.write(escape(text))
+        return 0
+    from gkentei_vae.tui.app import GkenteiApp
+    from gkentei_vae.tui.launch import run
+    from gkentei_vae.tui.readiness import ForecastScreen
+
+    return run(GkenteiApp(lambda: ForecastScreen(text)))
 
 
 @common.store_errors

@@ -11,9 +11,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     home = sub.add_parser(
         "home",
         help="ホーム画面(コマンドなしで起動したときと同じ)",
-        description="今日の復習件数と歌詞の行ごとの習熟度を表示し、1〜5 のキーで各モードを開く。"
+        description="今日の復習件数、試験日の予測(期待得点・区間・ペース)と歌詞の行ごとの習熟度を表示し、1〜6 のキーで各モードを開く。"
         "各モードを終えるとホームに戻る。"
-        "キー: 1 クイズ、2 復習、3 カード、4 学習状況、5 模擬試験、6 弱点ドリル、? ヘルプ、q 終了。",
+        "キー: 1 クイズ、2 復習、3 カード、4 学習状況、5 模擬試験、6 弱点ドリル、t 試験日、? ヘルプ、q 終了。",
     )
     common.add_options(home, "bank", "data-dir")
     home.set_defaults(handler=run_home)
