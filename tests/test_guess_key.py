@@ -101,6 +101,10 @@ async def test_exam_g_marks_the_question_and_is_logged_on_submission(store: Stor
         await pilot.press("s")
         await pilot.press("y")
         await pilot.pause()
+        # The result says what the forecast gave this sitting before it.
+        assert "この模擬試験の前の予測: 期待得点" in widget_text(app.screen, "#note")
+    assert exam.forecast is not None
+    assert store.exam_results()[0].forecast == exam.forecast
     rows = {r.card_id: r for r in store.log_rows()}
     first, second = (exam.items[i].pick.card_id for i in (0, 1))
     assert rows[first].guessed and rows[first].rating == Rating.Again and rows[first].correct

@@ -144,7 +144,12 @@ def run_stats(args: argparse.Namespace) -> int:
         # Computed before any screen: a store error then exits with its message (exit 1).
         stats = compute_stats(store, banks)
         if args.plain:
-            sys.stdout.write(escape(render_plain(stats)))
+            from gkentei_vae.study.forecast import compute_forecast
+            from gkentei_vae.study.forecast_text import line_rows
+
+            forecast = compute_forecast(store, banks)
+            extra = "" if forecast is None else "\n" + "\n".join(line_rows(forecast)) + "\n"
+            sys.stdout.write(escape(render_plain(stats) + extra))
             return 0
         from gkentei_vae.tui.launch import run, stats_app
 

@@ -32,6 +32,9 @@ class ExamSession:
     """Item indexes the learner flagged to come back to."""
     guesses: set[int] = field(default_factory=set)
     """Item indexes the learner marked 「勘」 (answered without recall)."""
+    forecast: tuple[float, float, float] | None = None
+    """(expected, low, high) score the forecast gave this sitting from the record before it
+    (set when its answers are recorded; None when not recorded)."""
     position: int = 0
     started: float = field(default_factory=time.monotonic)
     submitted: bool = False

@@ -54,6 +54,12 @@ def pace_text(forecast: Forecast) -> str:
     )
 
 
+def sitting_forecast_text(forecast: tuple[float, float, float]) -> str:
+    """What the forecast said before a mock exam, in one sentence."""
+    expected, low, high = forecast
+    return f"この模擬試験の前の予測: 期待得点 {pct(expected)}(80% 区間 {pct(low)}〜{pct(high)})"
+
+
 def headline(forecast: Forecast) -> str:
     """One line for a panel: expected, interval, days left."""
     return (
@@ -84,7 +90,16 @@ def render_plain(forecast: Forecast) -> str:
         f"新しい問題の初回正答率 a = {pct(est.new_accuracy.mean)}(初回の解答 {est.first_answers} 問から)、"
         f"記憶の強さの推定に使った復習 {est.memory_reviews} 回",
         "",
-        "歌詞の行ごと(学習済み/問題数、続けた場合の期待得点と 80% 区間、やめた場合の期待得点)",
+        *line_rows(forecast),
+    ]
+    return "\n".join(out) + "\n"
+
+
+def line_rows(forecast: Forecast) -> list[str]:
+    """The per-line forecast: a title line, then a row per lyric line."""
+    out = [
+        f"試験日 {forecast.exam_date.isoformat()} の予測、歌詞の行ごと"
+        "(学習済み/問題数、続けた場合の期待得点と 80% 区間、やめた場合の期待得点)"
     ]
     for line in forecast.lines:
         seen = f"{line.seen}/{line.questions}"
@@ -93,7 +108,7 @@ def render_plain(forecast: Forecast) -> str:
             f"({pct(line.schedule.low)}〜{pct(line.schedule.high)})"
             f"  {pct(line.stopped.expected):>4}  {line.text}"
         )
-    return "\n".join(out) + "\n"
+    return out
 
 
 def _scores_row(name: str, scores: Scores) -> str:

@@ -197,7 +197,12 @@ class ExamScreen(Screen[None]):
         from gkentei_vae.tui.summary_screen import SummaryScreen
 
         title = "時間切れ: 自動で提出しました" if timed_out else "模擬試験の結果"
+        note = None
+        if self.exam.forecast is not None:
+            from gkentei_vae.study.forecast_text import sitting_forecast_text
+
+            note = sitting_forecast_text(self.exam.forecast)
         # A modal (confirm, jump list, help) may be open when time runs out.
         while self.app.screen is not self:
             self.app.pop_screen()
-        self.app.push_screen(SummaryScreen(result, title=title))
+        self.app.push_screen(SummaryScreen(result, title=title, note=note))

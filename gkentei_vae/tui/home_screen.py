@@ -236,7 +236,8 @@ class HomeScreen(Screen[None]):
         self.show_model_status()
         c = self.context
         # In a worker: home is drawn and answers keys while the forecast is computed.
-        self.query_one(ReadinessPanel).update_from(c.store, c.banks, c.srs, c.clock, c.tz)
+        panel = self.query_one(ReadinessPanel)
+        panel.update_from(c.store, c.banks, c.srs.scheduler, c.clock, c.tz)
 
     def action_exam_date(self) -> None:
         from gkentei_vae.study.settings import EXAM_DATE_KEY

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime, tzinfo
 
+from fsrs import Scheduler
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,8 +20,7 @@ from textual.widgets import Input, Static
 
 from gkentei_vae.banks import Bank
 from gkentei_vae.study.forecast import Forecast, compute_forecast
-from gkentei_vae.study.forecast_text import headline, pace_text, prior_note
-from gkentei_vae.study.srs import Srs
+from gkentei_vae.study.forecast_text import headline, line_rows, pace_text, prior_note
 from gkentei_vae.study.store import Store, StoreError
 from gkentei_vae.tui.app import GkenteiApp
 from gkentei_vae.tui.widgets import KeyBar
@@ -47,11 +47,25 @@ def panel_text(forecast: Forecast | None) -> Text:
     return text
 
 
+def lines_text(forecast: Forecast | None) -> Text:
+    """The per-line forecast for the stats screen (None: no exam date set)."""
+    if forecast is None:
+        return Text(
+            "試験日の予測: 試験日が未設定です(ホームの t か config set exam-date)。", style="dim"
+        )
+    rows = line_rows(forecast)
+    return Text(rows[0], style="bold") + Text("\n" + "\n".join(rows[1:]))
+
+
 class ReadinessPanel(Static):
     """The forecast on home; ``update_from`` starts a worker and returns at once."""
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(
+        self, *, render: Callable[[Forecast | None], Text] = panel_text, id: str | None = None
+    ) -> None:
         super().__init__(Text(COMPUTING, style="dim"), id=id)
+        self.render_forecast = render
+        """How the forecast is shown (home's panel, the stats screen's lines)."""
         self.forecast: Forecast | None = None
         self.computed = 0
         """How many forecasts have been shown (tests wait on it)."""
@@ -60,7 +74,7 @@ class ReadinessPanel(Static):
         self,
         store: Store,
         banks: Sequence[Bank],
-        srs: Srs,
+        scheduler: Scheduler,
         clock: Callable[[], datetime],
         tz: tzinfo | None,
     ) -> None:
@@ -74,7 +88,7 @@ class ReadinessPanel(Static):
 
         def work() -> None:
             try:
-                forecast = compute_forecast(store, banks, now=now, tz=tz, scheduler=srs.scheduler)
+                forecast = compute_forecast(store, banks, now=now, tz=tz, scheduler=scheduler)
             except StoreError as exc:
                 self.app.call_from_thread(self.update, Text(str(exc), style="red"))
                 return
@@ -85,7 +99,7 @@ class ReadinessPanel(Static):
     def _show(self, forecast: Forecast | None) -> None:
         self.forecast = forecast
         self.computed += 1
-        self.update(panel_text(forecast))
+        self.update(self.render_forecast(forecast))
 
 
 class ExamDateScreen(ModalScreen[bool]):
