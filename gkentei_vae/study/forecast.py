@@ -72,6 +72,10 @@ growth may be from this learner's even with m known (tuned on seeds 0–299)."""
 ITEM_SD = 0.8
 """Log-sd of a per-question factor on m in each draw: questions differ in how well they are
 remembered beyond what FSRS's difficulty says (tuned on seeds 0–299)."""
+FUTURE_SD = 0.3
+"""Log-sd of a factor on m drawn at each simulated future review (per draw and question):
+the record says little about how this learner's memory grows over the reviews still to come
+(tuned on seeds 0–299)."""
 _LOG_M_GRID = np.linspace(-4.0, 3.0, 71)
 """The values of log m the posterior is computed on."""
 DECAYS = (0.1542, 0.3, 0.5, 0.8)
@@ -404,7 +408,7 @@ def _simulate(
     last = np.broadcast_to(cards.last, shape).copy()
     due = np.broadcast_to(cards.due, shape).copy()
     k = np.broadcast_to(cards.spaced, shape).copy()
-    base = memory.m * item
+    base = np.broadcast_to(memory.m * item, shape).copy()
     reviews = np.zeros(shape)
     for _ in range(200):
         capped = np.where((last < window_start) & (due >= exam), window_start, due)
@@ -423,6 +427,9 @@ def _simulate(
         due = np.where(active, when + fsrs.interval(ns), due)
         k = k + active
         reviews += active
+        base = np.where(active, base * np.exp(FUTURE_SD * rng.standard_normal(shape)), base)
+    # Whole days, as FSRS counts them and as m, decay and γ were fitted (a fitted curve says
+    # nothing about hours).
     elapsed = np.maximum(np.floor(exam - last + 1e-9), 0.0)
     m = base * np.power(memory.growth, k)
     return recall(elapsed, s, m, memory.decay), reviews
