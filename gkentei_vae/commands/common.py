@@ -157,6 +157,10 @@ OPTIONS: dict[str, Option] = {
             + f"、{ALL_LEVELS}(両方)。既定: %(default)s",
         },
     ),
+    "plain": Option(
+        ("--plain",),
+        {"action": "store_true", "help": "画面を使わずテキストで表示する"},
+    ),
     "seed": Option(
         ("--seed",),
         {

@@ -31,7 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "期待得点 80% に届く1日あたりの新しい問題数・復習数・分数を表示する。"
         "キー: q/Esc 閉じる、? ヘルプ。",
     )
-    forecast.add_argument("--plain", action="store_true", help="画面を使わずテキストで表示する")
+    common.add_options(forecast, "plain")
     forecast.add_argument(
         "--level",
         choices=(*LEVELS, common.ALL_LEVELS),

@@ -68,8 +68,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="歌詞の行ごとの学習済みカード数・正答率・想起率、今後14日の復習予定、直近8週間の解答数、試験日までの残り。"
         "キー: q/Esc 閉じる、? ヘルプ。",
     )
-    stats.add_argument("--plain", action="store_true", help="画面を使わずテキストで表示する")
-    common.add_options(stats, "bank", "data-dir")
+    common.add_options(stats, "plain", "bank", "data-dir")
     stats.set_defaults(handler=run_stats)
 
 
