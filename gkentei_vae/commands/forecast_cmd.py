@@ -12,12 +12,13 @@ from gkentei_vae.control_chars import escape
 
 
 def _date(text: str) -> date:
+    """An exam date, checked as ``config set exam-date`` checks it (today or later)."""
+    from gkentei_vae.study.settings import ConfigError, parse_exam_date
+
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"日付は YYYY-MM-DD の形で指定してください: {text}"
-        ) from None
+        return parse_exam_date(text, date.today())
+    except ConfigError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def register(sub: argparse._SubParsersAction) -> None:
