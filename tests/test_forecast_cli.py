@@ -14,6 +14,7 @@ from gkentei_vae.study.calibration import (
     MIN_QUALIFYING,
     PARAMS_KEY,
     histories,
+    optimize_would_help,
     personal_parameters,
     replay,
 )
@@ -106,6 +107,7 @@ def test_optimize_declines_below_the_minimum(
     assert "最適化しません" in out and str(MIN_QUALIFYING) in out
     with Store.open(data_dir=tmp_path) as store:
         assert personal_parameters(store) is None
+        assert not optimize_would_help(store)
 
 
 def test_optimize_fits_a_learner_whose_memory_is_not_the_default(tmp_path: Path) -> None:
@@ -116,6 +118,7 @@ def test_optimize_fits_a_learner_whose_memory_is_not_the_default(tmp_path: Path)
     with Store.open(data_dir=tmp_path) as store:
         run_study(store, question_items(banks), learner, date(2026, 1, 5), 120,
                   new_per_day=10, skip=0.1)  # fmt: skip
+        assert optimize_would_help(store)  # home's hint
         result = optimize(store, fit_parameters)
         assert result.fitted and result.train_qualifying >= MIN_QUALIFYING
         assert result.before is not None and result.after is not None
@@ -123,6 +126,7 @@ def test_optimize_fits_a_learner_whose_memory_is_not_the_default(tmp_path: Path)
         assert result.after.rmse_bins < result.before.rmse_bins
         assert result.switched and personal_parameters(store) == result.parameters
         assert store.get_setting(PARAMS_KEY)
+        assert not optimize_would_help(store)  # personal parameters are in force
         # Held-out reviews: the fit's R is nearer the learner's true R than the defaults'.
         cards = histories(store.log_rows())
         held = {row.id for row in qualifying_rows(cards)[result.train_qualifying :]}

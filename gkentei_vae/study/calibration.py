@@ -38,6 +38,8 @@ BINS = 20
 """Equal-width bins of predicted R for RMSE (bins)."""
 MIN_QUALIFYING = 512
 """py-fsrs 6.3 returns its defaults unchanged below this many qualifying reviews."""
+TRAIN_SHARE = 0.75
+"""Share of the qualifying reviews (the earliest) ``optimize`` fits on; the rest judge it."""
 
 
 @dataclass(frozen=True)
@@ -176,6 +178,13 @@ def calibrate(store: Store, card_ids: Sequence[str] | None = None) -> Calibratio
         defaults=defaults,
         personal=params is not None,
     )
+
+
+def optimize_would_help(store: Store) -> bool:
+    """No personal parameters yet, and enough qualifying reviews for ``optimize`` to fit."""
+    if personal_parameters(store) is not None:
+        return False
+    return qualifying_reviews(store.log_rows()) * TRAIN_SHARE >= MIN_QUALIFYING
 
 
 def spaced_rows(card_rows: Sequence[LogRow]) -> list[LogRow]:

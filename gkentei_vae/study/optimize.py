@@ -27,6 +27,7 @@ from gkentei_vae.study.calibration import (
     MIN_QUALIFYING,
     PARAMS_KEY,
     PREVIOUS_PARAMS_KEY,
+    TRAIN_SHARE,
     Scores,
     histories,
     personal_parameters,
@@ -37,9 +38,6 @@ from gkentei_vae.study.calibration import (
 from gkentei_vae.study.clock import from_db
 from gkentei_vae.study.srs import fsrs_card_number
 from gkentei_vae.study.store import LogRow, Store
-
-TRAIN_SHARE = 0.75
-"""Share of the qualifying reviews (the earliest) the fit learns from."""
 
 Fit = Callable[[Sequence[ReviewLog]], Sequence[float]]
 """Review logs → fitted parameters (``models.fsrs_fit.fit_parameters``)."""

@@ -31,8 +31,21 @@ COMPUTING = "試験日の予測を計算中…"
 """The panel while its worker runs."""
 
 
-def panel_text(forecast: Forecast | None) -> Text:
-    """The readiness panel's text (None: no exam date set)."""
+OPTIMIZE_HINT = (
+    "復習の記録が十分たまりました: gkentei-vae optimize で自分の記憶のパラメータを最適化できます。"
+)
+"""Home's hint when ``optimize`` would fit (calibration.optimize_would_help)."""
+
+
+def panel_text(forecast: Forecast | None, hint: bool = False) -> Text:
+    """The readiness panel's text (None: no exam date set; ``hint``: suggest optimize)."""
+    text = _panel_text(forecast)
+    if hint:
+        text.append(f"\n{OPTIMIZE_HINT}", style="bold")
+    return text
+
+
+def _panel_text(forecast: Forecast | None) -> Text:
     if forecast is None:
         return Text(
             f"試験日が未設定です({EXAM_DATE_KEY_HINT})。設定すると、試験日の予測と必要なペースを表示します。",
@@ -47,7 +60,7 @@ def panel_text(forecast: Forecast | None) -> Text:
     return text
 
 
-def lines_text(forecast: Forecast | None) -> Text:
+def lines_text(forecast: Forecast | None, hint: bool = False) -> Text:
     """The per-line forecast for the stats screen (None: no exam date set)."""
     if forecast is None:
         return Text(
@@ -61,7 +74,10 @@ class ReadinessPanel(Static):
     """The forecast on home; ``update_from`` starts a worker and returns at once."""
 
     def __init__(
-        self, *, render: Callable[[Forecast | None], Text] = panel_text, id: str | None = None
+        self,
+        *,
+        render: Callable[[Forecast | None, bool], Text] = panel_text,
+        id: str | None = None,
     ) -> None:
         super().__init__(Text(COMPUTING, style="dim"), id=id)
         self.render_forecast = render
@@ -78,28 +94,32 @@ class ReadinessPanel(Static):
         clock: Callable[[], datetime],
         tz: tzinfo | None,
     ) -> None:
+        from gkentei_vae.study.calibration import optimize_would_help
         from gkentei_vae.study.srs import exam_date
 
         now = clock()
-        if exam_date(store) is None:
-            self._show(None)  # one settings read: nothing to compute, nothing to wait for
-            return
-        self.update(Text(COMPUTING, style="dim"))
+        dated = exam_date(store) is not None
+        if not dated:
+            self._show(None, False)  # one settings read: nothing to compute, nothing to wait for
+        else:
+            self.update(Text(COMPUTING, style="dim"))
 
         def work() -> None:
             try:
                 forecast = compute_forecast(store, banks, now=now, tz=tz, scheduler=scheduler)
+                hint = optimize_would_help(store)
             except StoreError as exc:
                 self.app.call_from_thread(self.update, Text(str(exc), style="red"))
                 return
-            self.app.call_from_thread(self._show, forecast)
+            if dated or hint:
+                self.app.call_from_thread(self._show, forecast, hint)
 
         self.run_worker(work, thread=True, exclusive=True, group="forecast")
 
-    def _show(self, forecast: Forecast | None) -> None:
+    def _show(self, forecast: Forecast | None, hint: bool) -> None:
         self.forecast = forecast
         self.computed += 1
-        self.update(self.render_forecast(forecast))
+        self.update(self.render_forecast(forecast, hint))
 
 
 class ExamDateScreen(ModalScreen[bool]):
