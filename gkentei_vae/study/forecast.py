@@ -440,7 +440,11 @@ def _span(scores: Array, questions: int) -> Span:
     if questions == 0:
         return Span(0.0, 0.0, 0.0)
     low, high = np.quantile(scores, INTERVAL)
-    return Span(float(scores.mean()) / questions, float(low) / questions, float(high) / questions)
+    mean = float(scores.mean())
+    # Scores are whole numbers: on a few questions the 10th percentile can be the top score
+    # while the mean is just below it. The interval is widened to hold the mean.
+    low, high = min(float(low), mean), max(float(high), mean)
+    return Span(mean / questions, low / questions, high / questions)
 
 
 @dataclass(frozen=True)
