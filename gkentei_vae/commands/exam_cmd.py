@@ -40,15 +40,4 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run_exam(args: argparse.Namespace) -> int:
     """The answered questions are logged when the exam is submitted (mode ``exam``); a
     record that cannot be opened stops the exam before it starts (exit 1)."""
-    from gkentei_vae.study.exam import ExamSession
-    from gkentei_vae.study.recorders import exam_recorder
-    from gkentei_vae.study.selection import load_default_banks
-    from gkentei_vae.tui.launch import exam_app
-
-    banks = load_default_banks(args.bank)
-    exam = ExamSession.select(
-        banks, args.topic, args.count, args.minutes, args.seed, common.levels(args)
-    )
-    common.check_selection(exam)
-    with common.open_store(args) as store:
-        return common.run_questions(store, exam, exam_app, exam_recorder)
+    return common.run_mode(args, "exam")
