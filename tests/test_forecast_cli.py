@@ -52,7 +52,7 @@ def test_fresh_record_says_mostly_prior_near_chance(
     code, out, _ = run(capsys, "forecast", "--plain", "--date", exam, "--data-dir", str(tmp_path))
     assert code == 0
     assert "大半" in out and "事前の仮定" in out
-    assert "学習済み 0/97 問" in out
+    assert f"学習済み 0/{len(level_items(load_default_banks()))} 問" in out
     expected = int(out.split("予定どおり復習を続けた場合: 期待得点 ")[1].split("%")[0])
     assert 25 <= expected <= 35
     assert "この問題集の問題" in out
@@ -114,7 +114,7 @@ def test_optimize_fits_a_learner_whose_memory_is_not_the_default(tmp_path: Path)
     from gkentei_vae.models.fsrs_fit import fit_parameters
 
     banks = load_default_banks()
-    learner = Learner.draw("fsrs", 3, spread=0.5)
+    learner = Learner.draw("fsrs", 4, spread=0.5)
     with Store.open(data_dir=tmp_path) as store:
         run_study(store, question_items(banks), learner, date(2026, 1, 5), 120,
                   new_per_day=10, skip=0.1)  # fmt: skip
