@@ -482,8 +482,9 @@ def forecast_cards(
     today = local_date(now, tz)
     days_left = (exam_day - today).days
 
-    seen_idx = [i for i, st in enumerate(states) if st.card is not None]
-    review_cards = [_to_review(states[i].card, scheduler, now) for i in seen_idx]  # type: ignore[arg-type]
+    seen = [(i, st.card) for i, st in enumerate(states) if st.card is not None]
+    seen_idx = [i for i, _ in seen]
+    review_cards = [_to_review(card, scheduler, now) for _, card in seen]
     cards = _Cards(
         difficulty=np.array([c.difficulty or 5.0 for c in review_cards]),
         stability=np.array([c.stability or 1.0 for c in review_cards]),
