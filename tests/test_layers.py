@@ -124,11 +124,13 @@ ALLOWED: dict[str, set[str]] = {
     "model_process": {"model_process", "demo_registry"},
     "models": {"models", "paths", "halfblock"},
     "demos": {"demos", "models", "paths", "halfblock"},
-    "tui": {"tui", "study", "banks", "demo_registry", "halfblock", "model_process", "paths"},
+    "tui": {
+        "tui", "study", "banks", "demo_registry", "halfblock", "model_process", "paths", "jatext",
+    },
     "web": {"web", "control_chars"},
     "commands": {
         "commands", "banks", "study", "export", "tui", "models", "demos", "web", "demo_registry", "halfblock",
-        "paths", "control_chars",
+        "paths", "control_chars", "jatext",
     },
 }  # fmt: skip
 """Layer → the layers it may import (function-level imports included)."""
@@ -137,6 +139,7 @@ TOP_LEVEL: dict[str, set[str]] = {
     "gkentei_vae.halfblock": set(),
     "gkentei_vae.demo_registry": set(),
     "gkentei_vae.control_chars": set(),
+    "gkentei_vae.jatext": set(),
     "gkentei_vae.__main__": {"cli"},
     "gkentei_vae.cli": {"commands", "banks", "study"},
 }

@@ -14,8 +14,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "exam",
         help="時間制限つきの模擬試験",
         description="G検定形式の模擬試験。提出まで正誤は表示しない。"
-        f"既定: 対象の全問({EXAM_LEVELS[0]} レベル)、1問{SECONDS_PER_QUESTION}秒、合格ライン {PASS_MARK:.0%}。"
-        "キー: 1–4/a–d 選ぶ、n/→ 次、p/← 前、f フラグ、g 勘(当て推量の印)、j 一覧、s 提出、? ヘルプ、q 中断。",
+        f"既定: 対象の全問({EXAM_LEVELS[0]} レベル)、1問{SECONDS_PER_QUESTION}秒、合格ライン {PASS_MARK:.0%}。",
+        keys=exam_screen,
     )
     exam.add_argument(
         "--count",
@@ -34,6 +34,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     common.add_options(exam, "topic", "level", "seed", "bank", "data-dir")
     exam.set_defaults(level=EXAM_LEVELS[0])
     exam.set_defaults(handler=run_exam)
+
+
+def exam_screen() -> type:
+    from gkentei_vae.tui.exam_screen import ExamScreen
+
+    return ExamScreen
 
 
 @common.store_errors

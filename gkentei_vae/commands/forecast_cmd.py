@@ -21,6 +21,12 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def forecast_screen() -> type:
+    from gkentei_vae.tui.readiness import ForecastScreen
+
+    return ForecastScreen
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     from gkentei_vae.banks.vocab import LEVELS
 
@@ -29,8 +35,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="試験日の得点を予測する(期待得点・80%% 区間・必要なペース)",
         description="この問題集の問題について、試験日に正解できる見込みを予測する。"
         "予定どおり復習を続けた場合と今日でやめた場合の期待得点と 80% 区間、歌詞の行ごとの予測、"
-        "期待得点 80% に届く1日あたりの新しい問題数・復習数・分数を表示する。"
-        "キー: q/Esc 閉じる、? ヘルプ。",
+        "期待得点 80% に届く1日あたりの新しい問題数・復習数・分数を表示する。",
+        keys=forecast_screen,
     )
     common.add_options(forecast, "plain")
     forecast.add_argument(

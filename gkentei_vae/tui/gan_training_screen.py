@@ -22,6 +22,7 @@ from textual_plotext import PlotextPlot
 
 from gkentei_vae.tui.demo_base import LiveDemoScreen
 from gkentei_vae.tui.image import image_grid
+from gkentei_vae.tui.jawrap import JaText
 from gkentei_vae.tui.widgets import KeyBar
 
 
@@ -80,7 +81,7 @@ class GanTrainingScreen(LiveDemoScreen):
         change = next((r["change"] for r in self.records if r.get("change")), "")
         if change:
             status.append(f"\n{change}", style="yellow")
-        self.query_one("#gan-status", Static).update(status)
+        self.query_one("#gan-status", Static).update(JaText(status))
         rounds = [r["step"] for r in self.records]
         vae = self.query_one("#plot-vae", PlotextPlot)
         vae.plt.clear_data()
@@ -132,4 +133,4 @@ def result_view(last: dict[str, Any]) -> RenderableType:
         "\n学習が終わりました。b で GAN の設定を切り替えて学習し直せます。Esc で問題に戻ります。",
         style="bold green",
     )
-    return Group(table, text)
+    return Group(table, JaText(text))

@@ -26,6 +26,7 @@ from gkentei_vae.study.store import StoreError
 from gkentei_vae.study.today import Today, today
 from gkentei_vae.tui.app import GkenteiApp
 from gkentei_vae.tui.bars import recall_bar
+from gkentei_vae.tui.jawrap import JaText, notify
 from gkentei_vae.tui.readiness import ExamDateScreen, ReadinessPanel
 from gkentei_vae.tui.widgets import KeyBar
 
@@ -73,6 +74,14 @@ def mastery_table(stats: Stats) -> Table:
     return table
 
 
+def mode_keys() -> dict[str, str]:
+    """Mode → the home key that opens it, in key order (from ``HomeScreen.BINDINGS``)."""
+    opens = [
+        b for b in HomeScreen.BINDINGS if isinstance(b, Binding) and b.action.startswith("open(")
+    ]
+    return {b.action.removeprefix("open('").removesuffix("')"): b.key for b in opens}
+
+
 def modes_table(context: StudyContext, numbers: Today) -> Table:
     questions = len(matching(context.banks, levels=EXAM_LEVELS))
     minutes = round(questions * SECONDS_PER_QUESTION / 60)
@@ -80,28 +89,26 @@ def modes_table(context: StudyContext, numbers: Today) -> Table:
     table.add_column(no_wrap=True)
     table.add_column(no_wrap=True, style="bold")
     table.add_column()
-    rows = [
-        ("1", "クイズ", f"G検定形式の4択を{DEFAULT_QUIZ_COUNT}問"),
-        (
-            "2",
+    rows = {
+        "quiz": ("クイズ", f"G検定形式の4択を{DEFAULT_QUIZ_COUNT}問"),
+        "review": (
             "復習",
             f"期限の問題 {numbers.questions_due} 問 + 新しい問題 {numbers.questions_new} 問",
         ),
-        (
-            "3",
+        "flashcards": (
             "フラッシュカード",
             f"期限のカード {numbers.cards_due} 枚 + 新しいカード {numbers.cards_new} 枚",
         ),
-        ("4", "学習状況", "行ごとの習熟度・今後14日の予定・8週間の記録"),
-        (
-            "5",
+        "stats": ("学習状況", "行ごとの習熟度・今後14日の予定・8週間の記録"),
+        "exam": (
             "模擬試験",
             f"基本レベル全 {questions} 問・{minutes} 分(1問{SECONDS_PER_QUESTION}秒)",
         ),
-        ("6", "弱点ドリル", f"最後に間違えた問題 {numbers.missed} 問から、想起率の低い順に"),
-    ]
-    for key, name, what in rows:
-        table.add_row(Text(f" {key} ", style="bold reverse"), name, Text(what))
+        "weak": ("弱点ドリル", f"最後に間違えた問題 {numbers.missed} 問から、想起率の低い順に"),
+    }
+    for mode, key in mode_keys().items():
+        name, what = rows[mode]
+        table.add_row(Text(f" {key} ", style="bold reverse"), name, JaText(what))
     return table
 
 
@@ -158,7 +165,7 @@ class HomeScreen(Screen[None]):
         line = self.query_one("#model-status", Static)
         status = app.model_status()
         if str(line.content) != status:
-            line.update(Text(status, style="dim"))
+            line.update(JaText(status, style="dim"))
 
     def on_screen_resume(self) -> None:
         # First shown, and back from every mode: the numbers have moved.
@@ -168,9 +175,9 @@ class HomeScreen(Screen[None]):
         try:
             self.numbers = numbers = today(self.context)
         except StoreError as exc:
-            self.notify(str(exc), severity="error", timeout=15)
+            notify(self.app, str(exc), severity="error", timeout=15)
             return
-        self.query_one("#today", Static).update(today_text(numbers))
+        self.query_one("#today", Static).update(JaText(today_text(numbers)))
         self.query_one("#mastery", Static).update(mastery_table(numbers.stats))
         self.query_one("#modes", Static).update(modes_table(self.context, numbers))
         self.show_model_status()
@@ -197,7 +204,7 @@ class HomeScreen(Screen[None]):
         try:
             app.open_mode(mode)
         except StoreError as exc:
-            self.notify(str(exc), severity="error", timeout=15)
+            notify(self.app, str(exc), severity="error", timeout=15)
 
     def action_quit_home(self) -> None:
         app = self.app
@@ -224,7 +231,7 @@ class HomeApp(GkenteiApp):
         try:
             make = open_mode(mode, self.context, ModeOptions(seed=self.seed))
         except (NothingToStudy, SelectionError) as exc:
-            self.notify(str(exc), timeout=6)
+            notify(self, str(exc), timeout=6)
             return
         self.push_screen(make(self))
 

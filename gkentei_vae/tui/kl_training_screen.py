@@ -19,6 +19,7 @@ from textual_plotext import PlotextPlot
 
 from gkentei_vae.tui.demo_base import LiveDemoScreen
 from gkentei_vae.tui.image import image_grid
+from gkentei_vae.tui.jawrap import JaText
 from gkentei_vae.tui.widgets import KeyBar
 
 PHASE_TEXT = {
@@ -63,7 +64,7 @@ class KlTrainingScreen(LiveDemoScreen):
         text.append(PHASE_TEXT[last["phase"]])
         if done:
             text.append("\n学習が終わりました。Esc で問題に戻ります。", style="bold green")
-        self.query_one("#kl-phase", Static).update(text)
+        self.query_one("#kl-phase", Static).update(JaText(text))
         steps = [r["step"] for r in self.records]
         for plot_id, key in (("#plot-recon", "recon"), ("#plot-kl", "kl")):
             plot = self.query_one(plot_id, PlotextPlot)
@@ -78,4 +79,4 @@ class KlTrainingScreen(LiveDemoScreen):
                 " 事前分布 N(0, I) から引いた z のデコード(同じ z を使い続けています)\n",
                 style="bold",
             )
-            self.query_one("#kl-samples", Static).update(Group(label, grid))
+            self.query_one("#kl-samples", Static).update(Group(JaText(label), grid))
