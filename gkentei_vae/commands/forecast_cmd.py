@@ -28,7 +28,7 @@ def forecast_screen() -> type:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from gkentei_vae.banks.vocab import LEVELS
+    from gkentei_vae.study.settings import LEVEL_CHOICES
 
     forecast = sub.add_parser(
         "forecast",
@@ -41,7 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     common.add_options(forecast, "plain")
     forecast.add_argument(
         "--level",
-        choices=(*LEVELS, common.ALL_LEVELS),
+        choices=LEVEL_CHOICES,
         default="basic",
         help="予測するレベル(既定: basic、G検定の範囲)",
     )

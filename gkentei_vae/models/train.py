@@ -24,6 +24,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from gkentei_vae.demo_data import Measurement
 from gkentei_vae.models import classifier as classifier_module
 from gkentei_vae.models import gan as gan_module
 from gkentei_vae.models.checkpoint import load_bundled
@@ -540,7 +541,7 @@ class GANTrainer(BaseTrainer):
     ) -> None:
         super().__init__(model_config, train_config, data)
         self.d_optimizer, self.g_optimizer = self.optimizers
-        self.last_judgement: dict[str, Any] | None = None
+        self.last_judgement: Measurement | None = None
         self._judge: Any = None
 
     def build_model(self) -> GAN:
@@ -586,7 +587,7 @@ class GANTrainer(BaseTrainer):
             clf = load_bundled("classifier").model
             self._judge = (clf, real_reference(clf, self.heldout_images.cpu()))
 
-    def judgement(self) -> dict[str, Any]:
+    def judgement(self) -> Measurement:
         """The bundled classifier's verdict on 1,000 samples (z from a fixed seed)."""
         self.prepare_judge()
         clf, reference = self._judge

@@ -50,6 +50,7 @@ from gkentei_vae.study.clock import as_utc, from_db, local_date, local_midnight,
 from gkentei_vae.study.exam import PASS_MARK
 from gkentei_vae.study.fsrs_sim import AGAIN, EASY, GOOD, Array, Fsrs
 from gkentei_vae.study.review import StudyItem, question_items
+from gkentei_vae.study.settings import ALL_LEVELS
 from gkentei_vae.study.srs import EXAM_WINDOW_DAYS, Srs, exam_date
 from gkentei_vae.study.store import LogRow, Store
 
@@ -666,7 +667,7 @@ def _pace(
 
 def level_items(banks: Sequence[Bank], level: str = FORECAST_LEVEL) -> list[StudyItem]:
     """The questions the forecast covers (every level for ``all``)."""
-    return question_items(banks, levels=() if level == "all" else (level,))
+    return question_items(banks, levels=() if level == ALL_LEVELS else (level,))
 
 
 def compute_forecast(

@@ -117,7 +117,7 @@ class Learner:
         guessed = not recalled and bool(self.rng.random() < self.marks_guesses)
         fast = recalled and bool(self.rng.random() < self.fast_share)
         ms = int(FAST_ANSWER_MS * 0.6) if fast else int(FAST_ANSWER_MS * 2)
-        self._learn(card_id, now, recalled, rating_for_answer(right, ms, guessed))
+        self._learn(card_id, now, recalled, rating_for_answer(right, ms, guessed=guessed))
         return right, ms, guessed
 
     def _learn(self, card_id: str, now: datetime, recalled: bool, rating: Rating) -> None:
