@@ -23,6 +23,7 @@ from gkentei_vae.study.forecast import Forecast, compute_forecast
 from gkentei_vae.study.forecast_text import headline, line_rows, pace_text, prior_note
 from gkentei_vae.study.store import Store, StoreError
 from gkentei_vae.tui.app import GkenteiApp
+from gkentei_vae.tui.jawrap import JaText
 from gkentei_vae.tui.widgets import KeyBar
 
 EXAM_DATE_KEY_HINT = "t で試験日を設定"
@@ -79,7 +80,7 @@ class ReadinessPanel(Static):
         render: Callable[[Forecast | None, bool], Text] = panel_text,
         id: str | None = None,
     ) -> None:
-        super().__init__(Text(COMPUTING, style="dim"), id=id)
+        super().__init__(JaText(Text(COMPUTING, style="dim")), id=id)
         self.render_forecast = render
         """How the forecast is shown (home's panel, the stats screen's lines)."""
         self.forecast: Forecast | None = None
@@ -102,14 +103,14 @@ class ReadinessPanel(Static):
         if not dated:
             self._show(None, False)  # one settings read: nothing to compute, nothing to wait for
         else:
-            self.update(Text(COMPUTING, style="dim"))
+            self.update(JaText(Text(COMPUTING, style="dim")))
 
         def work() -> None:
             try:
                 forecast = compute_forecast(store, banks, now=now, tz=tz, scheduler=scheduler)
                 hint = optimize_would_help(store)
             except StoreError as exc:
-                self.app.call_from_thread(self.update, Text(str(exc), style="red"))
+                self.app.call_from_thread(self.update, JaText(Text(str(exc), style="red")))
                 return
             if dated or hint:
                 self.app.call_from_thread(self._show, forecast, hint)
@@ -119,7 +120,7 @@ class ReadinessPanel(Static):
     def _show(self, forecast: Forecast | None, hint: bool) -> None:
         self.forecast = forecast
         self.computed += 1
-        self.update(self.render_forecast(forecast, hint))
+        self.update(JaText(self.render_forecast(forecast, hint)))
 
 
 class ExamDateScreen(ModalScreen[bool]):
