@@ -35,18 +35,11 @@ Hello().run(headless=True, auto_pilot=first_frame)
 OURS = """
 import sys
 from gkentei_vae.cli import build_parser
-from gkentei_vae.commands.common import open_store
-from gkentei_vae.study.selection import load_default_banks
-from gkentei_vae.study.session import QuizSession
-from gkentei_vae.study.recorders import quiz_recorder
-from gkentei_vae.tui.launch import quiz_app
+from gkentei_vae.commands.common import mode_app
 from gkentei_vae.tui.quiz_screen import QuizScreen
 
-# What `gkentei-vae quiz --seed 1` does (commands/quiz_cmd.py), headless.
+# What `gkentei-vae quiz --seed 1` runs (commands/quiz_cmd.py → common.run_mode), headless.
 args = build_parser().parse_args(["quiz", "--seed", "1"])
-session = QuizSession.select(load_default_banks(args.bank), args.topic, args.line, args.count, args.seed)
-store = open_store(args)
-app = quiz_app(session, quiz_recorder(store))
 
 async def first_question(pilot):
     while not isinstance(pilot.app.screen, QuizScreen):
@@ -55,8 +48,8 @@ async def first_question(pilot):
     assert pilot.app.screen.session.current.pick.question.stem
     pilot.app.exit()
 
-app.run(headless=True, auto_pilot=first_question)
-store.close()
+with mode_app(args, "quiz") as app:
+    app.run(headless=True, auto_pilot=first_question)
 assert "torch" not in sys.modules
 """
 

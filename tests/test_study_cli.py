@@ -133,7 +133,7 @@ def test_review_options_and_unknown_ids(tmp_path: Path, capsys: pytest.CaptureFi
 def test_review_with_nothing_to_serve(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     d = ("--bank", BANK, "--data-dir", str(tmp_path))
     code, out, _ = run(capsys, "review", "--new", "0", *d)
-    assert code == 0 and "いま出題できるカードはありません" in out
+    assert code == 0 and "いま復習する問題はありません" in out
     with Store.open(tmp_path / DB_FILENAME) as store:
         Srs(store).record_choice("study:cloze:L7", correct=True, duration_ms=100, mode="flashcard")
     code, out, _ = run(capsys, "flashcards", "--new", "0", *d)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -16,18 +17,41 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from gkentei_vae.banks.vocab import LEVELS
 from gkentei_vae.control_chars import escape
 from gkentei_vae.paths import HOME_ENV
+from gkentei_vae.study.defaults import DEFAULT_NEW_PER_DAY
 
 if TYPE_CHECKING:
-    from gkentei_vae.study.exam import ExamSession
-    from gkentei_vae.study.session import QuizSession
     from gkentei_vae.study.store import Store
     from gkentei_vae.tui.app import GkenteiApp
-
-    Session = QuizSession | ExamSession
+    from gkentei_vae.tui.modes import ModeOptions
 
 
 class ArgumentParser(argparse.ArgumentParser):
-    """argparse whose errors never print a control character raw (they echo the bad value)."""
+    """argparse whose errors never print a control character raw (they echo the bad value),
+    and whose description can end with the keys of the screen the command opens.
+
+    ``keys`` returns that screen's class: the key list is made from its bindings
+    (``tui/keys.py``) when the description is read, for ``--help``, so that building the
+    parser imports no screen.
+    """
+
+    def __init__(self, *args: Any, keys: Callable[[], type] | None = None, **kwargs: Any) -> None:
+        self.keys = keys
+        """The class of the screen whose keys ``--help`` lists (None: no key list)."""
+        super().__init__(*args, **kwargs)
+
+    @property
+    def description(self) -> str | None:
+        """The description given, then 「キー: …。」 when ``keys`` names a screen."""
+        if self.keys is None:
+            return self._description
+        from gkentei_vae.tui.app import GkenteiApp
+        from gkentei_vae.tui.keys import command_keys
+
+        return f"{self._description or ''}キー: {command_keys(self.keys(), GkenteiApp)}。"
+
+    @description.setter
+    def description(self, text: str | None) -> None:
+        self._description = text
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
@@ -212,22 +236,51 @@ def open_store(args: argparse.Namespace) -> Store:
     return Store.open(data_dir=getattr(args, "data_dir", None))
 
 
-def check_selection(session: Session) -> None:
-    """Refuse an empty selection before anything else happens (exit 2)."""
-    if not session.items:
-        raise UsageError("条件に合う問題がありません")
+def mode_options(args: argparse.Namespace) -> ModeOptions:
+    """The mode's options from whichever of them the command takes."""
+    from gkentei_vae.tui.modes import ModeOptions
+
+    return ModeOptions(
+        topics=getattr(args, "topic", ()),
+        lines=getattr(args, "line", ()),
+        levels=levels(args) if hasattr(args, "level") else None,
+        count=getattr(args, "count", None),
+        minutes=getattr(args, "minutes", None),
+        new_per_day=getattr(args, "new", DEFAULT_NEW_PER_DAY),
+        seed=getattr(args, "seed", None),
+    )
 
 
-def run_questions(
-    store: Store,
-    session: Session,
-    build_app: Callable[..., GkenteiApp],
-    recorder: Callable[[Store], object],
-) -> int:
-    """Run the mode's app, ``build_app(session, recorder(store), **options)``, with demos."""
+@contextmanager
+def mode_app(args: argparse.Namespace, mode: str) -> Iterator[GkenteiApp | None]:
+    """The app of ``mode`` as the command builds it (``tui/modes.py``), with the record open.
+
+    The banks are loaded and the filters checked first (bad input exits before the record
+    is opened); None, after saying why, when the mode has nothing to serve now.
+    """
+    from gkentei_vae.study.context import StudyContext
+    from gkentei_vae.study.selection import load_default_banks
+    from gkentei_vae.tui import modes
+    from gkentei_vae.tui.launch import mode_app
+
+    banks = load_default_banks(getattr(args, "bank", None))  # an invalid bank: cli.main reports it
+    chosen = modes.select(mode, banks, mode_options(args))
+    with open_store(args) as store:
+        try:
+            make = modes.screen(chosen, StudyContext(store, banks))
+        except modes.NothingToStudy as exc:
+            say(exc)
+            yield None
+            return
+        yield mode_app(make, **(with_demos(store) if mode in modes.DEMO_MODES else {}))
+
+
+def run_mode(args: argparse.Namespace, mode: str) -> int:
+    """Run the app of ``mode`` until the learner quits (exit 0 when there is nothing to serve)."""
     from gkentei_vae.tui.launch import run
 
-    return run(build_app(session, recorder(store), **with_demos(store)))
+    with mode_app(args, mode) as app:
+        return run(app) if app else 0
 
 
 def with_demos(store: Store) -> dict[str, Any]:

@@ -14,8 +14,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "exam",
         help="時間制限つきの模擬試験",
         description="G検定形式の模擬試験。提出まで正誤は表示しない。"
-        f"既定: 対象の全問({EXAM_LEVELS[0]} レベル)、1問{SECONDS_PER_QUESTION}秒、合格ライン {PASS_MARK:.0%}。"
-        "キー: 1–4/a–d 選ぶ、n/→ 次、p/← 前、f フラグ、j 一覧、s 提出、? ヘルプ、q 中断。",
+        f"既定: 対象の全問({EXAM_LEVELS[0]} レベル)、1問{SECONDS_PER_QUESTION}秒、合格ライン {PASS_MARK:.0%}。",
+        keys=exam_screen,
     )
     exam.add_argument(
         "--count",
@@ -36,19 +36,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     exam.set_defaults(handler=run_exam)
 
 
+def exam_screen() -> type:
+    from gkentei_vae.tui.exam_screen import ExamScreen
+
+    return ExamScreen
+
+
 @common.store_errors
 def run_exam(args: argparse.Namespace) -> int:
     """The answered questions are logged when the exam is submitted (mode ``exam``); a
     record that cannot be opened stops the exam before it starts (exit 1)."""
-    from gkentei_vae.study.exam import ExamSession
-    from gkentei_vae.study.recorders import exam_recorder
-    from gkentei_vae.study.selection import load_default_banks
-    from gkentei_vae.tui.launch import exam_app
-
-    banks = load_default_banks(args.bank)
-    exam = ExamSession.select(
-        banks, args.topic, args.count, args.minutes, args.seed, common.levels(args)
-    )
-    common.check_selection(exam)
-    with common.open_store(args) as store:
-        return common.run_questions(store, exam, exam_app, exam_recorder)
+    return common.run_mode(args, "exam")

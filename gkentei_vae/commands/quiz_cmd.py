@@ -12,8 +12,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     quiz = sub.add_parser(
         "quiz",
         help="G検定形式の4択問題を解く",
-        description="歌詞の各行に対応した4択問題を出題する。"
-        "キー: 1–4/a–d 解答、n/Enter 次へ、e モデルで確かめる、? ヘルプ、q 終了。",
+        description="歌詞の各行に対応した4択問題を出題する。",
+        keys=quiz_screen,
     )
     common.add_options(quiz, "topic", "line", "level")
     quiz.add_argument(
@@ -32,26 +32,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     quiz.set_defaults(handler=run_quiz)
 
 
+def quiz_screen() -> type:
+    from gkentei_vae.tui.quiz_screen import QuizScreen
+
+    return QuizScreen
+
+
 @common.store_errors
 def run_quiz(args: argparse.Namespace) -> int:
     """Every answer is logged in the learning record (mode ``quiz``) and moves the card's
     schedule; a record that cannot be opened stops the quiz before it starts (exit 1)."""
-    from gkentei_vae.study.recorders import quiz_recorder
-    from gkentei_vae.study.selection import choose, load_default_banks, matching
-    from gkentei_vae.study.session import QuizSession
-    from gkentei_vae.tui.launch import quiz_app
-
-    picks = matching(load_default_banks(args.bank), args.topic, args.line, common.levels(args))
-    if not args.weak:
-        session = QuizSession.from_picks(choose(picks, args.count, args.seed), args.seed)
-        common.check_selection(session)
-    with common.open_store(args) as store:
-        if args.weak:
-            from gkentei_vae.study.weak_spots import NOTHING_WEAK, weak_spots
-
-            weak = weak_spots(store, picks)
-            if not weak:
-                common.say(NOTHING_WEAK)
-                return 0
-            session = QuizSession.from_picks(weak[: args.count], args.seed)
-        return common.run_questions(store, session, quiz_app, quiz_recorder)
+    return common.run_mode(args, "weak" if args.weak else "quiz")

@@ -1,27 +1,17 @@
 """`review`, `flashcards` and `stats`: spaced repetition and progress.
 
 The handlers load the banks, check the filters and open the store before any screen
-starts, so bad input exits with a message instead of a half-drawn UI.
+starts (``common.run_mode``), so bad input exits with a message instead of a half-drawn UI.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
 
 from gkentei_vae.commands import common
 from gkentei_vae.control_chars import escape
 from gkentei_vae.study.defaults import DEFAULT_NEW_PER_DAY
-
-if TYPE_CHECKING:
-    from gkentei_vae.banks import Bank
-    from gkentei_vae.study.review import ReviewSession
-    from gkentei_vae.study.store import Store
-    from gkentei_vae.tui.app import GkenteiApp
-
-SessionBuilder = Callable[["Store", "Sequence[Bank]", int], "ReviewSession"]
 
 
 def _add_new_option(parser: argparse.ArgumentParser, what: str) -> None:
@@ -34,13 +24,31 @@ def _add_new_option(parser: argparse.ArgumentParser, what: str) -> None:
     )
 
 
+def review_screen() -> type:
+    from gkentei_vae.tui.review_screen import ReviewScreen
+
+    return ReviewScreen
+
+
+def flashcard_screen() -> type:
+    from gkentei_vae.tui.flashcard_screen import FlashcardScreen
+
+    return FlashcardScreen
+
+
+def stats_screen() -> type:
+    from gkentei_vae.tui.stats_screen import StatsScreen
+
+    return StatsScreen
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     sessions = (
         (
             "review",
             "期限が来た問題を間隔反復(FSRS)で復習する",
-            "期限が来た問題を先に、続けて今日の新しい問題を出題する。解答は一問ごとに保存される。"
-            "キー: 1–4/a–d 解答、n/Enter 次へ、u 取り消し、e モデルで確かめる、? ヘルプ、q 終了。",
+            "期限が来た問題を先に、続けて今日の新しい問題を出題する。解答は一問ごとに保存される。",
+            review_screen,
             ("topic", "line", "level"),
             "問題",
             run_review,
@@ -48,15 +56,15 @@ def register(sub: argparse._SubParsersAction) -> None:
         (
             "flashcards",
             "歌詞の穴埋めカードと用語カードで復習する",
-            "歌詞の要語を隠したカードと用語→意味のカード。自己採点は学習記録に保存される。"
-            "キー: Space めくる、1 もう一度、2 難しい、3 正解、4 簡単、u 取り消し、? ヘルプ、q 終了。",
+            "歌詞の要語を隠したカードと用語→意味のカード。自己採点は学習記録に保存される。",
+            flashcard_screen,
             ("line",),
             "カード",
             run_flashcards,
         ),
     )
-    for name, summary, description, filters, what, handler in sessions:
-        parser = sub.add_parser(name, help=summary, description=description)
+    for name, summary, description, screen, filters, what, handler in sessions:
+        parser = sub.add_parser(name, help=summary, description=description, keys=screen)
         common.add_options(parser, *filters)
         _add_new_option(parser, what)
         common.add_options(parser, "bank", "data-dir")
@@ -65,8 +73,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     stats = sub.add_parser(
         "stats",
         help="歌詞の行ごとの習熟度・復習予定・解答の記録を表示する",
-        description="歌詞の行ごとの学習済みカード数・正答率・想起率、今後14日の復習予定、直近8週間の解答数、試験日までの残り。"
-        "キー: q/Esc 閉じる、? ヘルプ。",
+        description="歌詞の行ごとの学習済みカード数・正答率・想起率、今後14日の復習予定、直近8週間の解答数、試験日までの残り。",
+        keys=stats_screen,
     )
     stats.add_argument("--plain", action="store_true", help="画面を使わずテキストで表示する")
     common.add_options(stats, "bank", "data-dir")
@@ -76,76 +84,25 @@ def register(sub: argparse._SubParsersAction) -> None:
 @common.store_errors
 def run_review(args: argparse.Namespace) -> int:
     """Review due questions and today's new ones in the TUI."""
-    from gkentei_vae.study.review import ReviewSession
-
-    def build(store: Store, banks: Sequence[Bank], new: int) -> ReviewSession:
-        return ReviewSession.for_questions(
-            store, banks, args.topic, args.line, common.levels(args), new_per_day=new
-        )
-
-    def app(session: ReviewSession) -> GkenteiApp:
-        from gkentei_vae.tui.launch import review_app
-
-        return review_app(session, **common.with_demos(session.srs.store))
-
-    return _run_session(args, build, app)
+    return common.run_mode(args, "review")
 
 
 @common.store_errors
 def run_flashcards(args: argparse.Namespace) -> int:
     """Self-rated lyric cloze and glossary cards in the TUI (no model: no demos here)."""
-    from gkentei_vae.study.flashcards import flashcard_session
-
-    def build(store: Store, banks: Sequence[Bank], new: int) -> ReviewSession:
-        return flashcard_session(store, banks, args.line, new_per_day=new)
-
-    def app(session: ReviewSession) -> GkenteiApp:
-        from gkentei_vae.tui.launch import flashcards_app
-
-        return flashcards_app(session)
-
-    return _run_session(args, build, app)
-
-
-def _run_session(
-    args: argparse.Namespace,
-    build: SessionBuilder,
-    make_app: Callable[[ReviewSession], GkenteiApp],
-) -> int:
-    """Load banks, open the store, build the session, then run its screen."""
-    from gkentei_vae.study.review import next_due
-    from gkentei_vae.study.selection import SelectionError, load_default_banks
-    from gkentei_vae.study.srs import describe_due
-
-    banks = load_default_banks(args.bank)  # an invalid bank: cli.main reports it
-    with common.open_store(args) as store:
-        try:
-            session = build(store, banks, args.new)
-        except SelectionError as exc:
-            raise common.UsageError(str(exc)) from None
-        if session.finished:
-            later = next_due(store, session.queue.items)
-            when = f"次は{describe_due(later)}です。" if later else ""
-            common.say(f"いま出題できるカードはありません。{when}")
-            return 0
-        from gkentei_vae.tui.launch import run
-
-        return run(make_app(session))
+    return common.run_mode(args, "flashcards")
 
 
 @common.store_errors
 def run_stats(args: argparse.Namespace) -> int:
-    """Progress per lyric line, due forecast, answer heatmap, exam countdown."""
+    """Progress per lyric line, due forecast, answer heatmap, exam countdown; the screen's
+    figures are computed before it starts, so a store error exits with its message (exit 1)."""
+    if not args.plain:
+        return common.run_mode(args, "stats")
     from gkentei_vae.study.selection import load_default_banks
     from gkentei_vae.study.stats import compute_stats, render_plain
 
     banks = load_default_banks(args.bank)  # an invalid bank: cli.main reports it
     with common.open_store(args) as store:
-        # Computed before any screen: a store error then exits with its message (exit 1).
-        stats = compute_stats(store, banks)
-        if args.plain:
-            sys.stdout.write(escape(render_plain(stats)))
-            return 0
-        from gkentei_vae.tui.launch import run, stats_app
-
-        return run(stats_app(store, banks, stats=stats))
+        sys.stdout.write(escape(render_plain(compute_stats(store, banks))))
+    return 0

@@ -106,6 +106,8 @@ EARLY_FRACTION = 0.25
 """gan_training measures the GAN's FD at this fraction of the run too, to see whether it improved."""
 WINDOW = 50
 """Rounds averaged for the "start" and "end" values of a loss in the claims and sentences."""
+D_WINS_SHARE = 0.95
+"""D "has won" when it calls at least this share of fakes fake, averaged over the last ``WINDOW`` rounds."""
 FID_NOTE = (
     "FD (Fréchet 距離) は、数字の分類器の最後から 2 番目の層の特徴を正規分布とみなし、"
     "生成画像と本物の画像の分布の違いを測ったもの (小さいほど本物に近い)。"
@@ -319,14 +321,14 @@ def live_claims(
 
     Normal run: the VAE's loss fell (end vs step 100), its samples are greyer, the
     GAN's G loss rose while its FD fell, D did not win. Failing run: D won (it
-    calls ≥ 95 % of fakes fake at the end), G is stuck on one image.
+    calls ≥ ``D_WINS_SHARE`` of fakes fake at the end), G is stuck on one image.
     """
     end = slice(-WINDOW, None)
     at_100 = slice(max(0, 100 - WINDOW // 2), 100 + WINDOW // 2)
     gan, vae = final["gan"], final["vae"]
     if failing:
         return {
-            "d_wins": _mean(d_fake[end]) >= 0.95,
+            "d_wins": _mean(d_fake[end]) >= D_WINS_SHARE,
             "g_stuck": spread < stuck_below,
             "vae_loss_fell": _mean(vae_loss[end]) < _mean(vae_loss[at_100]),
         }
@@ -335,7 +337,7 @@ def live_claims(
         "vae_greyer": vae["grey"] > gan["grey"],
         "g_loss_rose": _mean(g_loss[end]) > _mean(g_loss[:WINDOW]),
         "gan_fd_fell": gan["fd"] < early_fd,
-        "d_not_winning": _mean(d_fake[end]) < 0.95,
+        "d_not_winning": _mean(d_fake[end]) < D_WINS_SHARE,
     }
 
 
@@ -366,7 +368,7 @@ def live_sentences(
     g0, g1 = _mean(g_loss[:WINDOW]), _mean(g_loss[end])
     df = _mean(d_fake[end])
     if failing:
-        if df >= 0.95:
+        if df >= D_WINS_SHARE:
             out.append(
                 f"識別器 D が勝ちました: 最後の {WINDOW * LIVE_GAN_STEPS} ステップで偽物の {df:.0%} を見破り、"
                 f"D の損失は {_mean(d_loss[end]):.3f}。生成器 G の損失は {g0:.2f} → {g1:.2f} に上がりました。"
@@ -411,7 +413,7 @@ def live_sentences(
         out.append(
             f"GAN の生成器の損失は {g0:.2f} → {g1:.2f}、FD は {early_fd:.0f} → {gan['fd']:.0f}。"
         )
-    if df < 0.95:
+    if df < D_WINS_SHARE:
         out.append(f"識別器は勝ちきっていません (最後に偽物を見破った割合 {df:.0%})。")
     if f"{vae['grey']:.0%}" == f"{gan['grey']:.0%}":
         out.append(f"灰色の割合は VAE と GAN でほぼ同じ ({vae['grey']:.0%})。")

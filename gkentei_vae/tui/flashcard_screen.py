@@ -24,7 +24,7 @@ from gkentei_vae.study.flashcards import BLANK
 from gkentei_vae.study.review import ReviewSession, StudyItem, next_due
 from gkentei_vae.study.srs import RATING_LABELS, AnswerRecord, Srs, describe_due, fsrs_card_number
 from gkentei_vae.study.store import StoreError
-from gkentei_vae.tui.review_screen import quit_session, undo_last
+from gkentei_vae.tui.session_keys import quit_session, undo_last
 from gkentei_vae.tui.widgets import UNDO_TOOLTIP, KeyBar, LyricHook
 
 KIND_LABELS = {"cloze": "歌詞の穴埋め", "term": "用語"}

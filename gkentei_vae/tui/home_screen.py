@@ -7,9 +7,6 @@ as ``gkentei-vae quiz`` etc., where that exits); ``HomeApp`` makes it "back to h
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import datetime, tzinfo
 from typing import Any
 
 from rich.table import Table
@@ -20,75 +17,16 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from gkentei_vae.banks import Bank
+from gkentei_vae.study.context import StudyContext
 from gkentei_vae.study.defaults import DEFAULT_QUIZ_COUNT
 from gkentei_vae.study.exam import EXAM_LEVELS, SECONDS_PER_QUESTION
-from gkentei_vae.study.flashcards import flashcard_items
-from gkentei_vae.study.review import (
-    FLASHCARD_KINDS,
-    QUESTION_KINDS,
-    ReviewSession,
-    StudyItem,
-    build_queue,
-    next_due,
-    question_items,
-)
 from gkentei_vae.study.selection import matching
-from gkentei_vae.study.session import QuizSession
-from gkentei_vae.study.srs import Srs, describe_due
-from gkentei_vae.study.stats import Stats, compute_stats
-from gkentei_vae.study.store import Store, StoreError
-from gkentei_vae.study.weak_spots import AGAIN
+from gkentei_vae.study.stats import Stats, song_headings
+from gkentei_vae.study.store import StoreError
+from gkentei_vae.study.today import Today, today
 from gkentei_vae.tui.app import GkenteiApp
-from gkentei_vae.tui.stats_screen import recall_bar
+from gkentei_vae.tui.bars import recall_bar
 from gkentei_vae.tui.widgets import KeyBar
-
-
-@dataclass
-class HomeContext:
-    """What every mode opened from home shares: the store, the banks, the clock."""
-
-    store: Store
-    banks: Sequence[Bank]
-    srs: Srs
-    clock: Callable[[], datetime]
-    seed: int | None = None
-    """Fixes question order and option order in every mode (tests); None: random."""
-
-    @property
-    def tz(self) -> tzinfo | None:
-        return self.srs.tz
-
-
-@dataclass(frozen=True)
-class Today:
-    """The numbers home shows."""
-
-    stats: Stats
-    questions_due: int
-    questions_new: int
-    cards_due: int
-    cards_new: int
-    missed: int
-    """Questions whose latest answer was wrong (the weak-spot drill serves them first)."""
-
-
-def today(context: HomeContext) -> Today:
-    """Due and new counts for review and flashcards, and the per-line stats, at ``clock()``."""
-    now = context.clock()
-    context.srs.sync_exam_cap(now)  # as a session start would: the counts match what it serves
-    store, banks = context.store, context.banks
-
-    def counts(items: list[StudyItem], family: Sequence[str] = QUESTION_KINDS) -> tuple[int, int]:
-        queue = build_queue(store, items, family=family, now=now, srs=context.srs)
-        return len(queue.due), len(queue.new)
-
-    questions = counts(question_items(banks))
-    cards = counts(flashcard_items(banks), FLASHCARD_KINDS)
-    stats = compute_stats(store, banks, now=now, tz=context.tz)
-    latest = store.latest_ratings()
-    missed = sum(latest.get(pick.card_id) == AGAIN for pick in matching(banks))
-    return Today(stats, *questions, *cards, missed)
 
 
 def today_text(numbers: Today) -> Text:
@@ -122,7 +60,9 @@ def mastery_table(stats: Stats) -> Table:
     table.add_column("歌詞", ratio=1, no_wrap=True, overflow="ellipsis")
     table.add_column("想起率", no_wrap=True)
     table.add_column("学習済み", justify="right", no_wrap=True)
-    for line in stats.lines:
+    for heading, line in song_headings(stats.lines):
+        if heading:
+            table.add_row("", Text(heading, style="bold"))
         table.add_row(
             line.line_id,
             Text(line.text),
@@ -132,34 +72,40 @@ def mastery_table(stats: Stats) -> Table:
     return table
 
 
-def modes_table(context: HomeContext, numbers: Today) -> Table:
+def mode_keys() -> dict[str, str]:
+    """Mode → the home key that opens it, in key order (from ``HomeScreen.BINDINGS``)."""
+    opens = [
+        b for b in HomeScreen.BINDINGS if isinstance(b, Binding) and b.action.startswith("open(")
+    ]
+    return {b.action.removeprefix("open('").removesuffix("')"): b.key for b in opens}
+
+
+def modes_table(context: StudyContext, numbers: Today) -> Table:
     questions = len(matching(context.banks, levels=EXAM_LEVELS))
     minutes = round(questions * SECONDS_PER_QUESTION / 60)
     table = Table.grid(padding=(0, 2))
     table.add_column(no_wrap=True)
     table.add_column(no_wrap=True, style="bold")
     table.add_column()
-    rows = [
-        ("1", "クイズ", f"G検定形式の4択を{DEFAULT_QUIZ_COUNT}問"),
-        (
-            "2",
+    rows = {
+        "quiz": ("クイズ", f"G検定形式の4択を{DEFAULT_QUIZ_COUNT}問"),
+        "review": (
             "復習",
             f"期限の問題 {numbers.questions_due} 問 + 新しい問題 {numbers.questions_new} 問",
         ),
-        (
-            "3",
+        "flashcards": (
             "フラッシュカード",
             f"期限のカード {numbers.cards_due} 枚 + 新しいカード {numbers.cards_new} 枚",
         ),
-        ("4", "学習状況", "行ごとの習熟度・今後14日の予定・8週間の記録"),
-        (
-            "5",
+        "stats": ("学習状況", "行ごとの習熟度・今後14日の予定・8週間の記録"),
+        "exam": (
             "模擬試験",
             f"基本レベル全 {questions} 問・{minutes} 分(1問{SECONDS_PER_QUESTION}秒)",
         ),
-        ("6", "弱点ドリル", f"最後に間違えた問題 {numbers.missed} 問から、想起率の低い順に"),
-    ]
-    for key, name, what in rows:
+        "weak": ("弱点ドリル", f"最後に間違えた問題 {numbers.missed} 問から、想起率の低い順に"),
+    }
+    for mode, key in mode_keys().items():
+        name, what = rows[mode]
         table.add_row(Text(f" {key} ", style="bold reverse"), name, Text(what))
     return table
 
@@ -191,7 +137,7 @@ class HomeScreen(Screen[None]):
     ]
     HELP_NOTES = ("各モードを終えるとこの画面に戻る", "各モードでは ? でそのモードのキーが出る")
 
-    def __init__(self, context: HomeContext) -> None:
+    def __init__(self, context: StudyContext) -> None:
         super().__init__()
         self.context = context
         self.numbers: Today | None = None
@@ -249,88 +195,25 @@ class HomeScreen(Screen[None]):
 class HomeApp(GkenteiApp):
     """Home as the base screen; modes are pushed over it and pop back to it."""
 
-    def __init__(self, context: HomeContext, **options: Any) -> None:
+    def __init__(self, context: StudyContext, seed: int | None = None, **options: Any) -> None:
         super().__init__(lambda: HomeScreen(context), **options)
         self.context = context
+        self.seed = seed
+        """Fixes question order and option order in every mode (tests); None: random."""
 
     # -- opening and closing modes ---------------------------------------------------------
 
     def open_mode(self, mode: str) -> None:
         """Push the screen of ``mode`` (or say why there is nothing to do)."""
-        opener: Callable[[], Screen[Any] | str] = getattr(self, f"_open_{mode}")
-        made = opener()
-        if isinstance(made, str):
-            self.notify(made, timeout=6)
+        from gkentei_vae.study.selection import SelectionError
+        from gkentei_vae.tui.modes import ModeOptions, NothingToStudy, open_mode
+
+        try:
+            make = open_mode(mode, self.context, ModeOptions(seed=self.seed))
+        except (NothingToStudy, SelectionError) as exc:
+            self.notify(str(exc), timeout=6)
             return
-        self.push_screen(made)
-
-    def _open_quiz(self) -> Screen[Any] | str:
-        c = self.context
-        return self._quiz(QuizSession.select(c.banks, count=DEFAULT_QUIZ_COUNT, seed=c.seed))
-
-    def _open_weak(self) -> Screen[Any] | str:
-        from gkentei_vae.study.weak_spots import NOTHING_WEAK, weak_spots
-
-        c = self.context
-        weak = weak_spots(c.store, matching(c.banks), now=c.clock(), srs=c.srs)
-        if not weak:
-            return NOTHING_WEAK
-        return self._quiz(QuizSession.from_picks(weak[:DEFAULT_QUIZ_COUNT], c.seed))
-
-    def _quiz(self, session: QuizSession) -> Screen[Any] | str:
-        """A quiz over ``session`` whose answers are recorded (mode ``quiz``)."""
-        from gkentei_vae.study.recorders import quiz_recorder
-        from gkentei_vae.tui.quiz_screen import QuizScreen
-
-        if not session.items:
-            return "出題できる問題がありません。"
-        c = self.context
-        record = quiz_recorder(c.store, c.srs, c.clock)
-        return QuizScreen(session, on_answer=self.report_store_errors(record))
-
-    def _open_review(self) -> Screen[Any] | str:
-        from gkentei_vae.tui.review_screen import ReviewScreen
-
-        c = self.context
-        session = ReviewSession.for_questions(c.store, c.banks, srs=c.srs, clock=c.clock)
-        if session.finished:
-            return self._nothing_due(session, "問題")
-        return ReviewScreen(session, seed=c.seed)
-
-    def _open_flashcards(self) -> Screen[Any] | str:
-        from gkentei_vae.study.flashcards import flashcard_session
-        from gkentei_vae.tui.flashcard_screen import FlashcardScreen
-
-        c = self.context
-        session = flashcard_session(c.store, c.banks, srs=c.srs, clock=c.clock)
-        if session.finished:
-            return self._nothing_due(session, "カード")
-        return FlashcardScreen(session)
-
-    def _open_stats(self) -> Screen[Any] | str:
-        from gkentei_vae.tui.stats_screen import StatsScreen
-
-        c = self.context
-        return StatsScreen(c.store, c.banks, clock=c.clock, tz=c.tz)
-
-    def _open_exam(self) -> Screen[Any] | str:
-        from gkentei_vae.study.exam import ExamSession
-        from gkentei_vae.study.recorders import exam_recorder
-        from gkentei_vae.tui.exam_screen import ExamScreen
-
-        c = self.context
-        exam = ExamSession.select(c.banks, seed=c.seed)
-        if not exam.items:
-            return "出題できる問題がありません。"
-        record = exam_recorder(c.store, c.srs, c.clock)
-        return ExamScreen(exam, on_submit=self.report_store_errors(record))
-
-    def _nothing_due(self, session: ReviewSession, what: str) -> str:
-        later = next_due(self.context.store, session.queue.items)
-        if later is None:
-            return f"いま復習する{what}はありません。"
-        when = describe_due(later, now=self.context.clock(), tz=self.context.tz)
-        return f"いま復習する{what}はありません。次は{when}です。"
+        self.push_screen(make(self))
 
     @property
     def mode_open(self) -> bool:

@@ -1,4 +1,6 @@
-"""Building the app for each mode (tests drive these with Pilot) and running it (the CLI).
+"""An app around one mode's screen (tests drive these with Pilot; the CLI runs them).
+
+The screens themselves are made by ``tui/modes.py``; these only wrap them in an app.
 
 Every builder takes the app's keyword options (``model``, ``warm_model``,
 ``idle_minutes``; see ``GkenteiApp``). The CLI passes ``warm_model=True`` for the modes
@@ -11,17 +13,20 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
+from gkentei_vae.study.clock import utcnow
+from gkentei_vae.tui import modes
 from gkentei_vae.tui.app import GkenteiApp
 
 if TYPE_CHECKING:
     from gkentei_vae.banks import Bank
+    from gkentei_vae.study.context import StudyContext
     from gkentei_vae.study.exam import ExamSession
     from gkentei_vae.study.recorders import ExamRecorder, QuizRecorder
     from gkentei_vae.study.review import ReviewSession
     from gkentei_vae.study.session import QuizSession
     from gkentei_vae.study.srs import Srs
-    from gkentei_vae.study.stats import Stats
     from gkentei_vae.study.store import Store
+    from gkentei_vae.tui.modes import ScreenMaker
 
 
 def run(app: GkenteiApp) -> int:
@@ -29,44 +34,32 @@ def run(app: GkenteiApp) -> int:
     return app.run() or 0
 
 
+def mode_app(make: ScreenMaker, **options: Any) -> GkenteiApp:
+    """An app whose first screen is the mode ``make`` builds (``tui/modes.py``)."""
+    app = GkenteiApp(lambda: make(app), **options)
+    return app
+
+
 def quiz_app(
     session: QuizSession, recorder: QuizRecorder | None = None, **options: Any
 ) -> GkenteiApp:
     """A quiz session; ``recorder`` logs each answer (a store failure is shown, not raised)."""
-    from gkentei_vae.tui.quiz_screen import QuizScreen
-
-    def first() -> QuizScreen:
-        hook = app.report_store_errors(recorder) if recorder else None
-        return QuizScreen(session, on_answer=hook)
-
-    app = GkenteiApp(first, **options)
-    return app
+    return mode_app(modes.quiz(session, recorder), **options)
 
 
 def exam_app(exam: ExamSession, recorder: ExamRecorder | None = None, **options: Any) -> GkenteiApp:
     """A mock exam; ``recorder`` logs the answers when it is submitted."""
-    from gkentei_vae.tui.exam_screen import ExamScreen
-
-    def first() -> ExamScreen:
-        hook = app.report_store_errors(recorder) if recorder else None
-        return ExamScreen(exam, on_submit=hook)
-
-    app = GkenteiApp(first, **options)
-    return app
+    return mode_app(modes.exam(exam, recorder), **options)
 
 
 def review_app(session: ReviewSession, seed: int | None = None, **options: Any) -> GkenteiApp:
     """A review session (``seed`` fixes the option order, for tests)."""
-    from gkentei_vae.tui.review_screen import ReviewScreen
-
-    return GkenteiApp(lambda: ReviewScreen(session, seed=seed), **options)
+    return mode_app(modes.review(session, seed), **options)
 
 
 def flashcards_app(session: ReviewSession, **options: Any) -> GkenteiApp:
     """A flashcard session."""
-    from gkentei_vae.tui.flashcard_screen import FlashcardScreen
-
-    return GkenteiApp(lambda: FlashcardScreen(session), **options)
+    return mode_app(modes.flashcards(session), **options)
 
 
 def stats_app(
@@ -74,13 +67,10 @@ def stats_app(
     banks: Sequence[Bank],
     clock: Callable[[], datetime] | None = None,
     tz: tzinfo | None = None,
-    stats: Stats | None = None,
     **options: Any,
 ) -> GkenteiApp:
-    """The stats screen (``clock`` and ``tz`` fix "now", for tests; ``stats`` if already computed)."""
-    from gkentei_vae.tui.stats_screen import StatsScreen
-
-    return GkenteiApp(lambda: StatsScreen(store, banks, clock=clock, tz=tz, stats=stats), **options)
+    """The stats screen (``clock`` and ``tz`` fix "now", for tests)."""
+    return mode_app(modes.stats(_context(store, banks, clock, tz)), **options)
 
 
 def home_app(
@@ -94,12 +84,22 @@ def home_app(
     **options: Any,
 ) -> GkenteiApp:
     """The home screen; every mode opens inside it and comes back to it."""
-    from gkentei_vae.study.clock import utcnow
-    from gkentei_vae.study.srs import Srs
-    from gkentei_vae.tui.home_screen import HomeApp, HomeContext
+    from gkentei_vae.tui.home_screen import HomeApp
 
-    context = HomeContext(store, banks, srs or Srs(store, tz=tz), clock or utcnow, seed)
-    return HomeApp(context, **options)
+    return HomeApp(_context(store, banks, clock, tz, srs), seed, **options)
+
+
+def _context(
+    store: Store,
+    banks: Sequence[Bank],
+    clock: Callable[[], datetime] | None,
+    tz: tzinfo | None,
+    srs: Srs | None = None,
+) -> StudyContext:
+    from gkentei_vae.study.context import StudyContext
+    from gkentei_vae.study.srs import Srs
+
+    return StudyContext(store, banks, srs or Srs(store, tz=tz), clock or utcnow)
 
 
 def demo_app(

@@ -23,9 +23,8 @@ from gkentei_vae.study.review import ReviewSession, StudyItem, next_due
 from gkentei_vae.study.session import Answer, Item
 from gkentei_vae.study.srs import FAST_ANSWER_MS, RATING_LABELS, AnswerRecord, describe_due
 from gkentei_vae.study.store import StoreError
-from gkentei_vae.tui.app import GkenteiApp
-from gkentei_vae.tui.confirm_screen import ConfirmScreen
 from gkentei_vae.tui.question_view import QuestionView
+from gkentei_vae.tui.session_keys import quit_session, undo_last
 from gkentei_vae.tui.widgets import DEMO_TOOLTIP, UNDO_TOOLTIP, KeyBar, OptionCard, choice_bindings
 
 
@@ -208,34 +207,3 @@ class ReviewScreen(Screen[None]):
 
     def action_quit_session(self) -> None:
         quit_session(self, self.session, "復習を終了しますか？(解答は保存済みです)")
-
-
-def undo_last(screen: Screen[None], session: ReviewSession, what: str) -> bool:
-    """Take back the session's last answer; True if done. A refusal is shown, not raised
-    (another session answered the card since, or the store failed)."""
-    if not session.can_undo:
-        return False
-    from gkentei_vae.study.srs import UndoError
-
-    try:
-        session.undo()
-    except (UndoError, StoreError) as exc:
-        screen.notify(str(exc), severity="error", timeout=10)
-        return False
-    screen.notify(f"直前の{what}を取り消しました", timeout=3)
-    return True
-
-
-def quit_session(screen: Screen[None], session: ReviewSession, question: str) -> None:
-    """End the mode: at once when the queue is empty, else after ``question`` is confirmed."""
-    app = screen.app
-    assert isinstance(app, GkenteiApp)
-    if session.finished:
-        app.end_mode()
-        return
-
-    def done(yes: bool | None) -> None:
-        if yes:
-            app.end_mode()
-
-    screen.app.push_screen(ConfirmScreen(question), done)

@@ -32,29 +32,14 @@ from gkentei_vae.study.stats import (
     heatmap_rows,
     sitting_cells,
     sitting_text,
+    song_headings,
 )
 from gkentei_vae.study.store import Store
 from gkentei_vae.tui.app import GkenteiApp
+from gkentei_vae.tui.bars import percent, recall_bar
 from gkentei_vae.tui.widgets import KeyBar
 
-BAR_WIDTH = 10
 _WEEKDAYS = "月火水木金土日"
-
-
-def percent(value: float | None) -> str:
-    """``81%``, or ``—`` when there is nothing to measure."""
-    return "—" if value is None else f"{round(100 * value)}%"
-
-
-def recall_bar(value: float | None, width: int = BAR_WIDTH) -> Text:
-    """Mean retrievability as a bar: green from 90 % (FSRS's target), yellow from 70 %, red below."""
-    if value is None:
-        return Text("未学習", style="dim")
-    filled = round(value * width)
-    style = "green" if value >= 0.9 else "yellow" if value >= 0.7 else "red"
-    bar = Text("█" * filled, style=style) + Text("░" * (width - filled), style="dim")
-    bar.append(f" {percent(value):>4}")
-    return bar
 
 
 def lines_table(stats: Stats) -> Table:
@@ -66,7 +51,9 @@ def lines_table(stats: Stats) -> Table:
     table.add_column("解答", justify="right", no_wrap=True)
     table.add_column("正答率", justify="right", no_wrap=True)
     table.add_column("いまの想起率", no_wrap=True)
-    for line in stats.lines:
+    for heading, line in song_headings(stats.lines):
+        if heading:
+            table.add_row("", Text(heading, style="bold"))
         table.add_row(
             line.line_id,
             Text(line.text),
