@@ -26,6 +26,7 @@ from gkentei_vae.study.store import StoreError
 from gkentei_vae.study.today import Today, today
 from gkentei_vae.tui.app import GkenteiApp
 from gkentei_vae.tui.bars import recall_bar
+from gkentei_vae.tui.jawrap import JaText, notify
 from gkentei_vae.tui.widgets import KeyBar
 
 
@@ -106,7 +107,7 @@ def modes_table(context: StudyContext, numbers: Today) -> Table:
     }
     for mode, key in mode_keys().items():
         name, what = rows[mode]
-        table.add_row(Text(f" {key} ", style="bold reverse"), name, Text(what))
+        table.add_row(Text(f" {key} ", style="bold reverse"), name, JaText(what))
     return table
 
 
@@ -161,7 +162,7 @@ class HomeScreen(Screen[None]):
         line = self.query_one("#model-status", Static)
         status = app.model_status()
         if str(line.content) != status:
-            line.update(Text(status, style="dim"))
+            line.update(JaText(status, style="dim"))
 
     def on_screen_resume(self) -> None:
         # First shown, and back from every mode: the numbers have moved.
@@ -171,9 +172,9 @@ class HomeScreen(Screen[None]):
         try:
             self.numbers = numbers = today(self.context)
         except StoreError as exc:
-            self.notify(str(exc), severity="error", timeout=15)
+            notify(self.app, str(exc), severity="error", timeout=15)
             return
-        self.query_one("#today", Static).update(today_text(numbers))
+        self.query_one("#today", Static).update(JaText(today_text(numbers)))
         self.query_one("#mastery", Static).update(mastery_table(numbers.stats))
         self.query_one("#modes", Static).update(modes_table(self.context, numbers))
         self.show_model_status()
@@ -184,7 +185,7 @@ class HomeScreen(Screen[None]):
         try:
             app.open_mode(mode)
         except StoreError as exc:
-            self.notify(str(exc), severity="error", timeout=15)
+            notify(self.app, str(exc), severity="error", timeout=15)
 
     def action_quit_home(self) -> None:
         app = self.app
@@ -211,7 +212,7 @@ class HomeApp(GkenteiApp):
         try:
             make = open_mode(mode, self.context, ModeOptions(seed=self.seed))
         except (NothingToStudy, SelectionError) as exc:
-            self.notify(str(exc), timeout=6)
+            notify(self, str(exc), timeout=6)
             return
         self.push_screen(make(self))
 

@@ -13,6 +13,7 @@ from textual.widgets import Static
 
 from gkentei_vae.banks.vocab import KINDS
 from gkentei_vae.study.session import Answer, Item
+from gkentei_vae.tui.jawrap import JaText
 from gkentei_vae.tui.widgets import LyricHook, OptionCard
 
 
@@ -79,7 +80,7 @@ class QuestionView(Vertical):
         q = item.pick.question
         self.query_one("#hook", LyricHook).show(item.pick.lyric)
         self.query_one("#kind", Static).update(Text(f"【{KINDS[q.kind]}】", style="bold"))
-        self.query_one("#stem", Static).update(Text(q.stem))
+        self.query_one("#stem", Static).update(JaText(q.stem))
         for card in self.query(OptionCard):
             card.remove_class("-correct", "-wrong", "-dim", "-selected")
             card.show(item.options[card.index])
@@ -108,7 +109,7 @@ class QuestionView(Vertical):
                 card.add_class("-dim")
                 card.show(item.options[card.index])
         feedback = self.query_one("#feedback", Static)
-        feedback.update(feedback_text(answer, footer))
+        feedback.update(JaText(feedback_text(answer, footer)))
         feedback.add_class("-shown")
         feedback.set_class(answer.correct, "-right")
         feedback.set_class(not answer.correct, "-missed")
