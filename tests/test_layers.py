@@ -131,7 +131,7 @@ ALLOWED: dict[str, set[str]] = {
     "web": {"web", "control_chars"},
     "commands": {
         "commands", "banks", "study", "export", "tui", "models", "demos", "web", "demo_registry", "halfblock",
-        "paths", "control_chars", "jatext", "demo_data",
+        "paths", "control_chars", "demo_data", "jatext",
     },
 }  # fmt: skip
 """Layer → the layers it may import (function-level imports included)."""

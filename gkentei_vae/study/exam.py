@@ -8,15 +8,33 @@ from dataclasses import dataclass, field
 
 from gkentei_vae.banks import Bank
 from gkentei_vae.study.session import Answer, Item, QuizSession
+from gkentei_vae.study.settings import DEFAULT_LEVEL, levels_for
 
 SECONDS_PER_QUESTION = 41
 """The pace of recent sittings: about 145 questions in 100 minutes."""
 
-EXAM_LEVELS: tuple[str, ...] = ("basic",)
-"""A mock exam draws from what G検定 asks unless the learner chooses otherwise (``--level``)."""
+EXAM_LEVELS: tuple[str, ...] = levels_for(DEFAULT_LEVEL)
+"""A mock exam draws from what G検定 asks unless the learner chooses otherwise (``--level``,
+the ``level`` setting)."""
 
 PASS_MARK = 0.70
 """The pass mark is not published; 70 % is the usual assumption (docs/design.md §5)."""
+
+
+def time_limit_for(questions: int) -> float:
+    """Seconds a mock exam of ``questions`` questions allows by default."""
+    return float(SECONDS_PER_QUESTION * questions)
+
+
+def duration_text(seconds: float) -> str:
+    """Every exam duration the learner reads (home's line, the running timer): 「66分17秒」.
+
+    Rounded up to the second, so 「0分00秒」 means the time is up; one format from the
+    first second to the last.
+    """
+    whole = int(-(-seconds // 1))
+    minutes, secs = divmod(max(0, whole), 60)
+    return f"{minutes}分{secs:02d}秒"
 
 
 @dataclass
@@ -30,6 +48,11 @@ class ExamSession:
     """Item index → chosen option index (absent = unanswered)."""
     flags: set[int] = field(default_factory=set)
     """Item indexes the learner flagged to come back to."""
+    guesses: set[int] = field(default_factory=set)
+    """Item indexes the learner marked 「勘」 (answered without recall)."""
+    forecast: tuple[float, float, float] | None = None
+    """(expected, low, high) score the forecast gave this sitting from the record before it
+    (set when its answers are recorded; None when not recorded)."""
     position: int = 0
     started: float = field(default_factory=time.monotonic)
     submitted: bool = False
@@ -50,7 +73,7 @@ class ExamSession:
         """Every eligible question (or ``count`` of them) at 41 s each unless ``minutes`` is
         given; by default only ``basic`` ones, as the real exam asks."""
         items = QuizSession.select(banks, topics, (), count, seed, levels).items
-        limit = minutes * 60 if minutes is not None else SECONDS_PER_QUESTION * len(items)
+        limit = minutes * 60 if minutes is not None else time_limit_for(len(items))
         return cls(items, limit)
 
     @property
@@ -71,6 +94,11 @@ class ExamSession:
         self.flags.symmetric_difference_update({self.position})
         return self.position in self.flags
 
+    def toggle_guess(self) -> bool:
+        """Mark or unmark the current question as a guess; True if it is now marked."""
+        self.guesses.symmetric_difference_update({self.position})
+        return self.position in self.guesses
+
     def go(self, position: int) -> None:
         """Move to another question, keeping count of time spent on each."""
         now = time.monotonic()
@@ -88,7 +116,7 @@ class ExamSession:
         self.submitted = True
         self.timed_out = timed_out
         answers = [
-            Answer(item, self.choices.get(i), self._seconds.get(i, 0.0))
+            Answer(item, self.choices.get(i), self._seconds.get(i, 0.0), i in self.guesses)
             for i, item in enumerate(self.items)
         ]
         return QuizSession(list(self.items), answers)

@@ -1,7 +1,7 @@
 """Progress figures for ``gkentei-vae stats`` (the TUI screen and ``--plain``).
 
 Everything is computed from the store and the loaded banks, reading only: per lyric line the
-cards seen, the accuracy (answers not rated Again) and the mean FSRS retrievability now; the
+cards seen, the accuracy (answers not rated Again) and the mean recall now (``Srs.recall_now``); the
 due forecast; answers per day (heatmap); with an exam date, what is left before it; and the
 stored mock-exam results (the latest few, the best). Cards count for a line whether they are questions, cloze cards or term cards.
 """
@@ -13,8 +13,6 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
-
-from fsrs import Card
 
 from gkentei_vae.banks import Bank
 from gkentei_vae.banks.models import question_card_id
@@ -56,7 +54,7 @@ class LineStats:
     correct: int
     """Answers not rated Again."""
     retrievability: float | None
-    """Mean FSRS recall probability now over the seen cards (None if none seen)."""
+    """Mean 「いまの想起率」 (``Srs.recall_now``) over the seen cards (None if none seen)."""
 
     @property
     def accuracy(self) -> float | None:
@@ -161,6 +159,7 @@ def compute_stats(
     items = question_items(banks) + flashcard_items(banks)
     rows = {row.card_id: row for row in store.cards()}
     tallies = store.review_tallies()
+    latest = store.latest_ratings()
 
     def served_due(card_id: str) -> datetime:
         row = rows[card_id]
@@ -173,10 +172,7 @@ def compute_stats(
     for bank, lyric in song_lines(banks):
         mine = [item for item in items if item.line_id == lyric.id]
         seen = [item.card_id for item in mine if item.card_id in rows]
-        recalls = [
-            srs.scheduler.get_card_retrievability(Card.from_json(rows[cid].card_json), now)
-            for cid in seen
-        ]
+        recalls = [srs.recall_now(rows[cid], latest.get(cid), now) for cid in seen]
         answers = sum(tallies.get(item.card_id, (0, 0))[0] for item in mine)
         correct = sum(tallies.get(item.card_id, (0, 0))[1] for item in mine)
         lines.append(
@@ -329,6 +325,14 @@ def sitting_cells(sitting: Sitting) -> tuple[str, str, str, str, str]:
     )
 
 
+def forecast_cell(sitting: Sitting) -> str:
+    """``予測 62%(55〜70%)``: what the forecast said before the sitting ('' when none was made)."""
+    if sitting.result.forecast is None:
+        return ""
+    expected, low, high = sitting.result.forecast
+    return f"予測 {_percent(expected)}({_percent(low)}〜{_percent(high)})"
+
+
 def sitting_text(sitting: Sitting) -> str:
     """A sitting in a few words: ``3/4 (75%) 2025-05-03 10:00``."""
     when, score, percent, _, _ = sitting_cells(sitting)
@@ -410,5 +414,6 @@ def sittings_plain(stats: Stats) -> list[str]:
         )
     for sitting in stats.sittings:
         when, score, percent, verdict, timed_out = sitting_cells(sitting)
-        out.append(f"  {when}  {score:>7}  {percent:>4}  {verdict}  {timed_out}".rstrip())
+        cells = (when, f"{score:>7}", f"{percent:>4}", verdict, timed_out, forecast_cell(sitting))
+        out.append("  " + "  ".join(cell for cell in cells if cell))
     return out

@@ -36,8 +36,9 @@ DRAW_EVERY = 0.1
 
 
 def model_of(screen: Screen[Any]) -> ModelClient | None:
-    """The app's model process, if the app has one."""
-    return getattr(screen.app, "model", None)
+    """The app's model process, created on demand if the app may have one."""
+    app = screen.app
+    return app.model_client() if isinstance(app, GkenteiApp) else getattr(app, "model", None)
 
 
 def leave(screen: Screen[Any]) -> None:
@@ -219,7 +220,7 @@ class LiveDemoScreen(DemoBase, Generic[RecordT]):
         for worker in self.workers:
             if worker.node is self and worker.group == "live-demo" and worker.is_running:
                 worker.cancel()
-                model = model_of(self)
+                model = getattr(self.app, "model", None)  # the run's: never start one here
                 if model is not None:
                     model.stop()
 

@@ -228,7 +228,8 @@ def view_gan_vs_vae(data: GanVsVaeResult, columns: int) -> RenderableType:
     nrow = min(count, max(1, columns // 10))
     parts: list[RenderableType] = [
         _para(
-            f"それぞれ {count} 枚(seed {data['seed']})。下の数値は GAN と VAE が各 "
+            f"画像は各行 {nrow} 枚(seed {data['seed']} で引いた {count} 枚のうち、画面の幅に入る分)。"
+            f"下の数値は GAN と VAE が各 "
             f"{data['gan']['samples']} 枚、本物が検証用の {data['real']['samples']} 枚を、いま測ったものです。"
         ),
         Text(""),

@@ -19,14 +19,16 @@ from textual.widgets import Static
 
 from gkentei_vae.study.context import StudyContext
 from gkentei_vae.study.defaults import DEFAULT_QUIZ_COUNT
-from gkentei_vae.study.exam import EXAM_LEVELS, SECONDS_PER_QUESTION
+from gkentei_vae.study.exam import SECONDS_PER_QUESTION, duration_text, time_limit_for
 from gkentei_vae.study.selection import matching
+from gkentei_vae.study.settings import LEVEL_CHOICES, LEVEL_KEY, level_label, levels_for
 from gkentei_vae.study.stats import Stats, song_headings
 from gkentei_vae.study.store import StoreError
 from gkentei_vae.study.today import Today, today
 from gkentei_vae.tui.app import GkenteiApp
 from gkentei_vae.tui.bars import recall_bar
 from gkentei_vae.tui.jawrap import JaText, notify
+from gkentei_vae.tui.readiness import ExamDateScreen, ReadinessPanel
 from gkentei_vae.tui.widgets import KeyBar
 
 
@@ -39,7 +41,10 @@ def today_text(numbers: Today) -> Text:
         f"フラッシュカード {numbers.cards_due} 枚 + 新しいカード {numbers.cards_new} 枚)\n"
     )
     answered_today = numbers.stats.heatmap[-1][1] if numbers.stats.heatmap else 0
-    text.append(f"今日の解答 {answered_today} 回 / これまで {numbers.stats.total_answers} 回")
+    text.append(f"今日の解答 {answered_today} 回 / これまで {numbers.stats.total_answers} 回\n")
+    text.append("出題レベル: ", style="bold")
+    text.append(level_label(numbers.level), style="bold magenta")
+    text.append(f"  ({LEVEL_KEY_NAME} で切り替え。クイズ・復習・模擬試験・弱点ドリルに効く)")
     exam = numbers.stats.exam
     if exam is not None:
         text.append(f"\n試験日 {exam.exam_date.isoformat()} まで", style="bold")
@@ -82,8 +87,8 @@ def mode_keys() -> dict[str, str]:
 
 
 def modes_table(context: StudyContext, numbers: Today) -> Table:
-    questions = len(matching(context.banks, levels=EXAM_LEVELS))
-    minutes = round(questions * SECONDS_PER_QUESTION / 60)
+    questions = len(matching(context.banks, levels=levels_for(numbers.level)))
+    limit = duration_text(time_limit_for(questions))
     table = Table.grid(padding=(0, 2))
     table.add_column(no_wrap=True)
     table.add_column(no_wrap=True, style="bold")
@@ -101,7 +106,7 @@ def modes_table(context: StudyContext, numbers: Today) -> Table:
         "stats": ("学習状況", "行ごとの習熟度・今後14日の予定・8週間の記録"),
         "exam": (
             "模擬試験",
-            f"基本レベル全 {questions} 問・{minutes} 分(1問{SECONDS_PER_QUESTION}秒)",
+            f"出題レベルの全 {questions} 問・{limit}(1問{SECONDS_PER_QUESTION}秒)",
         ),
         "weak": ("弱点ドリル", f"最後に間違えた問題 {numbers.missed} 問から、想起率の低い順に"),
     }
@@ -109,6 +114,10 @@ def modes_table(context: StudyContext, numbers: Today) -> Table:
         name, what = rows[mode]
         table.add_row(Text(f" {key} ", style="bold reverse"), name, JaText(what))
     return table
+
+
+LEVEL_KEY_NAME = "l"
+"""Home's key that switches the question level."""
 
 
 class HomeScreen(Screen[None]):
@@ -134,6 +143,13 @@ class HomeScreen(Screen[None]):
             "弱点",
             tooltip=f"弱点ドリル(最後に間違えた問題、続けて想起率の低い問題を{DEFAULT_QUIZ_COUNT}問)",
         ),
+        Binding(
+            LEVEL_KEY_NAME,
+            "next_level",
+            "レベル",
+            tooltip="出題レベルを切り替える(" + " → ".join(LEVEL_CHOICES) + "。設定に保存)",
+        ),
+        Binding("t", "exam_date", "試験日", tooltip="試験日を設定・変更・解除する"),
         Binding("q", "quit_home", "終了", tooltip="終了する"),
     ]
     HELP_NOTES = ("各モードを終えるとこの画面に戻る", "各モードでは ? でそのモードのキーが出る")
@@ -147,6 +163,7 @@ class HomeScreen(Screen[None]):
         yield Static(Text(" G検定 VAE覚えうた — ホーム", style="bold"), id="progress")
         with VerticalScroll(id="body"):
             yield Static(id="today")
+            yield ReadinessPanel(id="readiness")
             yield Static(id="mastery")
             yield Static(Text("モード", style="bold"), id="modes-title")
             yield Static(id="modes")
@@ -178,6 +195,22 @@ class HomeScreen(Screen[None]):
         self.query_one("#mastery", Static).update(mastery_table(numbers.stats))
         self.query_one("#modes", Static).update(modes_table(self.context, numbers))
         self.show_model_status()
+        c = self.context
+        # In a worker: home is drawn and answers keys while the forecast is computed.
+        panel = self.query_one(ReadinessPanel)
+        panel.update_from(c.store, c.banks, c.scheduler().scheduler, c.clock, c.tz)
+
+    def action_exam_date(self) -> None:
+        from gkentei_vae.study.settings import EXAM_DATE_KEY
+
+        c = self.context
+
+        def done(changed: bool | None) -> None:
+            if changed:
+                self.refresh_numbers()
+
+        current = c.store.get_setting(EXAM_DATE_KEY)
+        self.app.push_screen(ExamDateScreen(c.store, current, c.clock(), c.tz), done)
 
     def action_open(self, mode: str) -> None:
         app = self.app
@@ -186,6 +219,20 @@ class HomeScreen(Screen[None]):
             app.open_mode(mode)
         except StoreError as exc:
             notify(self.app, str(exc), severity="error", timeout=15)
+
+    def action_next_level(self) -> None:
+        """The next of ``LEVEL_CHOICES``, saved like the exam date (``config set level``)."""
+        from gkentei_vae.study.config import set_config
+
+        c = self.context
+        level = LEVEL_CHOICES[(LEVEL_CHOICES.index(c.level) + 1) % len(LEVEL_CHOICES)]
+        try:
+            set_config(c.store, LEVEL_KEY, level)
+        except StoreError as exc:
+            self.notify(str(exc), severity="error", timeout=15)
+            return
+        self.notify(f"出題レベル: {level_label(level)}", timeout=4)
+        self.refresh_numbers()
 
     def action_quit_home(self) -> None:
         app = self.app
@@ -210,7 +257,8 @@ class HomeApp(GkenteiApp):
         from gkentei_vae.tui.modes import ModeOptions, NothingToStudy, open_mode
 
         try:
-            make = open_mode(mode, self.context, ModeOptions(seed=self.seed))
+            options = ModeOptions(levels=self.context.levels, seed=self.seed)
+            make = open_mode(mode, self.context, options)
         except (NothingToStudy, SelectionError) as exc:
             notify(self, str(exc), timeout=6)
             return

@@ -13,7 +13,7 @@ from typing import Any
 from rich.console import Group
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
@@ -29,6 +29,10 @@ PHASE_TEXT = {
 }
 
 
+STEP = "ステップ"
+"""The run's unit (one VAE step on one batch), the same in the header and the charts."""
+
+
 class KlTrainingScreen(LiveDemoScreen[KlRecord]):
     """Plots the reconstruction and KL terms per step; shows prior samples as they improve."""
 
@@ -42,17 +46,19 @@ class KlTrainingScreen(LiveDemoScreen[KlRecord]):
     def compose(self) -> ComposeResult:
         yield from self.compose_title()
         yield Static(id="kl-phase")
-        with Horizontal(id="kl-plots"):
-            yield PlotextPlot(id="plot-recon")
-            yield PlotextPlot(id="plot-kl")
-        yield Static(id="kl-samples")
+        # The charts and the samples scroll: at 80×24 they do not fit together.
+        with VerticalScroll(id="kl-scroll"):
+            with Horizontal(id="kl-plots"):
+                yield PlotextPlot(id="plot-recon")
+                yield PlotextPlot(id="plot-kl")
+            yield Static(id="kl-samples")
         yield KeyBar()
 
     def on_mount(self) -> None:
         for plot_id, title in (("#plot-recon", "再構成誤差"), ("#plot-kl", "KL")):
             plt = self.query_one(plot_id, PlotextPlot).plt
             plt.title(title)
-            plt.xlabel("step")
+            plt.xlabel(STEP)
 
     def draw(self, batch: list[KlRecord], done: bool) -> None:
         if self.kl_at_switch is None:
@@ -60,7 +66,9 @@ class KlTrainingScreen(LiveDemoScreen[KlRecord]):
             if first_of_two:
                 self.kl_at_switch = self.records[first_of_two - 1]["kl"]
         last = self.records[-1]
-        text = Text(f" step {last['step']}/{last['steps']}   β={last['beta']:.0f}   ", style="bold")
+        text = Text(
+            f" {STEP} {last['step']}/{last['steps']}   β={last['beta']:.0f}   ", style="bold"
+        )
         text.append(f"再構成誤差 {last['recon']:.1f}   KL {last['kl']:.2f}\n")
         text.append(PHASE_TEXT[last["phase"]])
         if done:
