@@ -6,6 +6,8 @@ import os
 import time
 from pathlib import Path
 
+import pytest
+
 from gkentei_vae.model_process.client import ModelClient
 from gkentei_vae.study.settings import MODEL_IDLE_DEFAULT, MODEL_IDLE_KEY
 from gkentei_vae.study.store import Store
@@ -96,9 +98,17 @@ async def test_after_a_release_the_next_e_shows_the_loading_indicator_and_the_de
         model.close()
 
 
-def test_the_idle_time_comes_from_the_learners_setting(store: Store) -> None:
+def test_the_idle_time_comes_from_the_learners_setting(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from gkentei_vae.commands.common import with_demos
+    from gkentei_vae.web import MODEL_ON_DEMAND_ENV
 
-    assert with_demos(store) == {"warm_model": True, "idle_minutes": MODEL_IDLE_DEFAULT}
+    monkeypatch.delenv(MODEL_ON_DEMAND_ENV, raising=False)
+    expected = {"warm_model": True, "warm_at_start": True, "idle_minutes": MODEL_IDLE_DEFAULT}
+    assert with_demos(store) == expected
+    # serve's tabs: the model process at the first demo, not at start-up.
+    monkeypatch.setenv(MODEL_ON_DEMAND_ENV, "1")
+    assert with_demos(store)["warm_at_start"] is False
     store.set_setting(MODEL_IDLE_KEY, "0.5")
     assert with_demos(store)["idle_minutes"] == 0.5
