@@ -25,6 +25,11 @@ CACHE_ENV = "GKENTEI_VAE_CACHE"
 CHECKPOINTS_ENV = "GKENTEI_VAE_CHECKPOINTS"
 """Environment variable naming a folder of checkpoints to use instead of the bundled ones."""
 
+MODEL_ON_DEMAND_ENV = "GKENTEI_VAE_MODEL_ON_DEMAND"
+"""Set to 1 (by ``serve``, for each tab): the app starts its model process at the first
+demo, not at start-up (``GkenteiApp.warm_at_start``)."""
+MODEL_PARENT_ENV = "GKENTEI_VAE_MODEL_PARENT"
+"""The pid of the app that started a model process: it exits once that one is gone."""
 TORCH_THREADS_ENV = "GKENTEI_VAE_TORCH_THREADS"
 """Environment variable setting how many threads torch uses in the model process."""
 DEFAULT_TORCH_THREADS = 1
@@ -103,3 +108,18 @@ def torch_threads() -> int:
     if not raw.isdigit() or int(raw) < 1:
         raise ValueError(f"{TORCH_THREADS_ENV} は 1 以上の整数にしてください(いまの値: {raw!r})")
     return int(raw)
+
+
+def model_on_demand() -> bool:
+    """True in a ``serve`` tab: start the model process at the first demo."""
+    return os.environ.get(MODEL_ON_DEMAND_ENV) == "1"
+
+
+def model_process_environment() -> dict[str, str]:
+    """The environment a model process is started with: this one, naming its parent."""
+    return {**os.environ, MODEL_PARENT_ENV: str(os.getpid())}
+
+
+def model_parent() -> int:
+    """The app that started this model process (its parent when it was not told)."""
+    return int(os.environ.get(MODEL_PARENT_ENV) or os.getppid())

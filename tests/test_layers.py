@@ -121,14 +121,14 @@ ALLOWED: dict[str, set[str]] = {
     "banks": {"banks", "paths", "demo_registry", "control_chars"},
     "study": {"study", "banks", "paths"},
     "export": {"export", "banks", "demo_registry", "study"},
-    "model_process": {"model_process", "demo_registry", "demo_data"},
+    "model_process": {"model_process", "demo_registry", "demo_data", "paths"},
     "models": {"models", "paths", "halfblock", "demo_data"},
     "demos": {"demos", "models", "paths", "halfblock", "demo_data"},
     "tui": {
         "tui", "study", "banks", "demo_registry", "demo_data", "halfblock", "model_process", "paths",
         "jatext",
     },
-    "web": {"web", "control_chars"},
+    "web": {"web", "control_chars", "paths"},
     "commands": {
         "commands", "banks", "study", "export", "tui", "models", "demos", "web", "demo_registry", "halfblock",
         "paths", "control_chars", "demo_data", "jatext",

@@ -102,7 +102,7 @@ def test_the_idle_time_comes_from_the_learners_setting(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from gkentei_vae.commands.common import with_demos
-    from gkentei_vae.web import MODEL_ON_DEMAND_ENV
+    from gkentei_vae.paths import MODEL_ON_DEMAND_ENV
 
     monkeypatch.delenv(MODEL_ON_DEMAND_ENV, raising=False)
     expected = {"warm_model": True, "warm_at_start": True, "idle_minutes": MODEL_IDLE_DEFAULT}

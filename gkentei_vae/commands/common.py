@@ -403,13 +403,11 @@ def with_demos(store: Store) -> dict[str, Any]:
     """App options for a mode that offers demos: warm the model process after the first
     screen (under ``serve``: at the first demo), and let it go after the learner's
     ``model-idle-minutes``."""
-    import os
-
+    from gkentei_vae.paths import model_on_demand
     from gkentei_vae.study.settings import model_idle_minutes
-    from gkentei_vae.web import MODEL_ON_DEMAND_ENV
 
     return {
         "warm_model": True,
-        "warm_at_start": os.environ.get(MODEL_ON_DEMAND_ENV) != "1",
+        "warm_at_start": not model_on_demand(),
         "idle_minutes": model_idle_minutes(store),
     }

@@ -7,7 +7,6 @@ next request starts it again (the screen shows its loading indicator meanwhile).
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import threading
@@ -17,10 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from gkentei_vae.model_process.wire import WireClosed, read_message, write_message
+from gkentei_vae.paths import model_process_environment
 
 WORKER_MODULE = "gkentei_vae.model_process.worker"
-PARENT_ENV = "GKENTEI_VAE_MODEL_PARENT"
-"""The pid of the process that started the model process: it exits once that one is gone."""
 EXIT_GRACE = 1.0
 """Seconds the child gets to exit on request before it is killed."""
 
@@ -71,7 +69,7 @@ class ModelClient:
                     stdout=subprocess.PIPE,
                     stderr=log if log is not None else subprocess.DEVNULL,
                     close_fds=True,
-                    env={**os.environ, PARENT_ENV: str(os.getpid())},
+                    env=model_process_environment(),
                 )
             finally:
                 if log is not None:

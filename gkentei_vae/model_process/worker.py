@@ -20,8 +20,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from gkentei_vae.demo_registry import DEMOS, resolve
-from gkentei_vae.model_process.client import PARENT_ENV
 from gkentei_vae.model_process.wire import WireClosed, read_message, write_message
+from gkentei_vae.paths import model_parent
 
 WARM = "gkentei_vae.demos.ops:warm"
 """Loads torch, the checkpoints and the data once; returns what was loaded (for the client)."""
@@ -131,7 +131,7 @@ def _exit_with_parent(parent: int) -> None:
 
 def main() -> None:
     # The pid the app passed: the app may have died before this line (then it differs).
-    parent = int(os.environ.get(PARENT_ENV) or os.getppid())
+    parent = model_parent()
     threading.Thread(
         target=_exit_with_parent, args=(parent,), name="parent-watch", daemon=True
     ).start()

@@ -48,7 +48,8 @@ from textual_serve.server import Server
 from yarl import URL
 
 from gkentei_vae.control_chars import escape
-from gkentei_vae.web import DEFAULT_MAX_SESSIONS, MODEL_ON_DEMAND_ENV
+from gkentei_vae.paths import MODEL_ON_DEMAND_ENV
+from gkentei_vae.web import DEFAULT_MAX_SESSIONS
 
 log = logging.getLogger("gkentei-vae.serve")
 
