@@ -31,6 +31,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.tables import print_table
+from gkentei_vae import paths
 from gkentei_vae.demos import gan_demos
 
 
@@ -61,7 +62,7 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=5, help="live runs of each kind")
     parser.add_argument("--steps", type=int, default=gan_demos.LIVE_STEPS, help="live steps")
     args = parser.parse_args()
-    torch.set_num_threads(1)
+    torch.set_num_threads(paths.torch_threads())  # as the model process has it
 
     t0 = time.perf_counter()
     gan_demos._state()

@@ -34,6 +34,8 @@ class Demo:
     ``module:Class`` of a live screen (``tui.demo_base.LiveDemoScreen``)."""
     png: str
     """``module:function`` ``(data) → PIL.Image`` for ``demo ID --png``."""
+    data: str
+    """``module:TypedDict`` of what ``compute`` returns (of each record, for a streaming demo)."""
     streams: bool = False
     """True: ``compute`` yields records step by step (live training); Esc stops it."""
     redraw: bool = True
@@ -49,6 +51,7 @@ _VAE = "gkentei_vae.demos.ops"
 _GAN = "gkentei_vae.demos.gan_demos"
 _VIEWS = "gkentei_vae.tui.demo_views"
 _PNG = "gkentei_vae.demos.vae_png"
+_DATA = "gkentei_vae.demo_data"
 
 DEMOS: Mapping[str, Demo] = MappingProxyType(
     {
@@ -61,6 +64,7 @@ DEMOS: Mapping[str, Demo] = MappingProxyType(
                 f"{_VAE}:samples",
                 f"{_VIEWS}:view_samples",
                 f"{_PNG}:png_samples",
+                f"{_DATA}:SamplesResult",
             ),
             Demo(
                 "reconstruct",
@@ -69,6 +73,7 @@ DEMOS: Mapping[str, Demo] = MappingProxyType(
                 f"{_VAE}:reconstruct",
                 f"{_VIEWS}:view_reconstruct",
                 f"{_PNG}:png_reconstruct",
+                f"{_DATA}:ReconstructResult",
             ),
             Demo(
                 "encode",
@@ -77,6 +82,7 @@ DEMOS: Mapping[str, Demo] = MappingProxyType(
                 f"{_VAE}:encode",
                 f"{_VIEWS}:view_encode",
                 f"{_PNG}:png_encode",
+                f"{_DATA}:EncodeResult",
             ),
             Demo(
                 "kl-training",
@@ -85,6 +91,7 @@ DEMOS: Mapping[str, Demo] = MappingProxyType(
                 f"{_VAE}:kl_training",
                 "gkentei_vae.tui.kl_training_screen:KlTrainingScreen",
                 f"{_PNG}:png_kl_training",
+                f"{_DATA}:KlRecord",
                 streams=True,
                 redraw=False,
                 png_args=MappingProxyType({"phase_steps": 120}),
@@ -96,6 +103,7 @@ DEMOS: Mapping[str, Demo] = MappingProxyType(
                 f"{_VAE}:beta_compare",
                 f"{_VIEWS}:view_beta_compare",
                 f"{_PNG}:png_beta_compare",
+                f"{_DATA}:BetaCompareResult",
             ),
             Demo(
                 "reparam",
@@ -104,6 +112,7 @@ DEMOS: Mapping[str, Demo] = MappingProxyType(
                 f"{_VAE}:reparam",
                 f"{_VIEWS}:view_reparam",
                 f"{_PNG}:png_reparam",
+                f"{_DATA}:ReparamResult",
             ),
             Demo(
                 "interpolate",
@@ -112,6 +121,7 @@ DEMOS: Mapping[str, Demo] = MappingProxyType(
                 f"{_VAE}:interpolate",
                 f"{_VIEWS}:view_interpolate",
                 f"{_PNG}:png_interpolate",
+                f"{_DATA}:InterpolateResult",
             ),
             Demo(
                 "manifold",
@@ -120,6 +130,7 @@ DEMOS: Mapping[str, Demo] = MappingProxyType(
                 f"{_VAE}:manifold",
                 f"{_VIEWS}:view_manifold",
                 f"{_PNG}:png_manifold",
+                f"{_DATA}:ManifoldResult",
                 redraw=False,  # the grid is fixed by the prior's quantiles
             ),
             Demo(
@@ -129,6 +140,7 @@ DEMOS: Mapping[str, Demo] = MappingProxyType(
                 f"{_GAN}:gan_vs_vae",
                 f"{_VIEWS}:view_gan_vs_vae",
                 "gkentei_vae.demos.gan_png:png_gan_vs_vae",
+                f"{_DATA}:GanVsVaeResult",
                 prepare=f"{_GAN}:prepare_gan_vs_vae",
             ),
             Demo(
@@ -138,6 +150,7 @@ DEMOS: Mapping[str, Demo] = MappingProxyType(
                 f"{_GAN}:gan_training",
                 "gkentei_vae.tui.gan_training_screen:GanTrainingScreen",
                 "gkentei_vae.demos.gan_png:png_gan_training",
+                f"{_DATA}:GanRecord",
                 streams=True,
                 redraw=False,
                 png_args=MappingProxyType({"steps": 300}),

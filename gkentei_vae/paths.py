@@ -1,13 +1,14 @@
-"""Every folder the program reads or writes, and every environment variable that moves one.
+"""Every folder the program reads or writes, and every environment variable it reads.
 
 Nothing else in the package reads ``os.environ`` or asks platformdirs: a new place to
-keep something is one function here.
+keep something, or a new setting from the environment, is one function here.
 
-| variable | what it moves | default |
+| variable | what it sets | default |
 |---|---|---|
 | ``GKENTEI_VAE_HOME`` | the learning record's folder | the user data folder |
 | ``GKENTEI_VAE_CACHE`` | caches, downloads, the model-process log | the user cache folder |
 | ``GKENTEI_VAE_CHECKPOINTS`` | the model checkpoints | the bundled ones |
+| ``GKENTEI_VAE_TORCH_THREADS`` | torch threads of the model process (and the tests) | 1 |
 """
 
 from __future__ import annotations
@@ -23,6 +24,11 @@ CACHE_ENV = "GKENTEI_VAE_CACHE"
 """Environment variable naming the cache folder (tests, read-only homes)."""
 CHECKPOINTS_ENV = "GKENTEI_VAE_CHECKPOINTS"
 """Environment variable naming a folder of checkpoints to use instead of the bundled ones."""
+
+TORCH_THREADS_ENV = "GKENTEI_VAE_TORCH_THREADS"
+"""Environment variable setting how many threads torch uses in the model process."""
+DEFAULT_TORCH_THREADS = 1
+"""One thread: the other core stays with the UI process, so a demo never makes keys lag."""
 
 _PKG = Path(__file__).resolve().parent
 
@@ -83,3 +89,17 @@ def download_dir() -> Path:
 def model_log_path() -> Path:
     """The model process's stderr (its tracebacks, if it ever fails)."""
     return cache_dir() / "model-worker.log"
+
+
+def torch_threads() -> int:
+    """Threads for torch in the model process: ``$GKENTEI_VAE_TORCH_THREADS``, else 1.
+
+    The tests that compute in their own process read it too (``tests/conftest.py``), so
+    one setting runs every computation with 1 or with 2 threads.
+    """
+    raw = os.environ.get(TORCH_THREADS_ENV, "").strip()
+    if not raw:
+        return DEFAULT_TORCH_THREADS
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError(f"{TORCH_THREADS_ENV} は 1 以上の整数にしてください(いまの値: {raw!r})")
+    return int(raw)

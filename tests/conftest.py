@@ -6,10 +6,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -38,6 +39,50 @@ SATURDAY = datetime(2025, 5, 3, 1, 0, tzinfo=UTC)
 """Saturday 10:00 in Tokyo: "now" of the study screens and the exam results."""
 SIZE = (100, 40)
 """Terminal size of the Pilot and snapshot tests."""
+WAIT = 30.0
+"""Seconds a test waits for something by default before it fails (a busy 2-core box)."""
+
+
+def polls(until: Callable[[], Any], what: str, timeout: float = WAIT) -> Iterator[None]:
+    """Yield while ``until()`` is false, and fail saying ``what`` was awaited once
+    ``timeout`` seconds have passed: every waiting or stepping loop of the tests goes
+    through here, so none can spin for ever.
+
+        for _ in polls(lambda: session.finished, "the session to end"):
+            session.answer(...)
+    """
+    deadline = time.monotonic() + timeout
+    while not until():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        yield
+
+
+def wait_until(
+    check: Callable[[], Any],
+    timeout: float = WAIT,
+    what: str = "the condition",
+    pause: Callable[[], object] = lambda: time.sleep(0.05),
+) -> Any:
+    """Call ``pause`` until ``check()`` is truthy (see ``polls``); returns that value."""
+    value = None
+
+    def done() -> Any:
+        nonlocal value
+        value = check()
+        return value
+
+    for _ in polls(done, what, timeout):
+        pause()
+    return value
+
+
+async def wait_for(
+    pilot: Pilot[Any], check: Callable[[], Any], timeout: float = WAIT, what: str = "the screen"
+) -> None:
+    """``wait_until`` inside a Pilot test: the app keeps running while the test waits."""
+    for _ in polls(check, what, timeout):
+        await pilot.pause(0.05)
 
 
 class Clock:
@@ -93,14 +138,51 @@ def mnist5k() -> Split:
 
 
 @pytest.fixture(scope="module")
-def one_torch_thread() -> Iterator[None]:
-    """One torch thread, as the model process runs: two per process crawl on a busy 2-core box."""
+def torch_threads() -> Iterator[int]:
+    """Torch threads in this process as the model process has them: ``$GKENTEI_VAE_TORCH_THREADS``
+    (``paths.torch_threads``), 1 unless set; the count is yielded."""
     import torch
 
+    from gkentei_vae.paths import torch_threads
+
     before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
+    torch.set_num_threads(torch_threads())
+    yield torch.get_num_threads()
     torch.set_num_threads(before)
+
+
+def refuse_live_model(app: App[Any]) -> None:
+    """Fail if ``app`` could draw a demo computed now: a snapshot's demos are recorded.
+
+    torch is not bit-identical across CPUs, so a picture or number computed live differs
+    from machine to machine; a snapshot's app has no model, or ``tests.replay.RecordedModel``.
+    """
+    from tests.replay import RecordedModel
+
+    model = getattr(app, "model", None)
+    assert model is None or isinstance(model, RecordedModel), (
+        f"a snapshot drawn from a live model process ({type(model).__name__}): "
+        "replay recorded results instead (tests/replay.py)"
+    )
+    assert not getattr(app, "warm_model", False), "a snapshot's app must not start a model process"
+
+
+@pytest.fixture
+def snap_compare(snap_compare: Callable[..., bool]) -> Callable[..., bool]:
+    """pytest-textual-snapshot's ``snap_compare``, refusing an app with a live model
+    (``refuse_live_model``) before its screenshot is taken."""
+
+    def compare(app: Any, *args: Any, run_before: Any = None, **kwargs: Any) -> bool:
+        async def checked(pilot: Pilot[Any]) -> None:
+            if run_before is not None:
+                result = run_before(pilot)
+                if result is not None:
+                    await result
+            refuse_live_model(pilot.app)
+
+        return snap_compare(app, *args, run_before=checked, **kwargs)
+
+    return compare
 
 
 def toasts(app: App[object]) -> str:

@@ -25,7 +25,7 @@ import yaml
 
 from gkentei_vae.model_process.client import WORKER_MODULE
 from gkentei_vae.study.store import LogRow, Store
-from tests.conftest import MINI_BANK, REPO
+from tests.conftest import MINI_BANK, REPO, wait_until
 
 TAG_ENV = "GKENTEI_VAE_SERVE_TEST_TAG"
 """Set on the serve process; its app and model processes inherit it, so even a process
@@ -142,18 +142,6 @@ def _gone() -> Iterator[None]:
         yield
     except ProcessLookupError:
         pass
-
-
-def wait_until(check: Callable[[], Any], timeout: float, what: str, step: float = 0.05) -> Any:
-    """Poll ``check`` until it returns something truthy; fail with ``what`` after ``timeout``."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(step)
 
 
 # -- processes, from /proc ---------------------------------------------------------------------
@@ -389,24 +377,22 @@ class Tab:
 
     def wait_for(self, needle: str, timeout: float = 30) -> tuple[int, int]:
         """Wait until the screen shows ``needle``; its (row, column)."""
-        deadline = time.monotonic() + timeout
-        while True:
-            if self.screen is not None and (at := self.screen.find(needle)) is not None:
-                return at
-            if time.monotonic() > deadline:
-                shown = self.screen.text() if self.screen else "(no screen)"
-                raise AssertionError(f"{needle!r} not on screen after {timeout} s:\n{shown}")
-            self.page.wait_for_timeout(40)  # lets Playwright deliver the frames
+        at: tuple[int, int] = self.wait_until(
+            lambda: self.screen.find(needle) if self.screen is not None else None,
+            timeout,
+            f"{needle!r} on screen",
+        )
+        return at
 
     def wait_until(self, check: Callable[[], Any], timeout: float, what: str) -> Any:
-        """Like ``wait_until``, but keeps the tab's frames flowing while it waits."""
-        deadline = time.monotonic() + timeout
-        while not (value := check()):
-            if time.monotonic() > deadline:
-                shown = self.screen.text() if self.screen else "(no screen)"
-                raise AssertionError(f"timed out after {timeout} s waiting for {what}:\n{shown}")
-            self.page.wait_for_timeout(40)
-        return value
+        """``wait_until`` that keeps the tab's frames flowing while it waits, and shows the
+        screen if it times out."""
+        try:
+            # wait_for_timeout lets Playwright deliver the frames.
+            return wait_until(check, timeout, what, pause=lambda: self.page.wait_for_timeout(40))
+        except AssertionError as exc:
+            shown = self.screen.text() if self.screen else "(no screen)"
+            raise AssertionError(f"{exc}:\n{shown}") from None
 
     def press(self, key: str) -> None:
         self.page.keyboard.press(key)

@@ -10,6 +10,7 @@ import pytest
 
 from gkentei_vae.banks import check_paths
 from gkentei_vae.banks.limits import MAX_BANK_BYTES, MAX_NODES
+from gkentei_vae.banks.problem import NO_LINE
 from tests.conftest import FIXTURES, MINI_BANK, REPO, run_cli
 
 MALFORMED = sorted((FIXTURES / "malformed").glob("*.yaml"))
@@ -121,7 +122,9 @@ def test_python_tag_runs_nothing(tmp_path: Path) -> None:
 def test_folder_without_banks_is_reported(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("not a bank", encoding="utf-8")
     result = check_paths([tmp_path])
-    assert [(p.line, p.message) for p in result.problems] == [(1, "バンク(.yaml)が見つかりません")]
+    assert [(p.line, p.message) for p in result.problems] == [
+        (NO_LINE, "バンク(.yaml)が見つかりません")
+    ]
 
 
 def test_too_many_nodes_is_refused(tmp_path: Path) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import inspect
 import re
+from collections.abc import Iterator
+from typing import get_args, get_type_hints, is_typeddict
 
 import pytest
 
@@ -11,6 +13,7 @@ from gkentei_vae.demo_registry import DEMOS, Demo, resolve
 from gkentei_vae.study.selection import load_default_banks
 from gkentei_vae.tui.demo_base import LiveDemoScreen
 from tests.conftest import REPO
+from tests.replay import RECORDED
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
@@ -38,6 +41,19 @@ def test_every_demo_has_its_computation_view_png_title_and_a_question(demo: Demo
     png = resolve(demo.png)
     assert png.__module__.startswith("gkentei_vae.demos."), "drawn without Textual"
 
+    # One TypedDict is what compute returns and what the view and the PNG read (mypy checks
+    # the uses; this checks they all name it), and the demo snapshot replays a recording of it.
+    data = resolve(demo.data)
+    assert is_typeddict(data) and demo.data.startswith("gkentei_vae.demo_data:")
+    returned = get_type_hints(compute)["return"]
+    assert returned == (Iterator[data] if demo.streams else data)
+    if demo.streams:
+        assert data in get_args(view.__orig_bases__[0]), "LiveDemoScreen[its record type]"
+    else:
+        assert get_type_hints(view)["data"] == data
+    assert next(iter(get_type_hints(png).values())) == (list[data] if demo.streams else data)
+    assert (RECORDED / f"{demo.id}.json").is_file() and (RECORDED / f"{demo.id}.npz").is_file()
+
     questions = [q.id for b in load_default_banks() for q in b.questions if q.demo == demo.id]
     assert questions, f"no bundled question opens {demo.id}"
 
@@ -57,9 +73,12 @@ def test_the_design_doc_checklist_names_what_this_test_checks() -> None:
         "tui/demo_views.py",
         "LiveDemoScreen",
         "`png`",
+        "`data`",
+        "gkentei_vae/demo_data.py",
+        "scripts/record_demos.py",
         "`demo: ID`",
         "tests/test_demo_registry.py",
     ):
         assert place in checklist, f"docs/design.md §6.3 no longer mentions {place}"
-    for field in ("id", "title", "shows", "compute", "view", "png", "streams", "redraw"):
+    for field in ("id", "title", "shows", "compute", "view", "png", "data", "streams", "redraw"):
         assert field in Demo.__dataclass_fields__

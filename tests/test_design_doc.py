@@ -63,3 +63,17 @@ def test_nothing_cites_a_design_file_outside_the_repository(folder: str) -> None
     ]
     assert citing == []
     assert "DESIGN.md" not in (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_readme_pictures_exist_and_the_doc_images_script_makes_them() -> None:
+    # Tests never write them (§7): scripts/doc_images.py does, and names each one.
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    pictures = re.findall(r"\]\((docs/images/[^)]+\.png)\)", readme)
+    assert pictures
+    script = (REPO / "scripts" / "doc_images.py").read_text(encoding="utf-8")
+    for picture in pictures:
+        path = REPO / picture
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", picture
+        assert f'"{path.name}"' in script, f"scripts/doc_images.py does not make {picture}"
+    assert "scripts/doc_images.py" in section("## 7. Testing")
+    assert "scripts/record_demos.py" in section("## 7. Testing")

@@ -7,8 +7,8 @@ import asyncio
 from textual.widgets import OptionList, Static
 
 from gkentei_vae.banks import load_banks
-from gkentei_vae.study.exam import SECONDS_PER_QUESTION, ExamSession
-from gkentei_vae.tui.exam_screen import ExamScreen, JumpScreen, clock
+from gkentei_vae.study.exam import SECONDS_PER_QUESTION, ExamSession, duration_text
+from gkentei_vae.tui.exam_screen import ExamScreen, JumpScreen
 from gkentei_vae.tui.launch import exam_app
 from gkentei_vae.tui.question_view import QuestionView
 from gkentei_vae.tui.summary_screen import MissedWalkScreen, SummaryScreen
@@ -28,10 +28,11 @@ def test_defaults_every_question_at_41_seconds_each() -> None:
     assert exam.time_limit == 4 * SECONDS_PER_QUESTION == 164
 
 
-def test_clock_format() -> None:
-    assert clock(3600) == "60分" and clock(600) == "10分" and clock(599.2) == "10分"
-    assert clock(599) == "9:59"
-    assert clock(61) == "1:01" and clock(0.2) == "0:01" and clock(0) == "0:00"
+def test_duration_format() -> None:
+    assert duration_text(3977) == "66分17秒" and duration_text(600) == "10分00秒"
+    assert duration_text(599.2) == "10分00秒" and duration_text(599) == "9分59秒"
+    assert duration_text(61) == "1分01秒" and duration_text(0.2) == "0分01秒"
+    assert duration_text(0) == "0分00秒" and duration_text(-3) == "0分00秒"
 
 
 async def test_time_out_submits_and_scores_only_what_was_answered() -> None:

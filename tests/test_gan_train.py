@@ -20,7 +20,7 @@ from gkentei_vae.models.train import (
     make_trainer,
 )
 
-pytestmark = pytest.mark.usefixtures("one_torch_thread")
+pytestmark = pytest.mark.usefixtures("torch_threads")
 
 
 @pytest.fixture(scope="module")

@@ -121,14 +121,14 @@ ALLOWED: dict[str, set[str]] = {
     "banks": {"banks", "paths", "demo_registry", "control_chars"},
     "study": {"study", "banks", "paths"},
     "export": {"export", "banks", "demo_registry", "study"},
-    "model_process": {"model_process", "demo_registry"},
-    "models": {"models", "paths", "halfblock"},
-    "demos": {"demos", "models", "paths", "halfblock"},
-    "tui": {"tui", "study", "banks", "demo_registry", "halfblock", "model_process", "paths"},
+    "model_process": {"model_process", "demo_registry", "demo_data"},
+    "models": {"models", "paths", "halfblock", "demo_data"},
+    "demos": {"demos", "models", "paths", "halfblock", "demo_data"},
+    "tui": {"tui", "study", "banks", "demo_registry", "demo_data", "halfblock", "model_process", "paths"},
     "web": {"web", "control_chars"},
     "commands": {
         "commands", "banks", "study", "export", "tui", "models", "demos", "web", "demo_registry", "halfblock",
-        "paths", "control_chars",
+        "paths", "control_chars", "demo_data",
     },
 }  # fmt: skip
 """Layer → the layers it may import (function-level imports included)."""
@@ -136,6 +136,7 @@ TOP_LEVEL: dict[str, set[str]] = {
     "gkentei_vae.paths": set(),
     "gkentei_vae.halfblock": set(),
     "gkentei_vae.demo_registry": set(),
+    "gkentei_vae.demo_data": set(),
     "gkentei_vae.control_chars": set(),
     "gkentei_vae.__main__": {"cli"},
     "gkentei_vae.cli": {"commands", "banks", "study"},

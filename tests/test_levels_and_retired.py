@@ -41,7 +41,7 @@ def test_the_exam_draws_basic_questions_unless_told_otherwise() -> None:
         bundled(), levels=levels(build_parser().parse_args(["exam", "--level", "all"]))
     )
     assert len(every.items) > len(exam.items)
-    assert levels(build_parser().parse_args(["quiz"])) == ()
+    assert levels(build_parser().parse_args(["quiz"])) == ("basic",)  # issue 17: basic by default
 
 
 async def test_exam_level_basic_runs_and_scores_by_level() -> None:

@@ -13,7 +13,7 @@ from gkentei_vae.tui.demo_screen import DemoScreen
 from gkentei_vae.tui.help_screen import HelpScreen
 from gkentei_vae.tui.launch import quiz_app
 from gkentei_vae.tui.quiz_screen import QuizScreen
-from tests.conftest import SIZE, question_with, widget_text
+from tests.conftest import SIZE, question_with, wait_for, wait_until, widget_text
 
 IDLE = 1.0
 
@@ -31,22 +31,15 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
-def wait_until(condition, timeout: float = 15.0) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
-
-
 def test_an_idle_model_process_exits_and_the_next_request_starts_another(tmp_path: Path) -> None:
     client = ModelClient(tmp_path / "worker.log", idle_seconds=IDLE)
     try:
         assert client.call("samples", seed=0, count=2)["images"].shape == (2, 28, 28)
         first = client.pid
         assert first is not None and alive(first)
-        wait_until(lambda: client.releases == 1)
+        wait_until(lambda: client.releases == 1, what="the idle child's release")
         assert not client.started
-        wait_until(lambda: not alive(first), timeout=3)
+        wait_until(lambda: not alive(first), 3, "the released child to exit")
         # The next request brings it back.
         assert client.call("samples", seed=1, count=2)["images"].shape == (2, 28, 28)
         assert client.pid is not None and client.pid != first
@@ -85,11 +78,9 @@ async def test_after_a_release_the_next_e_shows_the_loading_indicator_and_the_de
             await pilot.press("1", "e")
             screen = app.screen
             assert isinstance(screen, DemoScreen)
-            while screen.data is None and screen.error is None:
-                await pilot.pause(0.05)
+            await wait_for(pilot, lambda: screen.data is not None or screen.error, what="the demo")
             await pilot.press("escape")
-            while model.releases == 0:
-                await pilot.pause(0.1)
+            await wait_for(pilot, lambda: model.releases > 0, what="the idle model's release")
             await pilot.press("question_mark")
             assert isinstance(app.screen, HelpScreen)
             assert "休止中" in widget_text(app.screen, "#help-model")
@@ -99,8 +90,7 @@ async def test_after_a_release_the_next_e_shows_the_loading_indicator_and_the_de
             again = app.screen
             assert isinstance(again, DemoScreen)
             assert again.query_one("#demo-loading").display  # it warms again, and says so
-            while again.data is None and again.error is None:
-                await pilot.pause(0.05)
+            await wait_for(pilot, lambda: again.data is not None or again.error, what="the demo")
             assert again.error is None and again.data["images"].shape == (10, 28, 28)
     finally:
         model.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -55,3 +56,28 @@ def test_frames_over_a_real_pipe_and_eof() -> None:
     with pytest.raises(WireClosed):
         read_message(r)
     os.close(r)
+
+
+def test_the_model_process_runs_and_logs_the_threads_it_is_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gkentei_vae import paths
+    from gkentei_vae.model_process.client import ModelClient
+
+    monkeypatch.setenv(paths.TORCH_THREADS_ENV, "2")
+    log = tmp_path / "worker.log"
+    client = ModelClient(log_path=log)
+    try:
+        assert client.wait_ready(), client.error
+        assert client.info["threads"] == 2
+    finally:
+        client.close()
+    assert "model process: torch" in log.read_text() and ", 2 threads" in log.read_text()
+
+    monkeypatch.setenv(paths.TORCH_THREADS_ENV, "many")
+    client = ModelClient(log_path=log)
+    try:
+        assert not client.wait_ready()
+        assert client.error is not None and paths.TORCH_THREADS_ENV in client.error
+    finally:
+        client.close()

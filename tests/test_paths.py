@@ -43,3 +43,14 @@ def test_no_other_module_reads_the_environment_or_platformdirs() -> None:
         if re.search(r"os\.environ|os\.getenv|import platformdirs|platformdirs\.", text):
             offenders.append(str(path.relative_to(REPO)))
     assert offenders == []
+
+
+def test_the_torch_threads_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(paths.TORCH_THREADS_ENV, raising=False)
+    assert paths.torch_threads() == paths.DEFAULT_TORCH_THREADS == 1
+    monkeypatch.setenv(paths.TORCH_THREADS_ENV, " 2 ")
+    assert paths.torch_threads() == 2
+    for bad in ("0", "-1", "two", "1.5"):
+        monkeypatch.setenv(paths.TORCH_THREADS_ENV, bad)
+        with pytest.raises(ValueError, match=paths.TORCH_THREADS_ENV):
+            paths.torch_threads()

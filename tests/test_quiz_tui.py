@@ -12,7 +12,7 @@ from gkentei_vae.tui.launch import quiz_app
 from gkentei_vae.tui.quiz_screen import QuizScreen
 from gkentei_vae.tui.summary_screen import SummaryScreen
 from gkentei_vae.tui.widgets import OptionCard
-from tests.conftest import SIZE, mini_session, widget_text
+from tests.conftest import SIZE, mini_session, polls, widget_text
 
 text_of = widget_text
 
@@ -83,7 +83,7 @@ async def test_markup_in_bank_text_is_shown_literally() -> None:
     session = mini_session()
     app = quiz_app(session)
     async with app.run_test(size=SIZE) as pilot:
-        while "mini-01" != session.current.pick.question.id:
+        for _ in polls(lambda: session.current.pick.question.id == "mini-01", "mini-01"):
             await pilot.press("1", "n")
         assert "[bold]再パラメータ化トリック[/]" in text_of(app.screen, "#stem")
 

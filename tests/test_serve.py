@@ -24,8 +24,8 @@ from gkentei_vae.web.serve import (
     app_command,
     is_loopback,
 )
-from tests.conftest import run_cli
-from tests.serve_support import Served, serving, wait_until
+from tests.conftest import polls, run_cli, wait_until
+from tests.serve_support import Served, serving
 
 
 def origin_of(url: str) -> str:
@@ -42,14 +42,16 @@ async def open_session(
     return await client.ws_connect(ws_url, **kwargs)  # type: ignore[arg-type]
 
 
-async def ended(ws: aiohttp.ClientWebSocketResponse, timeout: float) -> bool:
-    """Read what the app still sent until the server closes the websocket; True if it did."""
-    deadline = time.monotonic() + timeout
-    while not ws.closed:
-        message = await ws.receive(timeout=max(0.1, deadline - time.monotonic()))
-        if message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED):
-            return True
-    return True
+async def assert_closed_by_server(ws: aiohttp.ClientWebSocketResponse, timeout: float) -> None:
+    """Read what the app still sent until the server closes the websocket; fail if it has
+    not closed it within ``timeout`` seconds (the session did not end)."""
+    closing = (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSING, aiohttp.WSMsgType.CLOSED)
+    seen: list[aiohttp.WSMsgType] = []
+    for _ in polls(lambda: ws.closed or (bool(seen) and seen[-1] in closing), "the close", timeout):
+        try:
+            seen.append((await ws.receive(timeout=0.5)).type)
+        except TimeoutError:
+            pass  # nothing sent in this half second: ask again until the deadline
 
 
 def app_count(served: Served) -> int:
@@ -219,7 +221,7 @@ async def test_killing_a_tabs_app_ends_its_model_process_and_its_session(tmp_pat
             wait_until(lambda: not served.workers(), 60, "the orphaned model process to exit")
             print(f"\napp SIGKILLed → its model process gone in {time.monotonic() - start:.2f} s")
             # The server notices the app is gone and ends the tab's session.
-            assert await ended(ws, 10)
+            await assert_closed_by_server(ws, 10)
 
 
 async def test_sigterm_ends_every_session_and_the_server(tmp_path: Path) -> None:
@@ -234,7 +236,7 @@ async def test_sigterm_ends_every_session_and_the_server(tmp_path: Path) -> None
             print(f"\nbefore SIGTERM: {len(served.apps())} apps, {len(served.workers())} models")
             start = time.monotonic()
             assert served.stop() == 0
-            wait_until(lambda: not served.apps() and not served.workers(), 10, "every process")
+            wait_until(lambda: not served.apps() and not served.workers(), what="every process")
             print(f"SIGTERM → 0 apps, 0 models in {time.monotonic() - start:.2f} s")
             for ws in sockets:
-                assert await ended(ws, 10)
+                await assert_closed_by_server(ws, 10)

@@ -8,18 +8,15 @@ reason shown by ``-ra``) only where no Chromium can be found; `.ci/run` installs
 from __future__ import annotations
 
 import io
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageChops, ImageStat
+from PIL import Image, ImageStat
 
-from tests.conftest import REPO
 from tests.serve_support import Served, Tab, bank_with_demo, browser_context, find_browser, serving
 
-DOC_IMAGES = REPO / "docs" / "images"
 NEXT = "n / Enter で次へ"
 """The feedback's last line: the answer is recorded and shown."""
 
@@ -35,38 +32,6 @@ def browser() -> str:
 def no_session_left(served: Served) -> bool:
     """No app or model process of this server, in its tree or re-parented anywhere."""
     return served.tree() == ([], []) and not served.apps() and not served.workers()
-
-
-def has_japanese_font() -> bool:
-    """True if fontconfig (which Chromium uses) knows a font that covers Japanese."""
-    try:
-        found = subprocess.run(
-            ["fc-list", ":lang=ja", "family"], capture_output=True, text=True, timeout=30
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return found.returncode == 0 and bool(found.stdout.strip())
-
-
-def save_doc_image(png: bytes, name: str) -> Path:
-    """Write a README picture, unless the one there already has exactly these pixels.
-
-    The screens photographed are deterministic (fixed bank, fixed demo seeds), so an
-    unchanged screen leaves the work tree clean; any visible change replaces the picture.
-    """
-    path = DOC_IMAGES / name
-    if not has_japanese_font():
-        # Chromium would draw every kana and kanji as a box: not a picture for the README.
-        print(f"\n{name}: no Japanese font (fonts-noto-cjk), README picture left as it is")
-        return path
-    new = Image.open(io.BytesIO(png)).convert("RGB")
-    if path.exists():
-        old = Image.open(path).convert("RGB")
-        if old.size == new.size and ImageChops.difference(old, new).getbbox() is None:
-            return path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(png)
-    return path
 
 
 def picture_region(tab: Tab) -> tuple[dict[str, float], Image.Image]:
@@ -135,8 +100,6 @@ def test_a_tab_answers_by_key_and_by_click_shows_a_demo_and_leaves_no_process(
         # 32 grey levels per digit: far more than a 16-colour terminal could show.
         assert len(colours) > 16, len(colours)
         assert box["width"] > 200 and box["height"] > 100, box
-
-        save_doc_image(tab.screenshot(), "browser-demo-samples.png")
 
         # Close the tab: its app process and its model process end.
         assert tuple(map(len, served.tree())) == (1, 1), "before: one app, one model process"
@@ -213,7 +176,6 @@ def test_the_kl_training_plot_renders_in_the_browser(browser: str, tmp_path: Pat
         assert dots > 50, f"{dots} braille cells"
         _, picture = picture_region(tab)
         assert ImageStat.Stat(picture.convert("L")).stddev[0] > 20
-        save_doc_image(tab.screenshot(), "browser-kl-training.png")
         tab.close()
         served.wait(lambda: no_session_left(served), 15, "the tab's processes to end")
 

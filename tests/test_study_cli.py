@@ -32,7 +32,7 @@ def test_config_set_get_unset(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     with Store.open(tmp_path / DB_FILENAME) as store:
         assert store.get_setting("exam-date") == exam
     assert run(capsys, "config", "get", "exam-date", *d)[:2] == (0, f"{exam}\n")
-    idle = "model-idle-minutes = (未設定。既定: 10)\n"
+    idle = "model-idle-minutes = (未設定。既定: 10)\nlevel = (未設定。既定: basic)\n"
     assert run(capsys, "config", "get", *d)[:2] == (0, f"exam-date = {exam}\n{idle}")
     code, out, _ = run(capsys, "config", "unset", "exam-date", *d)
     assert code == 0 and "解除" in out

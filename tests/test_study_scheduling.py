@@ -27,7 +27,7 @@ from gkentei_vae.study.srs import (
     rating_for_answer,
 )
 from gkentei_vae.study.store import Store
-from tests.conftest import JST, STUDY_BANK, T0, Clock, srs_for
+from tests.conftest import JST, STUDY_BANK, T0, Clock, polls, srs_for
 
 # -- ratings and FSRS -------------------------------------------------------------------
 
@@ -232,7 +232,7 @@ def test_queue_new_cards_in_bank_order_up_to_the_daily_limit(
     session = ReviewSession.for_questions(store, banks, new_per_day=3, clock=clock, tz=JST)
     assert (session.due_left, session.new_left) == (1 - 1, 3)
     served = []
-    while not session.finished:
+    for _ in polls(lambda: session.finished, "the session to end"):
         assert session.current is not None
         served.append(session.current.card_id)
         session.answer(True, 20_000)  # Good: a 10-minute learning step
@@ -268,7 +268,7 @@ def test_due_cards_first_most_overdue_first(store: Store, banks: list[Bank]) -> 
     clock = Clock(T0 + timedelta(days=20))
     session = ReviewSession.for_questions(store, banks, new_per_day=1, clock=clock, tz=JST)
     order = []
-    while not session.finished:
+    for _ in polls(lambda: session.finished, "the session to end"):
         order.append(session.current.card_id)
         session.answer(True, 1000)  # Easy: no learning step comes back
     assert order == ["study:q05", "study:q02", "study:q01"]
@@ -337,7 +337,7 @@ def test_disappeared_question_keeps_history_but_is_not_served(
     clock = Clock(T0 + timedelta(days=3))
     session = ReviewSession.for_questions(store, edited_banks, new_per_day=0, clock=clock, tz=JST)
     served = []
-    while not session.finished:
+    for _ in polls(lambda: session.finished, "the session to end"):
         served.append(session.current.card_id)
         session.answer(True, 1000)
     assert served == ["study:q01", "study:q03"]  # q01 (edited) is due, not new

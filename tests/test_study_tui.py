@@ -44,6 +44,7 @@ from tests.conftest import (
     SATURDAY,
     SIZE,
     Clock,
+    polls,
     run_cli,
     srs_for,
     toasts,
@@ -234,7 +235,7 @@ async def test_flashcards_term_card_and_finish(store: Store, banks: list[Bank]) 
         screen = app.screen
         assert isinstance(screen, FlashcardScreen)
         seen = []
-        while not session.finished:
+        for _ in polls(lambda: session.finished, "the session to end"):
             card = session.current
             assert card is not None
             seen.append(card.kind)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from gkentei_vae.banks import cache
 from gkentei_vae.banks.models import Bank
-from gkentei_vae.banks.problem import Problem
+from gkentei_vae.banks.problem import NO_LINE, Problem
 
 if TYPE_CHECKING:
     from gkentei_vae.banks.safe_yaml import Document
@@ -53,12 +53,12 @@ def bank_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
         if path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.suffix in BANK_SUFFIXES and p.is_file())
             if not found:
-                problems.append(Problem(str(path), 1, "バンク(.yaml)が見つかりません"))
+                problems.append(Problem(str(path), NO_LINE, "バンク(.yaml)が見つかりません"))
             files.extend(found)
         elif path.is_file():
             files.append(path)
         else:
-            problems.append(Problem(str(path), 1, "ファイルもフォルダもありません"))
+            problems.append(Problem(str(path), NO_LINE, "ファイルもフォルダもありません"))
     return files, problems
 
 

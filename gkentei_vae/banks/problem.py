@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+NO_LINE = 0
+"""``Problem.line`` of a problem with the path itself: no line to point at."""
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -11,7 +14,10 @@ class Problem:
 
     path: str
     line: int
+    """1-based line in the file; ``NO_LINE`` for the path itself (missing, or no bank in it)."""
     message: str
 
     def __str__(self) -> str:
+        if self.line == NO_LINE:
+            return f"{self.path}: {self.message}"
         return f"{self.path}:{self.line}: {self.message}"

@@ -199,22 +199,27 @@ def _content_problems(doc: Document) -> list[tuple[int, str]]:
     for i, q in enumerate(questions if isinstance(questions, list) else []):
         if isinstance(q, dict):
             out += _question_problems(doc, ("questions", i), q, line_ids, seen)
-            out += _line_bound_problems(doc, ("questions", i), q, line_topic)
+            out += _line_bound_problems(doc, ("questions", i), q, line_ids, line_topic)
     out += _retired_problems(doc, seen)
     return out
 
 
 def _line_bound_problems(
-    doc: Document, where: Loc, q: dict[str, Any], line_topic: dict[str, str]
+    doc: Document,
+    where: Loc,
+    q: dict[str, Any],
+    line_ids: set[str],
+    line_topic: dict[str, str],
 ) -> list[tuple[int, str]]:
     """A question tagged with a line-bound topic (``LINE_BOUND_TOPICS``) must be keyed to a
-    lyric line that teaches it, or ``--topic`` would serve it beside the wrong lyric."""
+    lyric line that teaches it, or ``--topic`` would serve it beside the wrong lyric. A line
+    without a ``topic`` teaches none; an undefined line is reported on its own."""
     line, topics = q.get("line"), q.get("topics")
-    if not isinstance(line, str) or line not in line_topic or not isinstance(topics, list):
+    if not isinstance(line, str) or line not in line_ids or not isinstance(topics, list):
         return []
     out = []
     for j, topic in enumerate(topics):
-        if topic in LINE_BOUND_TOPICS and line_topic[line] != topic:
+        if topic in LINE_BOUND_TOPICS and line_topic.get(line) != topic:
             lines = [lid for lid, t in line_topic.items() if t == topic]
             out.append(
                 (

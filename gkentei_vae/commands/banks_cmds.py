@@ -37,7 +37,7 @@ def report_bank_error(exc: BankError) -> int:
     for problem in exc.problems:
         common.say(problem, err=True)
     common.say(
-        f"バンクに {len(exc.problems)} 件の問題があります。修正してから再実行してください。",
+        f"バンクに {len(exc.problems)} 件のエラーがあります。修正してから再実行してください。",
         err=True,
     )
     return 1

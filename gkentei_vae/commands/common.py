@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from gkentei_vae.banks.vocab import LEVELS
 from gkentei_vae.control_chars import escape
 from gkentei_vae.paths import HOME_ENV
 from gkentei_vae.study.defaults import DEFAULT_NEW_PER_DAY
+from gkentei_vae.study.settings import DEFAULT_LEVEL, LEVEL_CHOICES, LEVEL_KEY, level_label
 
 if TYPE_CHECKING:
     from gkentei_vae.study.store import Store
@@ -40,8 +40,6 @@ def say(text: object, *, err: bool = False) -> None:
 
 
 Handler = Callable[[argparse.Namespace], int]
-ALL_LEVELS = "all"
-"""``--level all``: questions of every level."""
 """What ``set_defaults(handler=...)`` holds: takes the parsed arguments, returns the exit code."""
 
 
@@ -149,11 +147,12 @@ OPTIONS: dict[str, Option] = {
     "level": Option(
         ("--level",),
         {
-            "choices": (*LEVELS, ALL_LEVELS),
-            "default": ALL_LEVELS,
+            "choices": LEVEL_CHOICES,
+            "default": None,
             "help": "レベルで絞り込む: "
-            + "、".join(f"{k}({v})" for k, v in LEVELS.items())
-            + f"、{ALL_LEVELS}(両方)。既定: %(default)s",
+            + "、".join(f"{k}({level_label(k)})" for k in LEVEL_CHOICES)
+            + f"。既定: 設定 {LEVEL_KEY} の値(未設定なら {DEFAULT_LEVEL}。"
+            f"ホームの l キーか config set {LEVEL_KEY} で変える)",
         },
     ),
     "seed": Option(
@@ -169,9 +168,16 @@ OPTIONS: dict[str, Option] = {
 """Name → an option shared by several commands, defined once."""
 
 
-def levels(args: argparse.Namespace) -> tuple[str, ...]:
-    """The levels ``--level`` selects (empty: every level)."""
-    return () if args.level == ALL_LEVELS else (args.level,)
+def levels(args: argparse.Namespace, store: Store | None = None) -> tuple[str, ...]:
+    """The levels ``--level`` selects, else the ``level`` setting (empty: every level)."""
+    from gkentei_vae.study.settings import levels_for, study_level
+
+    if args.level is not None:
+        return levels_for(args.level)
+    if store is not None:
+        return levels_for(study_level(store))
+    with open_store(args) as opened:
+        return levels_for(study_level(opened))
 
 
 def add_options(parser: argparse.ArgumentParser, *names: str) -> None:

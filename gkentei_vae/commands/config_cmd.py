@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import argparse
+from datetime import date, timedelta
 
 from gkentei_vae.commands import common
+
+EXAMPLE_DAYS_AHEAD = 60
+"""The ``--help`` example's exam date is this many days from today."""
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -21,7 +25,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         dest="config_action", metavar="ACTION", title="操作", help="set / get / unset"
     )
     actions.required = True
-    set_ = actions.add_parser("set", help="設定する(例: config set exam-date 2025-06-14)")
+    example = date.today() + timedelta(days=EXAMPLE_DAYS_AHEAD)  # a past date is refused
+    set_ = actions.add_parser(
+        "set", help=f"設定する(例: config set exam-date {example.isoformat()})"
+    )
     set_.add_argument("key", metavar="KEY", help=f"設定キー({names})")
     set_.add_argument("value", metavar="VALUE", help="値")
     common.add_options(set_, "data-dir")

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gkentei_vae.commands import common
 from gkentei_vae.demo_registry import DEMOS
+
+if TYPE_CHECKING:
+    from gkentei_vae.tui.app import GkenteiApp
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -30,9 +33,16 @@ def run_demo(args: argparse.Namespace) -> int:
         raise common.UsageError(f"未知のデモ id '{args.demo_id}'(使えるもの: {', '.join(DEMOS)})")
     if args.png is not None:
         return write_png(args.demo_id, args.seed, args.png)
-    from gkentei_vae.tui.launch import demo_app, run
+    from gkentei_vae.tui.launch import run
 
-    return run(demo_app(args.demo_id, args.seed, warm_model=True))
+    return run(interactive_app(args.demo_id, args.seed))
+
+
+def interactive_app(demo_id: str, seed: int) -> GkenteiApp:
+    """The app ``demo ID`` runs: the demo's screen, with a model process of its own."""
+    from gkentei_vae.tui.launch import demo_app
+
+    return demo_app(demo_id, seed, warm_model=True)
 
 
 def write_png(demo_id: str, seed: int, path: Path) -> int:

@@ -8,13 +8,14 @@ from gkentei_vae.commands import common
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from gkentei_vae.study.exam import EXAM_LEVELS, PASS_MARK, SECONDS_PER_QUESTION
+    from gkentei_vae.study.exam import PASS_MARK, SECONDS_PER_QUESTION
+    from gkentei_vae.study.settings import DEFAULT_LEVEL, LEVEL_KEY
 
     exam = sub.add_parser(
         "exam",
         help="時間制限つきの模擬試験",
         description="G検定形式の模擬試験。提出まで正誤は表示しない。"
-        f"既定: 対象の全問({EXAM_LEVELS[0]} レベル)、1問{SECONDS_PER_QUESTION}秒、合格ライン {PASS_MARK:.0%}。"
+        f"既定: 対象の全問(設定 {LEVEL_KEY} のレベル、未設定なら {DEFAULT_LEVEL})、1問{SECONDS_PER_QUESTION}秒、合格ライン {PASS_MARK:.0%}。"
         "キー: 1–4/a–d 選ぶ、n/→ 次、p/← 前、f フラグ、j 一覧、s 提出、? ヘルプ、q 中断。",
     )
     exam.add_argument(
@@ -32,7 +33,6 @@ def register(sub: argparse._SubParsersAction) -> None:
         help=f"制限時間(分)。既定: 出題数 × {SECONDS_PER_QUESTION} 秒",
     )
     common.add_options(exam, "topic", "level", "seed", "bank", "data-dir")
-    exam.set_defaults(level=EXAM_LEVELS[0])
     exam.set_defaults(handler=run_exam)
 
 

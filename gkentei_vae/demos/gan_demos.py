@@ -18,7 +18,9 @@ threads. Every number and every sentence comes from models measured now:
 
 Sentences are written only from comparisons the numbers of this call support;
 "mode collapse" (モード崩壊) is said only when the judge measured it
-(``Judgement.mode_collapse``).
+(``Judgement.mode_collapse``, the one definition in docs/gan.md). The live run counts
+rounds (ラウンド: one VAE step and two GAN steps), as its chart and header do, and
+names every average it quotes.
 """
 
 from __future__ import annotations
@@ -26,13 +28,21 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, TypedDict
 
 import numpy as np
 import torch
 from torch import Tensor
 
+from gkentei_vae.demo_data import (
+    GanFinal,
+    GanRecord,
+    GanVsVaeResult,
+    Images,
+    Measurement,
+    RealFloor,
+)
 from gkentei_vae.demos.vae_demos import prior_samples
 from gkentei_vae.models.checkpoint import load_bundled
 from gkentei_vae.models.classifier import DigitClassifier
@@ -87,7 +97,7 @@ FAILING_CHANGE = (
     "失敗例: 成功例の GAN から 4 か所を「素朴な」設定に変えています。"
     "生成器の損失を元論文のミニマックス log(1 − D(G(z))) に、活性化を LeakyReLU から ReLU に、"
     "幅を 256/512 に、Adam の β1 (勾配のモーメンタム) を 0.5 から 0.9 (PyTorch の既定値) に。"
-    "測定では、β1 を 0.5 に戻すだけで 6 回の試行すべてで失敗しなくなりました"
+    "測定では、β1 を 0.5 に戻すだけで 6 回の試行すべてで失敗しなくなりました。"
 )
 FAILING_STEPS = 300
 """Rounds of the failing run: D won by round 8–9 (< 0.5 s) in 5/5 seeds; the rest shows it stays so."""
@@ -98,11 +108,28 @@ EARLY_FRACTION = 0.25
 """gan_training measures the GAN's FD at this fraction of the run too, to see whether it improved."""
 WINDOW = 50
 """Rounds averaged for the "start" and "end" values of a loss in the claims and sentences."""
+FD_SEED_SPREAD = 0.22
+"""The live GAN's end-of-run FD ranged 486–602 over 5 seeds (docs/gan.md): 22 % of its
+mean. Two FDs closer than this share of their mean are 「ほぼ同じ」 in the sentences."""
 FID_NOTE = (
     "FD (Fréchet 距離) は、数字の分類器の最後から 2 番目の層の特徴を正規分布とみなし、"
     "生成画像と本物の画像の分布の違いを測ったもの (小さいほど本物に近い)。"
     "FID は同じ式を画像分類用の Inception ネットワークの特徴で計算したもので、値の大きさは比べられません。"
 )
+
+
+class Measured(TypedDict):
+    """gan_vs_vae's measurements, made once per process (:func:`prepare_gan_vs_vae`)."""
+
+    gan: Measurement
+    vae: Measurement
+    real: RealFloor
+
+
+class _Samples(TypedDict):
+    vae_samples: Images
+    gan_samples: Images
+    gan_spread: float
 
 
 @dataclass
@@ -114,8 +141,8 @@ class _GanWarm:
     """Pixel variance across the held-out digits, averaged over pixels (see STUCK_SHARE)."""
     bundled: tuple[GAN, VAE] | None = None
     """The bundled GAN and main VAE, loaded by the first gan_vs_vae (the live run needs neither)."""
-    measured: dict[str, dict[str, Any]] = field(default_factory=dict)
-    """gan_vs_vae's measurements ("gan", "vae", "real"), filled by prepare_gan_vs_vae."""
+    measured: Measured | None = None
+    """gan_vs_vae's measurements, filled by prepare_gan_vs_vae."""
 
 
 _STATE: _GanWarm | None = None
@@ -165,11 +192,12 @@ _PREPARING = threading.Lock()
 """The model process prepares in a thread of its own: a request arriving meanwhile waits."""
 
 
-def prepare_gan_vs_vae() -> dict[str, dict[str, Any]]:
+def prepare_gan_vs_vae() -> Measured:
     """Measure the bundled GAN, the main VAE and real digits once per process (~2 s, 1 thread).
 
     Returns (and caches) ``{"gan": ..., "vae": ..., "real": ...}``, each a
-    ``Judgement.to_dict()``. For ``real``, the grey share, Laplacian and classes
+    ``Judgement.to_dict()``.
+    For ``real``, the grey share, Laplacian and classes
     are those of the 500 held-out digits and ``fd`` is that of 1,000 training digits
     to the held-out ones (the floor of this measure at these sample sizes).
     """
@@ -177,9 +205,9 @@ def prepare_gan_vs_vae() -> dict[str, dict[str, Any]]:
         return _measure()
 
 
-def _measure() -> dict[str, dict[str, Any]]:
+def _measure() -> Measured:
     state = _state()
-    if not state.measured:
+    if state.measured is None:
         gan_model, vae_model = _bundled()
         gan = judge(
             state.classifier, state.reference, gan_samples(gan_model, MEASURE_SAMPLES, EVAL_SEED)
@@ -191,8 +219,11 @@ def _measure() -> dict[str, dict[str, Any]]:
         )
         real = judge(state.classifier, state.reference, state.data.heldout).to_dict()
         floor = _real_floor(state)
-        real.update(fd=floor.fd, fd_samples=floor.samples)
-        state.measured = {"gan": gan.to_dict(), "vae": vae.to_dict(), "real": real}
+        state.measured = {
+            "gan": gan.to_dict(),
+            "vae": vae.to_dict(),
+            "real": {**real, "fd": floor.fd, "fd_samples": floor.samples},
+        }
     return state.measured
 
 
@@ -200,17 +231,32 @@ def _pct(x: float) -> str:
     return f"{x:.0%}"
 
 
-def mode_collapse_sentences(gan: dict[str, Any], vae: dict[str, Any]) -> list[str]:
+def collapse_sentence(name: str, m: Measurement) -> str:
+    """What the judge measured on a collapsed model, in the terms of the one definition."""
+    looks = (
+        "数字らしく見える画像はありません"
+        if m["realistic"] == 0
+        else f"数字らしく見える画像は {_pct(m['realistic'])}"
+    )
+    return (
+        f"{name} にモード崩壊を測定: 多くの異なる z が似た出力になり、"
+        f"分類器で見た数字の種類は {m['classes']}/10 だけです ({looks})。"
+    )
+
+
+def mode_collapse_sentences(gan: Measurement, vae: Measurement) -> list[str]:
     """A sentence for each model whose samples the judge found collapsed (usually none)."""
     return [
-        f"{name} にモード崩壊を測定: 本物らしい画像 {_pct(m['realistic'])} が"
-        f" {m['realistic_classes']} 種類の数字に偏っています。"
-        for name, m in (("GAN", gan), ("VAE", vae))
-        if m["mode_collapse"]
+        collapse_sentence(name, m) for name, m in (("GAN", gan), ("VAE", vae)) if m["mode_collapse"]
     ]
 
 
-def compare_sentences(gan: dict[str, Any], vae: dict[str, Any], real: dict[str, Any]) -> list[str]:
+def about_the_same(a: float, b: float) -> bool:
+    """Two FDs within what another seed of the live run gives (``FD_SEED_SPREAD``)."""
+    return abs(a - b) < FD_SEED_SPREAD * (a + b) / 2
+
+
+def compare_sentences(gan: Measurement, vae: Measurement, real: Measurement) -> list[str]:
     """Japanese sentences for what the three measurements support, and nothing more."""
     out: list[str] = []
     if vae["grey"] > gan["grey"]:
@@ -242,7 +288,7 @@ def compare_sentences(gan: dict[str, Any], vae: dict[str, Any], real: dict[str, 
     return out + mode_collapse_sentences(gan, vae)
 
 
-def gan_vs_vae(seed: int = 0, count: int = SHOW) -> dict[str, Any]:
+def gan_vs_vae(seed: int = 0, count: int = SHOW) -> GanVsVaeResult:
     """Bundled GAN vs bundled main VAE vs real held-out digits, measured and explained.
 
     Returns ``{"gan" | "vae" | "real": {"images": float32 [count, 28, 28], **measurement},
@@ -285,13 +331,13 @@ def live_claims(
     d_fake: list[float],
     spread: float,
     early_fd: float,
-    final: dict[str, dict[str, Any]],
+    final: GanFinal,
     failing: bool,
     stuck_below: float,
 ) -> dict[str, bool]:
     """The lyric's claims, each measured in this run: True where the run supports it.
 
-    Normal run: the VAE's loss fell (end vs step 100), its samples are greyer, the
+    Normal run: the VAE's loss fell (end vs round 100), its samples are greyer, the
     GAN's G loss rose while its FD fell, D did not win. Failing run: D won (it
     calls ≥ 95 % of fakes fake at the end), G is stuck on one image.
     """
@@ -320,73 +366,82 @@ def live_sentences(
     d_fake: list[float],
     spread: float,
     early: tuple[int, float],
-    final: dict[str, dict[str, Any]],
+    final: GanFinal,
     failing: bool,
     stuck_below: float,
 ) -> list[str]:
-    """Japanese sentences from this run's numbers only (see :func:`live_claims`)."""
+    """Japanese sentences from this run's numbers only (see :func:`live_claims`).
+
+    Every count is in rounds; every loss quoted is the mean of the first or last
+    ``WINDOW`` rounds, and says so; two FDs within ``FD_SEED_SPREAD`` are 「ほぼ同じ」.
+    """
     end = slice(-WINDOW, None)
     gan, vae = final["gan"], final["vae"]
+    first, last = f"最初の {WINDOW} ラウンドの平均", f"最後の {WINDOW} ラウンドの平均"
     out: list[str] = []
-    mid = min(100, len(vae_loss))  # a short run (tests, PNGs) has no step 100
-    v0, v_mid, v1 = _mean(vae_loss[:WINDOW]), vae_loss[mid - 1], _mean(vae_loss[end])
+    v0, v1 = _mean(vae_loss[:WINDOW]), _mean(vae_loss[end])
     if v1 < v0:
         out.append(
-            f"VAE の損失 (−ELBO) は最初の {WINDOW} ステップの平均 {v0:.0f} から最後の {WINDOW} ステップの"
-            f" {v1:.0f} nats に下がりました ({mid} ステップ目は {v_mid:.0f})。"
+            f"VAE の損失 (−ELBO) は、{first} {v0:.0f} から{last} {v1:.0f} nats に下がりました。"
         )
     else:
-        out.append(f"この実行では VAE の損失が下がりませんでした ({v0:.0f} → {v1:.0f} nats)。")
+        out.append(
+            f"この実行では VAE の損失が下がりませんでした ({first} {v0:.0f}、{last} {v1:.0f} nats)。"
+        )
     g0, g1 = _mean(g_loss[:WINDOW]), _mean(g_loss[end])
     df = _mean(d_fake[end])
     if failing:
         if df >= 0.95:
             out.append(
-                f"識別器 D が勝ちました: 最後の {WINDOW * LIVE_GAN_STEPS} ステップで偽物の {df:.0%} を見破り、"
-                f"D の損失は {_mean(d_loss[end]):.3f}。生成器 G の損失は {g0:.2f} → {g1:.2f} に上がりました。"
+                f"識別器 D が勝ちました: {last}で偽物の {df:.0%} を見破り、"
+                f"D の損失は {_mean(d_loss[end]):.3f}。"
+                f"生成器 G の損失は{first} {g0:.2f} から{last} {g1:.2f} に上がりました。"
             )
         else:
             out.append(
-                f"この実行では識別器 D は勝ちきりませんでした (最後に偽物を見破った割合 {df:.0%})。"
+                f"この実行では識別器 D は勝ちきりませんでした ({last}で偽物を見破った割合 {df:.0%})。"
             )
         if spread < stuck_below:
-            what = (
-                "数字らしく見える画像はありません"
+            looks = (
+                "しかも数字らしく見える画像はありません"
                 if gan["realistic"] == 0
                 else f"数字らしく見える画像は {gan['realistic']:.0%}"
             )
+            collapse = (
+                "多くの異なる z が同じ出力になる、モード崩壊の極端な形です"
+                f" (分類器で見た数字の種類 {gan['classes']}/10)。"
+                if gan["mode_collapse"]
+                else ""
+            )
             out.append(
                 f"G は z を変えてもほぼ同じ 1 枚しか出しません (z による画素の分散 {spread:.1e}、"
-                f"本物の数字どうしの {spread / (stuck_below / STUCK_SHARE):.1%})。{what}。"
-                "本物らしい数字が少数の種類に偏る教科書どおりのモード崩壊ではなく、"
-                "G がまったく学べていない失敗です。"
+                f"本物の数字どうしの分散の {spread / (stuck_below / STUCK_SHARE):.1%})。"
+                f"{collapse}{looks}。"
             )
         elif gan["mode_collapse"]:
-            out.append(
-                f"モード崩壊を測定: 本物らしい画像 {gan['realistic']:.0%} が"
-                f" {gan['realistic_classes']} 種類の数字に偏っています。"
-            )
+            out.append(collapse_sentence("GAN", gan))
         else:
             out.append(
-                f"G の出力は z によって変わります (画素の分散 {spread:.1e})。この実行では 1 枚に固まりませんでした。"
+                f"G の出力は z によって変わります (画素の分散 {spread:.1e})。"
+                "この実行では 1 枚に固まりませんでした。"
             )
         return out
-    step, early_fd = early
-    step *= LIVE_GAN_STEPS  # the sentences count GAN steps
+    round_, early_fd = early
+    fd_then = f"FD は {early_fd:.0f} ({round_} ラウンド目) → {gan['fd']:.0f} (最後)"
     if g1 > g0:
         fd_part = (
-            f"その間に本物との距離 FD は {early_fd:.0f} ({step} ステップ目) → {gan['fd']:.0f} に縮み、"
+            f"その間に本物との距離 {fd_then} に縮み、"
             "画像は良くなっています。GAN の損失は画像の良さを表しません"
             if gan["fd"] < early_fd
-            else f"FD は {early_fd:.0f} ({step} ステップ目) → {gan['fd']:.0f}"
+            else fd_then
         )
-        out.append(f"GAN の生成器の損失は {g0:.2f} → {g1:.2f} と上がりました。{fd_part}。")
-    else:
         out.append(
-            f"GAN の生成器の損失は {g0:.2f} → {g1:.2f}、FD は {early_fd:.0f} → {gan['fd']:.0f}。"
+            f"GAN の生成器の損失は{first} {g0:.2f} から{last} {g1:.2f} に上がりました。{fd_part}。"
         )
+    else:
+        out.append(f"GAN の生成器の損失は{first} {g0:.2f}、{last} {g1:.2f}。{fd_then}。")
     if df < 0.95:
-        out.append(f"識別器は勝ちきっていません (最後に偽物を見破った割合 {df:.0%})。")
+        out.append(f"識別器は勝ちきっていません ({last}で、偽物を見破った割合 {df:.0%})。")
     if f"{vae['grey']:.0%}" == f"{gan['grey']:.0%}":
         out.append(f"灰色の割合は VAE と GAN でほぼ同じ ({vae['grey']:.0%})。")
     elif vae["grey"] > gan["grey"]:
@@ -397,11 +452,15 @@ def live_sentences(
         out.append(
             f"この実行では GAN の画像のほうが灰色: GAN {gan['grey']:.0%}、VAE {vae['grey']:.0%}。"
         )
-    lower = "GAN" if gan["fd"] < vae["fd"] else "VAE"
-    out.append(
-        f"本物との距離 FD は GAN {gan['fd']:.0f}、VAE {vae['fd']:.0f} で {lower} のほうが近く、"
-        f"数字の種類は GAN {gan['classes']}、VAE {vae['classes']} (10 種類中)。"
-    )
+    if about_the_same(gan["fd"], vae["fd"]):
+        fd = (
+            f"本物との距離 FD は GAN {gan['fd']:.0f}、VAE {vae['fd']:.0f} でほぼ同じです"
+            f" (乱数の種を変えると {FD_SEED_SPREAD:.0%} ほど動く差の範囲内)"
+        )
+    else:
+        lower = "GAN" if gan["fd"] < vae["fd"] else "VAE"
+        fd = f"本物との距離 FD は GAN {gan['fd']:.0f}、VAE {vae['fd']:.0f} で {lower} のほうが近く"
+    out.append(f"{fd}。数字の種類は GAN {gan['classes']}、VAE {vae['classes']} (10 種類中)。")
     return out + mode_collapse_sentences(gan, vae)
 
 
@@ -411,7 +470,7 @@ def gan_training(
     steps: int | None = None,
     refresh_seconds: float = 1.0,
     sample_count: int = LIVE_SHOW,
-) -> Iterator[dict[str, Any]]:
+) -> Iterator[GanRecord]:
     """Train a VAE and a GAN from scratch side by side, ``steps`` rounds, one record a round.
 
     A round is one VAE step on 128 digits and :data:`LIVE_GAN_STEPS` GAN steps on 64
@@ -467,7 +526,7 @@ def gan_training(
             key: float(np.mean([getattr(g, key) for g in gs]))
             for key in ("d_loss", "g_loss", "d_real", "d_fake")
         }
-        record: dict[str, Any] = {
+        record: GanRecord = {
             "step": step,
             "steps": steps,
             "images": step * LIVE_VAE_TRAIN.batch_size,
@@ -476,7 +535,10 @@ def gan_training(
             "vae_loss": v.loss,
             "vae_recon": v.recon,
             "vae_kl": v.kl,
-            **gan_means,
+            "d_loss": gan_means["d_loss"],
+            "g_loss": gan_means["g_loss"],
+            "d_real": gan_means["d_real"],
+            "d_fake": gan_means["d_fake"],
             "failing": failing,
         }
         history["vae_loss"].append(v.loss)
@@ -496,7 +558,7 @@ def gan_training(
             ).fd
         if step == steps:
             gan_final = gan_samples(gan_trainer.model, MEASURE_SAMPLES, EVAL_SEED)
-            final = {
+            final: GanFinal = {
                 "gan": judge(state.classifier, state.reference, gan_final).to_dict(),
                 "vae": judge(
                     state.classifier,
@@ -506,32 +568,30 @@ def gan_training(
             }
             # Across 1,000 z's rather than the few shown: one image means all of them.
             spread = float(gan_final.var(axis=0).mean())
-            record.update(
-                final=final,
-                final_spread=spread,
-                early_fd=early_fd,
-                early_step=early_step,
-                claims=live_claims(
-                    history["vae_loss"],
-                    history["g_loss"],
-                    history["d_fake"],
-                    spread,
-                    early_fd,
-                    final,
-                    failing,
-                    stuck_below,
-                ),
-                sentences=live_sentences(
-                    history["vae_loss"],
-                    history["g_loss"],
-                    history["d_loss"],
-                    history["d_fake"],
-                    spread,
-                    (early_step, early_fd),
-                    final,
-                    failing,
-                    stuck_below,
-                ),
+            record["final"] = final
+            record["final_spread"] = spread
+            record["early_fd"] = early_fd
+            record["early_step"] = early_step
+            record["claims"] = live_claims(
+                history["vae_loss"],
+                history["g_loss"],
+                history["d_fake"],
+                spread,
+                early_fd,
+                final,
+                failing,
+                stuck_below,
+            )
+            record["sentences"] = live_sentences(
+                history["vae_loss"],
+                history["g_loss"],
+                history["d_loss"],
+                history["d_fake"],
+                spread,
+                (early_step, early_fd),
+                final,
+                failing,
+                stuck_below,
             )
             record["seconds"] = time.perf_counter() - start
         yield record
@@ -546,7 +606,7 @@ def _with(config: TrainConfig, seed: int, steps: int, images: int) -> TrainConfi
 
 
 @torch.no_grad()
-def _samples(vae: VAE, gan: GAN, z_vae: Tensor, z_gan: Tensor) -> dict[str, Any]:
+def _samples(vae: VAE, gan: GAN, z_vae: Tensor, z_gan: Tensor) -> _Samples:
     was = vae.training
     vae.eval()
     vae_images = torch.sigmoid(vae.decode(z_vae)).squeeze(1).numpy().astype(np.float32)

@@ -6,11 +6,12 @@ with Pillow's built-in font (a CJK font may not be installed).
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from gkentei_vae.demo_data import GanRecord, GanVsVaeResult, Measurement, ShownMeasurement
 from gkentei_vae.demos.vae_png import BG, CYAN, FG, MAGENTA, digits, label, stack
 
 YELLOW = (230, 200, 80)
@@ -35,7 +36,9 @@ def _row(parts: list[Image.Image], gap: int = 16) -> Image.Image:
     return out
 
 
-def _histograms(data: dict[str, Any], width: int = 640, height: int = 130) -> Image.Image:
+def _histograms(
+    data: Mapping[str, Measurement], width: int = 640, height: int = 130
+) -> Image.Image:
     """Class histograms of the three sets side by side per digit (shares of each set)."""
     img = Image.new("RGB", (width, height), BG)
     draw = ImageDraw.Draw(img)
@@ -60,15 +63,20 @@ def _histograms(data: dict[str, Any], width: int = 640, height: int = 130) -> Im
     return img
 
 
-def png_gan_vs_vae(data: dict[str, Any]) -> Image.Image:
+def png_gan_vs_vae(data: GanVsVaeResult) -> Image.Image:
     """``gan_demos.gan_vs_vae()``'s result: the three sets of digits, their numbers, histograms."""
+    shown: dict[str, ShownMeasurement] = {
+        "gan": data["gan"],
+        "vae": data["vae"],
+        "real": data["real"],
+    }
     columns = []
     for name, title in (
         ("gan", "GAN (bundled)"),
         ("vae", "VAE (bundled main)"),
         ("real", "real held-out"),
     ):
-        d = data[name]
+        d = shown[name]
         n = len(d["images"])
         grid = digits(d["images"], min(8, n))
         lines = [
@@ -89,7 +97,7 @@ def png_gan_vs_vae(data: dict[str, Any]) -> Image.Image:
             )
         )
     row = _row(columns)
-    return stack([row, _histograms(data, width=row.width)])
+    return stack([row, _histograms(shown, width=row.width)])
 
 
 def _smooth(values: list[float], window: int) -> list[float]:
@@ -128,7 +136,7 @@ def _curves(
     return img
 
 
-def png_gan_training(records: list[dict[str, Any]]) -> Image.Image:
+def png_gan_training(records: list[GanRecord]) -> Image.Image:
     """``gan_demos.gan_training()``'s records: loss curves, first and last samples, final numbers."""
     with_samples = [r for r in records if "gan_samples" in r]
     first, last = with_samples[0], with_samples[-1]

@@ -19,6 +19,18 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from gkentei_vae import paths
+from gkentei_vae.demo_data import (
+    BetaCompareResult,
+    BetaModel,
+    EncodeResult,
+    InterpolateResult,
+    KlRecord,
+    ManifoldResult,
+    ReconstructResult,
+    ReparamResult,
+    SamplesResult,
+)
 from gkentei_vae.demos import vae_demos as demos
 from gkentei_vae.models.checkpoint import Loaded, load_bundled
 from gkentei_vae.models.data import Split, load_dataset
@@ -43,14 +55,15 @@ def warm(names: tuple[str, ...] = ("main", "z2", "beta0")) -> dict[str, Any]:
     """Load the bundled checkpoints and the held-out digits once; report what is loaded."""
     global _STATE
     if _STATE is None:
-        # Leave a core to the UI process: a demo must never make the keys lag.
-        torch.set_num_threads(1)
+        # One thread by default: a core stays with the UI process (paths.torch_threads).
+        torch.set_num_threads(paths.torch_threads())
         _STATE = _Warm({name: load_bundled(name) for name in names}, load_dataset("mnist5k"), {})
         for name in ("beta0", "main"):
             if name in _STATE.models:
                 _heldout_terms(name)
     return {
         "torch": torch.__version__,
+        "threads": torch.get_num_threads(),
         "models": {
             name: {
                 "latent_dim": loaded.config.latent_dim,
@@ -80,7 +93,7 @@ def _pick(seed: int, count: int) -> Tensor:
     return torch.randperm(len(held), generator=gen)[:count]
 
 
-def samples(seed: int = 0, count: int = 10, model: str = "main") -> dict[str, Any]:
+def samples(seed: int = 0, count: int = 10, model: str = "main") -> SamplesResult:
     """Decode z ~ N(0, I): new digits that no training image is, and blurry ones."""
     vae = _model(model)
     images = demos.prior_samples(vae, count, seed)
@@ -88,7 +101,7 @@ def samples(seed: int = 0, count: int = 10, model: str = "main") -> dict[str, An
 
 
 @torch.no_grad()
-def reconstruct(seed: int = 0, count: int = 5) -> dict[str, Any]:
+def reconstruct(seed: int = 0, count: int = 5) -> ReconstructResult:
     """Held-out originals and the decoder's mean output for their μ, with each image's error."""
     idx = _pick(seed, count)
     originals, recons = demos.reconstruct(_model(), _state().data.heldout[idx])
@@ -103,7 +116,7 @@ def reconstruct(seed: int = 0, count: int = 5) -> dict[str, Any]:
 
 
 @torch.no_grad()
-def encode(seed: int = 0, draws: int = 8) -> dict[str, Any]:
+def encode(seed: int = 0, draws: int = 8) -> EncodeResult:
     """One held-out image → μ and σ per latent dim, and decodes of several z ~ q(z|x)."""
     (i,) = _pick(seed, 1).tolist()
     enc = demos.encode_one(_model(), _state().data.heldout[i], draws, seed)
@@ -118,7 +131,7 @@ def encode(seed: int = 0, draws: int = 8) -> dict[str, Any]:
     }
 
 
-def reparam(seed: int = 0) -> dict[str, Any]:
+def reparam(seed: int = 0) -> ReparamResult:
     """z = μ + σ⊙ε for one image, and the gradients that only the reparameterized path has."""
     vae = _model()
     (i,) = _pick(seed, 1).tolist()
@@ -165,16 +178,17 @@ def _heldout_terms(name: str) -> tuple[float, float]:
     return state.heldout_terms[name]
 
 
-def beta_compare(seed: int = 0, count: int = 10) -> dict[str, Any]:
+def beta_compare(seed: int = 0, count: int = 10) -> BetaCompareResult:
     """Prior samples of the β=0 model beside the main model's, with each model's held-out KL."""
-    out: dict[str, Any] = {}
-    for name in ("beta0", "main"):
+
+    def model(name: str) -> BetaModel:
         kl, recon = _heldout_terms(name)
-        out[name] = {"images": samples(seed, count, name)["images"], "kl": kl, "recon": recon}
-    return out
+        return {"images": samples(seed, count, name)["images"], "kl": kl, "recon": recon}
+
+    return {"beta0": model("beta0"), "main": model("main")}
 
 
-def interpolate(seed: int = 0, steps: int = 10) -> dict[str, Any]:
+def interpolate(seed: int = 0, steps: int = 10) -> InterpolateResult:
     """Decode along the straight line between the μ of two held-out digits of different classes."""
     data = _state().data
     order = _pick(seed, len(data.heldout)).tolist()
@@ -188,7 +202,7 @@ def interpolate(seed: int = 0, steps: int = 10) -> dict[str, Any]:
     }
 
 
-def manifold(seed: int = 0, size: int = 7) -> dict[str, Any]:
+def manifold(seed: int = 0, size: int = 7) -> ManifoldResult:
     """The z=2 model's decoder over a grid of its latent plane (``seed`` is unused: it is fixed)."""
     grid = demos.manifold(_model("z2"), size)
     return {"images": grid.reshape(-1, 28, 28), "size": size}
@@ -199,7 +213,7 @@ def kl_training(
     phase_steps: int = KL_PHASE_STEPS,
     refresh_seconds: float = 1.0,
     sample_count: int = 10,
-) -> Iterator[dict[str, Any]]:
+) -> Iterator[KlRecord]:
     """Train a small VAE from scratch: β=0 (the KL climbs), then β=1 (it shrinks).
 
     Yields one record per step; about every ``refresh_seconds`` a record also carries
@@ -225,7 +239,7 @@ def kl_training(
         opt.zero_grad(set_to_none=True)
         terms.loss.mean().backward()
         opt.step()
-        record: dict[str, Any] = {
+        record: KlRecord = {
             "step": step,
             "steps": total,
             "phase": phase,

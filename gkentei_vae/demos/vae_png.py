@@ -8,11 +8,20 @@ ASCII with Pillow's built-in font (a CJK font may not be installed).
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from gkentei_vae.demo_data import (
+    BetaCompareResult,
+    EncodeResult,
+    InterpolateResult,
+    KlRecord,
+    ManifoldResult,
+    ReconstructResult,
+    ReparamResult,
+    SamplesResult,
+    reparam_columns,
+)
 from gkentei_vae.halfblock import paired_rows, tile
 
 SCALE = 3
@@ -97,19 +106,23 @@ def _curve(
     return img
 
 
-def png_samples(data: dict[str, Any]) -> Image.Image:
-    images = data["images"]
+def _digit_rows(images: np.ndarray) -> Image.Image:
     return stack([digits(images, min(10, len(images)))])
 
 
-png_interpolate = png_samples
+def png_samples(data: SamplesResult) -> Image.Image:
+    return _digit_rows(data["images"])
 
 
-def png_manifold(data: dict[str, Any]) -> Image.Image:
+def png_interpolate(data: InterpolateResult) -> Image.Image:
+    return _digit_rows(data["images"])
+
+
+def png_manifold(data: ManifoldResult) -> Image.Image:
     return stack([digits(data["images"], data["size"])])
 
 
-def png_reconstruct(data: dict[str, Any]) -> Image.Image:
+def png_reconstruct(data: ReconstructResult) -> Image.Image:
     n = len(data["originals"])
     return stack(
         [
@@ -119,7 +132,7 @@ def png_reconstruct(data: dict[str, Any]) -> Image.Image:
     )
 
 
-def png_encode(data: dict[str, Any]) -> Image.Image:
+def png_encode(data: EncodeResult) -> Image.Image:
     return stack(
         [
             digits(data["image"][None], 1),
@@ -130,7 +143,7 @@ def png_encode(data: dict[str, Any]) -> Image.Image:
     )
 
 
-def png_beta_compare(data: dict[str, Any]) -> Image.Image:
+def png_beta_compare(data: BetaCompareResult) -> Image.Image:
     parts = []
     for name in ("beta0", "main"):
         d = data[name]
@@ -141,12 +154,12 @@ def png_beta_compare(data: dict[str, Any]) -> Image.Image:
     return stack(parts)
 
 
-def png_reparam(data: dict[str, Any]) -> Image.Image:
-    keys = ("mu", "sigma", "eps", "z", "dz_dmu", "dz_dsigma", "grad_mu", "grad_logvar")
-    return stack([digits(data["image"][None], 1), _bars({k: np.asarray(data[k]) for k in keys})])
+def png_reparam(data: ReparamResult) -> Image.Image:
+    columns = {k: np.asarray(v) for k, v in reparam_columns(data).items()}
+    return stack([digits(data["image"][None], 1), _bars(columns)])
 
 
-def png_kl_training(records: list[dict[str, Any]]) -> Image.Image:
+def png_kl_training(records: list[KlRecord]) -> Image.Image:
     """A streaming demo's PNG gets every record of its (short) run."""
     switch = next((i for i, r in enumerate(records) if r["phase"] == 2), None)
     last_samples = [r["samples"] for r in records if "samples" in r][-1]

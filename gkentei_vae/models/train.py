@@ -24,6 +24,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from gkentei_vae.demo_data import Measurement
 from gkentei_vae.models import classifier as classifier_module
 from gkentei_vae.models import gan as gan_module
 from gkentei_vae.models.checkpoint import load_bundled
@@ -541,7 +542,7 @@ class GANTrainer(BaseTrainer):
     ) -> None:
         super().__init__(model_config, train_config, data)
         self.d_optimizer, self.g_optimizer = self.optimizers
-        self.last_judgement: dict[str, Any] | None = None
+        self.last_judgement: Measurement | None = None
         self._judge: Any = None
 
     def build_model(self) -> GAN:
@@ -597,24 +598,26 @@ class GANTrainer(BaseTrainer):
             clf = load_bundled("classifier").model
             self._judge = (clf, real_reference(clf, self.heldout_images.cpu()))
 
-    def judgement(self) -> dict[str, Any]:
-        """The bundled classifier's verdict on 1,000 samples (z from a fixed seed).
-
-        ``point`` GANs are measured against the ring's modes instead (``ring.measure``):
-        ``classes`` is then the modes covered, and there is no FD or grey share.
-        """
-        if self.model.points:
-            from gkentei_vae.models.ring import measure, sample_points
-
-            m = measure(sample_points(self.model, GAN_EVAL_SAMPLES, EVAL_SEED))
-            return {"fd": None, "grey": None, "classes": m.covered, "ring": m.to_dict()}
+    def judgement(self) -> Measurement:
+        """The bundled classifier's verdict on 1,000 samples (z from a fixed seed)."""
         self.prepare_judge()
         clf, reference = self._judge
         images = gan_samples(self.model, GAN_EVAL_SAMPLES, EVAL_SEED)
         return judge(clf, reference, images).to_dict()
 
+    def ring_judgement(self) -> dict[str, Any]:
+        """A ``point`` GAN's 1,000 samples measured against the ring's modes (``ring.measure``),
+        in the judgement's keys: ``classes`` is the modes covered; there is no FD or grey share.
+        """
+        from gkentei_vae.models.ring import measure, sample_points
+
+        m = measure(sample_points(self.model, GAN_EVAL_SAMPLES, EVAL_SEED))
+        return {"fd": None, "grey": None, "classes": m.covered, "ring": m.to_dict()}
+
     def end_epoch(self, means: dict[str, float], due: bool) -> GANEpochRecord:
-        j = self.judgement() if due else None
+        j: Any = None
+        if due:
+            j = self.ring_judgement() if self.model.points else self.judgement()
         if j is not None:
             self.last_judgement = j
         return GANEpochRecord(
@@ -631,7 +634,9 @@ class GANTrainer(BaseTrainer):
         )
 
     def kind_metadata(self) -> dict[str, Any]:
-        j = self.last_judgement or self.judgement()
+        j: Any = self.last_judgement
+        if j is None:
+            j = self.ring_judgement() if self.model.points else self.judgement()
         return {
             "gan_loss": self.config.gan_loss,
             "gan_beta1": self.config.gan_beta1,

@@ -8,9 +8,11 @@ from gkentei_vae.study.clock import as_utc, local_date, utcnow
 from gkentei_vae.study.settings import (
     CONFIG_KEYS,
     EXAM_DATE_KEY,
+    LEVEL_KEY,
     MODEL_IDLE_KEY,
     ConfigError,
     parse_exam_date,
+    parse_level,
     parse_minutes,
 )
 from gkentei_vae.study.srs import Srs
@@ -38,6 +40,10 @@ def set_config(
     check_key(key)
     if key == MODEL_IDLE_KEY:
         stored = f"{parse_minutes(value):g}"
+        store.set_setting(key, stored)
+        return stored
+    if key == LEVEL_KEY:
+        stored = parse_level(value)
         store.set_setting(key, stored)
         return stored
     now = as_utc(now or utcnow())

@@ -33,6 +33,20 @@ class StudyContext:
         """The learner's time zone for days (None: the system's)."""
         return self.srs.tz if self.srs else None
 
+    @property
+    def level(self) -> str:
+        """The ``level`` setting in force: what quiz, review, exam and the drill serve."""
+        from gkentei_vae.study.settings import study_level
+
+        return study_level(self.store)
+
+    @property
+    def levels(self) -> tuple[str, ...]:
+        """The question levels ``level`` selects (empty: every level)."""
+        from gkentei_vae.study.settings import levels_for
+
+        return levels_for(self.level)
+
     def scheduler(self) -> Srs:
         """``srs``, made now if it was not given."""
         if self.srs is None:

@@ -8,15 +8,33 @@ from dataclasses import dataclass, field
 
 from gkentei_vae.banks import Bank
 from gkentei_vae.study.session import Answer, Item, QuizSession
+from gkentei_vae.study.settings import DEFAULT_LEVEL, levels_for
 
 SECONDS_PER_QUESTION = 41
 """The pace of recent sittings: about 145 questions in 100 minutes."""
 
-EXAM_LEVELS: tuple[str, ...] = ("basic",)
-"""A mock exam draws from what G検定 asks unless the learner chooses otherwise (``--level``)."""
+EXAM_LEVELS: tuple[str, ...] = levels_for(DEFAULT_LEVEL)
+"""A mock exam draws from what G検定 asks unless the learner chooses otherwise (``--level``,
+the ``level`` setting)."""
 
 PASS_MARK = 0.70
 """The pass mark is not published; 70 % is the usual assumption (docs/design.md §5)."""
+
+
+def time_limit_for(questions: int) -> float:
+    """Seconds a mock exam of ``questions`` questions allows by default."""
+    return float(SECONDS_PER_QUESTION * questions)
+
+
+def duration_text(seconds: float) -> str:
+    """Every exam duration the learner reads (home's line, the running timer): 「66分17秒」.
+
+    Rounded up to the second, so 「0分00秒」 means the time is up; one format from the
+    first second to the last.
+    """
+    whole = int(-(-seconds // 1))
+    minutes, secs = divmod(max(0, whole), 60)
+    return f"{minutes}分{secs:02d}秒"
 
 
 @dataclass
@@ -50,7 +68,7 @@ class ExamSession:
         """Every eligible question (or ``count`` of them) at 41 s each unless ``minutes`` is
         given; by default only ``basic`` ones, as the real exam asks."""
         items = QuizSession.select(banks, topics, (), count, seed, levels).items
-        limit = minutes * 60 if minutes is not None else SECONDS_PER_QUESTION * len(items)
+        limit = minutes * 60 if minutes is not None else time_limit_for(len(items))
         return cls(items, limit)
 
     @property

@@ -10,7 +10,12 @@ The queue, built once when the session starts:
    reading every seen card id, while the due cards come from one index range;
 3. cards answered in this session whose next due time is within ``LEARN_AHEAD`` (FSRS's
    learning steps: 1 and 10 minutes) come back once due, and at the end of the session
-   even if a few minutes early, as Anki does.
+   even if a few minutes early, as Anki does. Cards still in learning from an *earlier*
+   session (a quiz, the weak-spot drill) are treated the same way: those due within
+   ``LEARN_AHEAD`` of the start join the session's learning cards (``Queue.ahead``), and
+   when the queue runs out the store is asked again, so a card that came due meanwhile
+   (or comes due within ``LEARN_AHEAD``) is served before the session says it is done.
+   Learning cards due later are counted on the end panel (``learning_later``).
 
 Only cards built from the loaded banks are served: a card whose question disappeared from
 its bank keeps its history in the store but is not in the queue.
@@ -18,13 +23,13 @@ its bank keeps its history in the store but is not in the queue.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from itertools import compress, islice
 from operator import attrgetter, not_
 
-from fsrs import Rating
+from fsrs import Rating, State
 
 from gkentei_vae.banks import Bank, LyricLine, Question
 from gkentei_vae.study.clock import as_utc, from_db, to_db, utcnow
@@ -35,6 +40,8 @@ from gkentei_vae.study.store import Store
 
 LEARN_AHEAD = timedelta(minutes=20)
 """A card answered in the session comes back in it if its next due time is this close."""
+LEARNING_STATES = (int(State.Learning), int(State.Relearning))
+"""FSRS states of a card still in its (re)learning steps (minutes apart, not days)."""
 QUESTION_KINDS: tuple[str, ...] = ("question",)
 FLASHCARD_KINDS: tuple[str, ...] = ("cloze", "term")
 
@@ -99,7 +106,14 @@ class Queue:
     """New cards of this family already introduced today (before this queue)."""
     allowance: int
     """How many new cards today's limit still allows."""
+    ahead: list[tuple[datetime, StudyItem]] = field(default_factory=list)
+    """Cards in learning (from an earlier session) due within ``LEARN_AHEAD``, soonest first."""
     _new: list[StudyItem] | None = None
+
+    @property
+    def due_count(self) -> int:
+        """Cards a session serves before new ones: due now, and learning cards due soon."""
+        return len(self.due) + len(self.ahead)
 
     @property
     def new(self) -> list[StudyItem]:
@@ -129,7 +143,42 @@ def build_queue(
     due = list(compress(items, map(rank.__contains__, map(attrgetter("card_id"), items))))
     due.sort(key=lambda item: rank[item.card_id])
     new_today = store.introduced_since(to_db(srs.today_start(now)), family)
-    return Queue(store, items, due, new_today, max(0, new_per_day - new_today))
+    ahead = due_soon(store, items, now, skip=rank)
+    return Queue(store, items, due, new_today, max(0, new_per_day - new_today), ahead)
+
+
+def due_soon(
+    store: Store, items: Sequence[StudyItem], now: datetime, skip: Container[str] = ()
+) -> list[tuple[datetime, StudyItem]]:
+    """Cards among ``items`` (not in ``skip``) that a session serves now or within
+    ``LEARN_AHEAD``: due now, or in learning and due within the window; soonest first."""
+    soon: dict[str, datetime] = {}
+    for card_id in store.due_card_ids(to_db(now + LEARN_AHEAD)):
+        if card_id in skip:
+            continue
+        row = store.card(card_id)
+        if row is None:
+            continue
+        due = from_db(row.due)
+        if due <= now or row.state in LEARNING_STATES:
+            soon[card_id] = due
+    found = compress(items, map(soon.__contains__, map(attrgetter("card_id"), items)))
+    return sorted(((soon[item.card_id], item) for item in found), key=lambda pair: pair[0])
+
+
+def learning_later(
+    store: Store, items: Sequence[StudyItem], now: datetime
+) -> tuple[int, datetime | None]:
+    """Cards among ``items`` still in learning but due after ``LEARN_AHEAD``: how many, and
+    the earliest due time (what the end of a session says instead of serving them)."""
+    wanted = {item.card_id for item in items}
+    limit = to_db(now + LEARN_AHEAD)
+    dues = [
+        row.due
+        for row in store.cards()
+        if row.state in LEARNING_STATES and row.due > limit and row.card_id in wanted
+    ]
+    return len(dues), (from_db(min(dues)) if dues else None)
 
 
 def first_unseen(store: Store, items: Sequence[StudyItem], count: int) -> list[StudyItem]:
@@ -181,9 +230,14 @@ class ReviewSession:
     _source: str = "none"
     """Where ``current`` came from: due, new, learning (or none)."""
     _undo: list[_Snapshot] = field(default_factory=list)
+    undone: dict[str, Rating] = field(default_factory=dict)
+    """Per card: the lowest rating taken back with ``undo`` in this session (its feedback
+    showed the key, so a re-answer is capped by ``rating_for_answer``)."""
 
     def __post_init__(self) -> None:
         if self.current is None:
+            for due, item in self.queue.ahead:
+                self._learning[item.card_id] = (due, item)
             self.current = self._next()
 
     @classmethod
@@ -263,7 +317,8 @@ class ReviewSession:
 
     def answer(self, correct: bool, duration_ms: int) -> AnswerRecord:
         """A multiple-choice answer to the current card (rated by ``rating_for_answer``)."""
-        return self.rate(rating_for_answer(correct, duration_ms), duration_ms)
+        undone = self.undone.get(self.current.card_id) if self.current else None
+        return self.rate(rating_for_answer(correct, duration_ms, undone), duration_ms)
 
     def rate(self, rating: Rating | int, duration_ms: int) -> AnswerRecord:
         """Rate the current card (1–4), commit, and move to the next card."""
@@ -294,8 +349,12 @@ class ReviewSession:
         """Take back the last answer of this session; its card becomes current again."""
         if not self._undo:
             raise IndexError("nothing to undo")
-        self.srs.undo(self.history[-1], now=as_utc(self.clock()))
+        record = self.history[-1]
+        self.srs.undo(record, now=as_utc(self.clock()))
         self.history.pop()
+        self.undone[record.card_id] = min(
+            record.rating, self.undone.get(record.card_id, record.rating)
+        )
         snap = self._undo.pop()
         self.current, self._source = snap.current, snap.source
         self._due_pos, self._new_pos = snap.due_pos, snap.new_pos
@@ -318,6 +377,10 @@ class ReviewSession:
             self._new_pos += 1
             self._source = "new"
             return self.queue.new[self._new_pos - 1]
+        if not self._learning:
+            # Cards that came due (or into the learn-ahead window) since the queue was built.
+            for due, item in due_soon(self.srs.store, self.queue.items, now):
+                self._learning[item.card_id] = (due, item)
         if self._learning:
             # Early, within LEARN_AHEAD; avoid the card just answered if another is waiting.
             order = sorted((due, cid) for cid, (due, _) in self._learning.items())

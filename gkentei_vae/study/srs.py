@@ -6,7 +6,8 @@ keyed on its id only, so an edited question (same id) keeps its history.
 
 Ratings
     A multiple-choice answer is rated from the answer: wrong → Again; right → Good; right
-    within ``FAST_ANSWER_MS`` (8 s) → Easy. Multiple choice never gives Hard: a slow right
+    within ``FAST_ANSWER_MS`` (8 s) → Easy. A re-answer after undoing an answer whose key
+    was shown is never Easy and never above the undone rating (``rating_for_answer``). Multiple choice never gives Hard: a slow right
     answer is still a successful retrieval. Flashcards are self-rated 1–4 (Again/Hard/Good/Easy).
 
 Which answers move the schedule
@@ -69,11 +70,17 @@ class UndoError(Exception):
     """The answer cannot be undone; the message (Japanese) says why."""
 
 
-def rating_for_answer(correct: bool, duration_ms: int) -> Rating:
-    """The FSRS rating of a multiple-choice answer (wrong → Again, fast right → Easy)."""
+def rating_for_answer(correct: bool, duration_ms: int, undone: Rating | None = None) -> Rating:
+    """The FSRS rating of a multiple-choice answer (wrong → Again, fast right → Easy).
+
+    ``undone``: the rating of an answer to this card that was taken back (``u``) after its
+    feedback showed the key. The re-answer is then never Easy and never above ``undone``:
+    knowing the key is not recall, and a quick re-answer must not earn what the first lost.
+    """
     if not correct:
         return Rating.Again
-    return Rating.Easy if duration_ms <= FAST_ANSWER_MS else Rating.Good
+    rating = Rating.Easy if duration_ms <= FAST_ANSWER_MS else Rating.Good
+    return rating if undone is None else min(rating, undone, Rating.Good)
 
 
 def fsrs_card_number(card_id: str) -> int:
@@ -253,6 +260,17 @@ class Srs:
         """FSRS's probability that the card is recalled at ``now``."""
         card = Card.from_json(row.card_json)
         return float(self.scheduler.get_card_retrievability(card, as_utc(now or utcnow())))
+
+    def recall_now(self, row: CardRow, latest_rating: int | None, now: datetime) -> float:
+        """「いまの想起率」 of an answered card (docs/study.md): 0 while its latest answer is wrong.
+
+        FSRS's retrievability is 100 % at the moment of any answer, wrong ones included (it
+        models the memory after the answer was shown); a learner whose last attempt failed
+        has not shown recall, so the card counts 0 until it is answered right again.
+        """
+        if latest_rating == int(Rating.Again):
+            return 0.0
+        return self.retrievability(row, now)
 
     def sync_exam_cap(self, now: datetime | None = None) -> int:
         """Bring every stored due time in line with the exam date in force at ``now``.

@@ -1,7 +1,7 @@
 """Progress figures for ``gkentei-vae stats`` (the TUI screen and ``--plain``).
 
 Everything is computed from the store and the loaded banks, reading only: per lyric line the
-cards seen, the accuracy (answers not rated Again) and the mean FSRS retrievability now; the
+cards seen, the accuracy (answers not rated Again) and the mean recall now (``Srs.recall_now``); the
 due forecast; answers per day (heatmap); with an exam date, what is left before it; and the
 stored mock-exam results (the latest few, the best). Cards count for a line whether they are questions, cloze cards or term cards.
 """
@@ -13,8 +13,6 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
-
-from fsrs import Card
 
 from gkentei_vae.banks import Bank
 from gkentei_vae.banks.vocab import LEVELS
@@ -51,7 +49,7 @@ class LineStats:
     correct: int
     """Answers not rated Again."""
     retrievability: float | None
-    """Mean FSRS recall probability now over the seen cards (None if none seen)."""
+    """Mean 「いまの想起率」 (``Srs.recall_now``) over the seen cards (None if none seen)."""
 
     @property
     def accuracy(self) -> float | None:
@@ -156,6 +154,7 @@ def compute_stats(
     items = question_items(banks) + flashcard_items(banks)
     rows = {row.card_id: row for row in store.cards()}
     tallies = store.review_tallies()
+    latest = store.latest_ratings()
 
     def served_due(card_id: str) -> datetime:
         row = rows[card_id]
@@ -172,10 +171,7 @@ def compute_stats(
     for line_id in line_ids(banks):
         mine = [item for item in items if item.line_id == line_id]
         seen = [item.card_id for item in mine if item.card_id in rows]
-        recalls = [
-            srs.scheduler.get_card_retrievability(Card.from_json(rows[cid].card_json), now)
-            for cid in seen
-        ]
+        recalls = [srs.recall_now(rows[cid], latest.get(cid), now) for cid in seen]
         answers = sum(tallies.get(item.card_id, (0, 0))[0] for item in mine)
         correct = sum(tallies.get(item.card_id, (0, 0))[1] for item in mine)
         lines.append(

@@ -26,7 +26,7 @@ class Today:
     stats: Stats
     """Per-line mastery, the heatmap, the exam countdown."""
     questions_due: int
-    """Questions due now (what review serves first)."""
+    """Questions due now, and in learning due within ``LEARN_AHEAD`` (what review serves first)."""
     questions_new: int
     """New questions review would serve today."""
     cards_due: int
@@ -35,6 +35,8 @@ class Today:
     """New flashcards today."""
     missed: int
     """Questions whose latest answer was wrong (the weak-spot drill serves them first)."""
+    level: str
+    """The ``level`` setting the question counts are for."""
 
 
 def today(context: StudyContext) -> Today:
@@ -46,11 +48,12 @@ def today(context: StudyContext) -> Today:
 
     def counts(items: list[StudyItem], family: Sequence[str] = QUESTION_KINDS) -> tuple[int, int]:
         queue = build_queue(store, items, family=family, now=now, srs=srs)
-        return len(queue.due), len(queue.new)
+        return queue.due_count, len(queue.new)
 
-    questions = counts(question_items(banks))
+    level, levels = context.level, context.levels
+    questions = counts(question_items(banks, levels=levels))
     cards = counts(flashcard_items(banks), FLASHCARD_KINDS)
     stats = compute_stats(store, banks, now=now, tz=context.tz)
     latest = store.latest_ratings()
-    missed = sum(latest.get(pick.card_id) == AGAIN for pick in matching(banks))
-    return Today(stats, *questions, *cards, missed)
+    missed = sum(latest.get(pick.card_id) == AGAIN for pick in matching(banks, levels=levels))
+    return Today(stats, *questions, *cards, missed, level)

@@ -42,8 +42,14 @@ class GkenteiApp(App[int]):
             "ヘルプ",
             key_display="?",
             tooltip="この画面のキーの一覧(Esc / ? / q で閉じる)",
-        )
+        ),
+        # Textual's own: ctrl+q quits at once, ctrl+c shows an English toast. Both take
+        # the learner's one way out instead: the front screen's q (see action_quit_request).
+        Binding("ctrl+q", "quit_request", "終了", show=False, priority=True),
+        Binding("ctrl+c", "quit_request", "終了", show=False, priority=True),
     ]
+    QUIT_KEYS: tuple[str, ...] = ("q", "escape")
+    """The keys whose action Ctrl+C / Ctrl+Q run: the first the front screen binds."""
 
     def __init__(
         self,
@@ -78,7 +84,17 @@ class GkenteiApp(App[int]):
 
     def on_mount(self) -> None:
         if self.warm_model:
-            self.set_timer(WARM_DELAY, self.start_model)
+            self.set_timer(WARM_DELAY, self.model_client)
+
+    def model_client(self) -> ModelClient | None:
+        """The model process for a demo, created now if this app may have one and has none yet.
+
+        Screens ask for it when they need it (never read ``model`` in ``on_mount``): the
+        warm-up timer may not have fired yet. None: this app runs without a model.
+        """
+        if self.model is None and self.warm_model:
+            self.start_model()
+        return self.model
 
     def start_model(self) -> None:
         """Create the model client if needed and warm the child in a thread (the UI never waits)."""
@@ -137,6 +153,27 @@ class GkenteiApp(App[int]):
                 self.notify(f"解答を保存できませんでした: {exc}", severity="error", timeout=15)
 
         return call
+
+    async def action_quit_request(self) -> None:
+        """Ctrl+C / Ctrl+Q: what q does on the screen in front (its Japanese confirmation where
+        it has one; Esc on a screen without q); on a confirmation already shown, yes."""
+        from gkentei_vae.tui.confirm_screen import ConfirmScreen
+        from gkentei_vae.tui.keys import bindings_of
+
+        screen = self.screen
+        if isinstance(screen, ConfirmScreen):
+            screen.dismiss(True)
+            return
+        bound = {
+            key.strip(): binding.action
+            for binding in bindings_of(type(screen))
+            for key in binding.key.split(",")
+        }
+        action = next((bound[key] for key in self.QUIT_KEYS if key in bound), None)
+        if action is None:
+            self.exit(0)
+        else:
+            await screen.run_action(action)
 
     def action_help(self) -> None:
         from gkentei_vae.tui.help_screen import HelpScreen

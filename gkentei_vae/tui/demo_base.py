@@ -9,7 +9,7 @@ and each live demo subclasses it with its own widgets.
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from rich.text import Text
 from textual import work
@@ -35,8 +35,9 @@ DRAW_EVERY = 0.1
 
 
 def model_of(screen: Screen[Any]) -> ModelClient | None:
-    """The app's model process, if the app has one."""
-    return getattr(screen.app, "model", None)
+    """The app's model process, created on demand if the app may have one."""
+    app = screen.app
+    return app.model_client() if isinstance(app, GkenteiApp) else getattr(app, "model", None)
 
 
 def leave(screen: Screen[Any]) -> None:
@@ -125,7 +126,11 @@ class DemoBase(Screen[None]):
         leave(self)
 
 
-class LiveDemoScreen(DemoBase):
+RecordT = TypeVar("RecordT")
+"""A live demo's record type (``gkentei_vae.demo_data``)."""
+
+
+class LiveDemoScreen(DemoBase, Generic[RecordT]):
     """Streams a live run's records from the model process; ``draw`` shows each batch.
 
     Records are batched (every ``DRAW_EVERY`` seconds, or at once when one carries
@@ -143,7 +148,7 @@ class LiveDemoScreen(DemoBase):
 
     def __init__(self, demo_id: str, seed: int = 0, **args: Any) -> None:
         super().__init__(demo_id, seed, **args)
-        self.records: list[dict[str, Any]] = []
+        self.records: list[RecordT] = []
         """Every record of the current run received so far (tests read it)."""
         self._run = 0
         """Which run the records belong to: a restarted run ignores the old one's late batches."""
@@ -168,7 +173,7 @@ class LiveDemoScreen(DemoBase):
             self.wait_signs(model, lambda: not self.records)
             self._stream(model, self._run)
 
-    def draw(self, batch: list[dict[str, Any]], done: bool) -> None:
+    def draw(self, batch: list[RecordT], done: bool) -> None:
         """Show newly arrived records (``self.records`` already holds them)."""
         raise NotImplementedError
 
@@ -177,7 +182,7 @@ class LiveDemoScreen(DemoBase):
         from gkentei_vae.model_process.client import ModelError
 
         worker = get_current_worker()
-        pending: list[dict[str, Any]] = []
+        pending: list[RecordT] = []
         last_draw = 0.0
         try:
             for record in model.stream(self.demo_id, seed=self.seed, **self.args):
@@ -185,7 +190,7 @@ class LiveDemoScreen(DemoBase):
                     model.stop()  # the stream then ends after the current step
                     self.after_stop += 1
                     continue
-                pending.append(record)
+                pending.append(cast(RecordT, record))  # the demo's compute yields RecordT
                 now = time.monotonic()
                 if now - last_draw >= DRAW_EVERY or any(k in record for k in self.PICTURE_KEYS):
                     batch, pending = pending, []
@@ -198,7 +203,7 @@ class LiveDemoScreen(DemoBase):
         if not worker.is_cancelled:
             self.app.call_from_thread(self._add, pending, True, run)
 
-    def _add(self, batch: list[dict[str, Any]], done: bool, run: int) -> None:
+    def _add(self, batch: list[RecordT], done: bool, run: int) -> None:
         if run != self._run:
             return  # a batch of a run that was stopped and replaced
         self.show_loading(False)
@@ -214,7 +219,7 @@ class LiveDemoScreen(DemoBase):
         for worker in self.workers:
             if worker.node is self and worker.group == "live-demo" and worker.is_running:
                 worker.cancel()
-                model = model_of(self)
+                model = getattr(self.app, "model", None)  # the run's: never start one here
                 if model is not None:
                     model.stop()
 

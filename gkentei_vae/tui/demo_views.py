@@ -7,13 +7,22 @@ No number here is written in: every value shown comes from ``data``.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from gkentei_vae.demo_data import (
+    BetaCompareResult,
+    EncodeResult,
+    GanVsVaeResult,
+    InterpolateResult,
+    ManifoldResult,
+    ReconstructResult,
+    ReparamResult,
+    SamplesResult,
+    reparam_columns,
+)
 from gkentei_vae.halfblock import paired_rows, tile
 from gkentei_vae.tui.image import PixelImage, image_grid
 
@@ -45,7 +54,7 @@ def _bar(value: float, scale: float, width: int = 12, signed: bool = False) -> T
     return left + Text("│", style="dim") + right
 
 
-def view_samples(data: dict[str, Any], columns: int) -> RenderableType:
+def view_samples(data: SamplesResult, columns: int) -> RenderableType:
     images = data["images"]
     return Group(
         _para(
@@ -65,7 +74,7 @@ def view_samples(data: dict[str, Any], columns: int) -> RenderableType:
     )
 
 
-def view_reconstruct(data: dict[str, Any], columns: int) -> RenderableType:
+def view_reconstruct(data: ReconstructResult, columns: int) -> RenderableType:
     originals, recons = data["originals"], data["reconstructions"]
     n = len(originals)
     picture = tile(paired_rows(originals, recons, n), n, padding=2, pad_value=0.12)
@@ -80,7 +89,7 @@ def view_reconstruct(data: dict[str, Any], columns: int) -> RenderableType:
     )
 
 
-def view_encode(data: dict[str, Any], columns: int) -> RenderableType:
+def view_encode(data: EncodeResult, columns: int) -> RenderableType:
     mu, sigma = np.asarray(data["mu"]), np.asarray(data["sigma"])
     table = Table(
         title="q(z|x) = N(μ, σ²)  (σ は標準偏差、分散は σ²)", title_justify="left", show_edge=False
@@ -119,11 +128,13 @@ def view_encode(data: dict[str, Any], columns: int) -> RenderableType:
     )
 
 
-def view_beta_compare(data: dict[str, Any], columns: int) -> RenderableType:
+def view_beta_compare(data: BetaCompareResult, columns: int) -> RenderableType:
     half = max(30, (columns - 4) // 2)
     parts: list[RenderableType] = []
-    for name, title in (("beta0", "β = 0 (KL 項なしで学習)"), ("main", "β = 1 (通常の VAE)")):
-        d = data[name]
+    for d, title in (
+        (data["beta0"], "β = 0 (KL 項なしで学習)"),
+        (data["main"], "β = 1 (通常の VAE)"),
+    ):
         parts += [
             _para(
                 (title, "bold"),
@@ -141,14 +152,13 @@ def view_beta_compare(data: dict[str, Any], columns: int) -> RenderableType:
     return Group(*parts)
 
 
-def view_reparam(data: dict[str, Any], columns: int) -> RenderableType:
+def view_reparam(data: ReparamResult, columns: int) -> RenderableType:
     table = Table(
         show_edge=False, title="z = μ + σ⊙ε (ε ~ N(0, I) は外から与える入力)", title_justify="left"
     )
     for head in ("次元", "μ", "σ", "ε", "z", "∂z/∂μ", "∂z/∂σ", "∂L/∂μ", "∂L/∂log σ²"):
         table.add_column(head, justify="right")
-    keys = ("mu", "sigma", "eps", "z", "dz_dmu", "dz_dsigma", "grad_mu", "grad_logvar")
-    cols = [np.asarray(data[k]) for k in keys]
+    cols = [np.asarray(values) for values in reparam_columns(data).values()]
     for k in range(min(MAX_DIMS, len(cols[0]))):
         table.add_row(str(k + 1), *(f"{c[k]:+.3f}" for c in cols))
     sample_line = Text("Normal(μ, σ).sample(): ", style="bold")
@@ -168,7 +178,7 @@ def view_reparam(data: dict[str, Any], columns: int) -> RenderableType:
     )
 
 
-def view_interpolate(data: dict[str, Any], columns: int) -> RenderableType:
+def view_interpolate(data: InterpolateResult, columns: int) -> RenderableType:
     a, b = data["labels"]
     return Group(
         _para(f"検証用の {a} と {b} をエンコードし、その μ を結ぶ直線上の点をデコード:"),
@@ -179,7 +189,7 @@ def view_interpolate(data: dict[str, Any], columns: int) -> RenderableType:
     )
 
 
-def view_manifold(data: dict[str, Any], columns: int) -> RenderableType:
+def view_manifold(data: ManifoldResult, columns: int) -> RenderableType:
     size = data["size"]
     return Group(
         _para(f"潜在変数 2 次元のモデルで、z 平面の {size}×{size} 点(事前分布の分位点)をデコード:"),
@@ -205,25 +215,26 @@ def _histogram(counts: list[int]) -> Text:
 _SPARK = " ▁▂▃▄▅▆▇█"
 
 
-def view_gan_vs_vae(data: dict[str, Any], columns: int) -> RenderableType:
+def view_gan_vs_vae(data: GanVsVaeResult, columns: int) -> RenderableType:
     sets = (
-        ("gan", "GAN(同梱)", "magenta"),
-        ("vae", "VAE(同梱)", "cyan"),
-        ("real", "本物(検証用)", "green"),
+        (data["gan"], "GAN(同梱)", "magenta"),
+        (data["vae"], "VAE(同梱)", "cyan"),
+        (data["real"], "本物(検証用)", "green"),
     )
     count = len(data["gan"]["images"])
     nrow = min(count, max(1, columns // 10))
     parts: list[RenderableType] = [
         _para(
-            f"それぞれ {count} 枚(seed {data['seed']})。下の数値は GAN と VAE が各 "
+            f"画像は各行 {nrow} 枚(seed {data['seed']} で引いた {count} 枚のうち、画面の幅に入る分)。"
+            f"下の数値は GAN と VAE が各 "
             f"{data['gan']['samples']} 枚、本物が検証用の {data['real']['samples']} 枚を、いま測ったものです。"
         ),
         Text(""),
     ]
-    for name, label, style in sets:
+    for d, label, style in sets:
         parts += [
             Text(label, style=f"bold {style}"),
-            image_grid(data[name]["images"][:nrow], columns, nrow=nrow),
+            image_grid(d["images"][:nrow], columns, nrow=nrow),
         ]
     table = Table(show_edge=False, title="測定", title_justify="left")
     table.add_column("")
@@ -232,8 +243,7 @@ def view_gan_vs_vae(data: dict[str, Any], columns: int) -> RenderableType:
     table.add_column("数字の種類", justify="right")
     table.add_column("FD", justify="right")
     table.add_column("数字ごとの枚数(分類器)")
-    for name, label, style in sets:
-        d = data[name]
+    for d, label, style in sets:
         table.add_row(
             Text(label, style=style),
             f"{d['grey']:.0%}",

@@ -12,7 +12,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from gkentei_vae.study.exam import ExamSession
+from gkentei_vae.study.exam import ExamSession, duration_text
 from gkentei_vae.study.session import QuizSession
 from gkentei_vae.tui.app import GkenteiApp
 from gkentei_vae.tui.confirm_screen import ConfirmScreen
@@ -20,15 +20,6 @@ from gkentei_vae.tui.question_view import QuestionView
 from gkentei_vae.tui.widgets import KeyBar, OptionCard, choice_bindings
 
 SubmitHook = Callable[[ExamSession, QuizSession], None]
-
-
-def clock(seconds: float) -> str:
-    """Whole minutes while 10 or more remain, then M:SS; rounded up so 0:00 means time is up."""
-    whole = int(-(-seconds // 1))
-    if whole >= 600:
-        return f"{-(-whole // 60)}分"
-    minutes, secs = divmod(whole, 60)
-    return f"{minutes}:{secs:02d}"
 
 
 class JumpScreen(ModalScreen[int | None]):
@@ -126,7 +117,8 @@ class ExamScreen(Screen[None]):
         if exam.position in exam.flags:
             text.append("   ⚑ この問題にフラグ", style="bold yellow")
         text.append(
-            f"   残り {clock(left)} ", style="bold reverse red" if left < 60 else "bold reverse"
+            f"   残り {duration_text(left)} ",
+            style="bold reverse red" if left < 60 else "bold reverse",
         )
         self.query_one("#exam-bar", Static).update(text)
 

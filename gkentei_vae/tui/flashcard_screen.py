@@ -21,10 +21,10 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from gkentei_vae.study.flashcards import BLANK
-from gkentei_vae.study.review import ReviewSession, StudyItem, next_due
+from gkentei_vae.study.review import ReviewSession, StudyItem
 from gkentei_vae.study.srs import RATING_LABELS, AnswerRecord, Srs, describe_due, fsrs_card_number
 from gkentei_vae.study.store import StoreError
-from gkentei_vae.tui.session_keys import quit_session, undo_last
+from gkentei_vae.tui.session_keys import append_upcoming, quit_session, undo_last
 from gkentei_vae.tui.widgets import UNDO_TOOLTIP, KeyBar, LyricHook
 
 KIND_LABELS = {"cloze": "歌詞の穴埋め", "term": "用語"}
@@ -189,11 +189,7 @@ class FlashcardScreen(Screen[None]):
         text = Text("今日のフラッシュカードはここまでです。\n\n", style="bold green")
         if s.answered:
             text.append(f"このセッションで {s.answered} 枚を採点しました。\n")
-        later = next_due(s.srs.store, s.queue.items)
-        if later is not None:
-            text.append(
-                f"次の復習: {describe_due(later, now=s.clock(), tz=s.srs.tz)}\n", style="bold"
-            )
+        append_upcoming(text, s)
         text.append("\nq で終了", style="italic")
         if s.can_undo:
             text.append("   u で直前の採点を取り消し", style="italic")

@@ -20,12 +20,25 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
+from gkentei_vae.demo_data import GanRecord
 from gkentei_vae.tui.demo_base import LiveDemoScreen
 from gkentei_vae.tui.image import image_grid
 from gkentei_vae.tui.widgets import KeyBar
 
+ROUND = "ラウンド"
+"""The live run's unit, the same in the header, the charts and the sentences."""
 
-class GanTrainingScreen(LiveDemoScreen):
+
+def round_note(record: GanRecord) -> str:
+    """The line that says what a round is, from the record's own counts."""
+    rounds = record["step"]
+    return (
+        f"1 {ROUND} = VAE の学習 1 ステップ + GAN の学習 {record['gan_steps'] // rounds} ステップ"
+        f"(同じ数字 {record['images'] // rounds} 枚)"
+    )
+
+
+class GanTrainingScreen(LiveDemoScreen[GanRecord]):
     """Plots the VAE's loss and the GAN's D and G losses; shows both models' samples."""
 
     CSS_PATH = "gan_training_screen.tcss"
@@ -50,10 +63,12 @@ class GanTrainingScreen(LiveDemoScreen):
     def compose(self) -> ComposeResult:
         yield from self.compose_title()
         yield Static(id="gan-status")
-        with Horizontal(id="gan-plots"):
-            yield PlotextPlot(id="plot-vae")
-            yield PlotextPlot(id="plot-gan")
+        # Everything below the header scrolls: at 80×24 the charts alone would fill the screen.
         with VerticalScroll(id="gan-scroll"):
+            yield Static(id="gan-note")
+            with Horizontal(id="gan-plots"):
+                yield PlotextPlot(id="plot-vae")
+                yield PlotextPlot(id="plot-gan")
             yield Static(id="gan-samples")
             yield Static(id="gan-result")
         yield KeyBar()
@@ -66,21 +81,25 @@ class GanTrainingScreen(LiveDemoScreen):
             plot = self.query_one(plot_id, PlotextPlot)
             plot.plt.clear_data()
             plot.plt.title(title)
-            plot.plt.xlabel("round")
+            plot.plt.xlabel(ROUND)
 
-    def draw(self, batch: list[dict[str, Any]], done: bool) -> None:
+    def draw(self, batch: list[GanRecord], done: bool) -> None:
         last = self.records[-1]
         which = "GAN は失敗する設定" if last["failing"] else "GAN は成功する設定"
-        status = Text(f" round {last['step']}/{last['steps']}   {which}\n", style="bold")
+        status = Text(f"{ROUND} {last['step']}/{last['steps']}   {which}", style="bold")
+        status.append("   このラウンドの値:\n", style="dim")
         status.append(
-            f"VAE の損失 {last['vae_loss']:.1f}   "
-            f"GAN: D の損失 {last['d_loss']:.2f}  G の損失 {last['g_loss']:.2f}  "
-            f"D の正答(本物 {last['d_real']:.0%} / 偽物 {last['d_fake']:.0%})"
+            f"VAE の損失 {last['vae_loss']:.1f} │ D の損失 {last['d_loss']:.2f}"
+            f" │ G の損失 {last['g_loss']:.2f} │ D の正答 本物 {last['d_real']:.0%}"
+            f" 偽物 {last['d_fake']:.0%}"
         )
         change = next((r["change"] for r in self.records if r.get("change")), "")
         if change:
             status.append(f"\n{change}", style="yellow")
         self.query_one("#gan-status", Static).update(status)
+        note = self.query_one("#gan-note", Static)
+        if not note.content:
+            note.update(Text(round_note(last), style="dim"))
         rounds = [r["step"] for r in self.records]
         vae = self.query_one("#plot-vae", PlotextPlot)
         vae.plt.clear_data()
@@ -97,11 +116,11 @@ class GanTrainingScreen(LiveDemoScreen):
         if done and "final" in last:
             self.query_one("#gan-result", Static).update(result_view(last))
 
-    def samples_view(self, record: dict[str, Any]) -> RenderableType:
+    def samples_view(self, record: GanRecord) -> RenderableType:
         width = max(40, self.size.width - 8)  # padding and the scrollbar
         nrow = min(len(record["vae_samples"]), max(1, width // 10))
         return Group(
-            Text(f" round {record['step']}: 同じ z から(最初から最後まで同じ乱数)", style="bold"),
+            Text(f" {ROUND} {record['step']}: 同じ z から(最初から最後まで同じ乱数)", style="bold"),
             Text(" VAE", style="bold cyan"),
             image_grid(record["vae_samples"], width, nrow=nrow),
             Text(" GAN", style="bold magenta"),
@@ -110,20 +129,20 @@ class GanTrainingScreen(LiveDemoScreen):
 
     def action_switch(self) -> None:
         self.set_up_plots()
-        for selector in ("#gan-samples", "#gan-result"):
+        for selector in ("#gan-note", "#gan-samples", "#gan-result"):
             self.query_one(selector, Static).update("")
         self.start_run(failing=not self.failing)
 
 
-def result_view(last: dict[str, Any]) -> RenderableType:
+def result_view(last: GanRecord) -> RenderableType:
     """The final measurements of both models and the sentences this run's numbers support."""
     table = Table(title="学習後の判定(各 1,000 枚、数字の分類器で)", title_justify="left")
     table.add_column("モデル")
     table.add_column("灰色の割合", justify="right")
     table.add_column("FD(小さいほど本物に近い)", justify="right")
     table.add_column("数字の種類", justify="right")
-    for name, label in (("vae", "VAE"), ("gan", "GAN")):
-        m = last["final"][name]
+    final = last["final"]
+    for m, label in ((final["vae"], "VAE"), (final["gan"], "GAN")):
         table.add_row(label, f"{m['grey']:.0%}", f"{m['fd']:.1f}", f"{m['classes']}/10")
     text = Text()
     for sentence in last["sentences"]:

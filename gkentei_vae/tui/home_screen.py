@@ -19,8 +19,9 @@ from textual.widgets import Static
 
 from gkentei_vae.study.context import StudyContext
 from gkentei_vae.study.defaults import DEFAULT_QUIZ_COUNT
-from gkentei_vae.study.exam import EXAM_LEVELS, SECONDS_PER_QUESTION
+from gkentei_vae.study.exam import SECONDS_PER_QUESTION, duration_text, time_limit_for
 from gkentei_vae.study.selection import matching
+from gkentei_vae.study.settings import LEVEL_CHOICES, LEVEL_KEY, level_label, levels_for
 from gkentei_vae.study.stats import Stats
 from gkentei_vae.study.store import StoreError
 from gkentei_vae.study.today import Today, today
@@ -38,7 +39,10 @@ def today_text(numbers: Today) -> Text:
         f"フラッシュカード {numbers.cards_due} 枚 + 新しいカード {numbers.cards_new} 枚)\n"
     )
     answered_today = numbers.stats.heatmap[-1][1] if numbers.stats.heatmap else 0
-    text.append(f"今日の解答 {answered_today} 回 / これまで {numbers.stats.total_answers} 回")
+    text.append(f"今日の解答 {answered_today} 回 / これまで {numbers.stats.total_answers} 回\n")
+    text.append("出題レベル: ", style="bold")
+    text.append(level_label(numbers.level), style="bold magenta")
+    text.append(f"  ({LEVEL_KEY_NAME} で切り替え。クイズ・復習・模擬試験・弱点ドリルに効く)")
     exam = numbers.stats.exam
     if exam is not None:
         text.append(f"\n試験日 {exam.exam_date.isoformat()} まで", style="bold")
@@ -71,8 +75,8 @@ def mastery_table(stats: Stats) -> Table:
 
 
 def modes_table(context: StudyContext, numbers: Today) -> Table:
-    questions = len(matching(context.banks, levels=EXAM_LEVELS))
-    minutes = round(questions * SECONDS_PER_QUESTION / 60)
+    questions = len(matching(context.banks, levels=levels_for(numbers.level)))
+    limit = duration_text(time_limit_for(questions))
     table = Table.grid(padding=(0, 2))
     table.add_column(no_wrap=True)
     table.add_column(no_wrap=True, style="bold")
@@ -93,13 +97,17 @@ def modes_table(context: StudyContext, numbers: Today) -> Table:
         (
             "5",
             "模擬試験",
-            f"基本レベル全 {questions} 問・{minutes} 分(1問{SECONDS_PER_QUESTION}秒)",
+            f"出題レベルの全 {questions} 問・{limit}(1問{SECONDS_PER_QUESTION}秒)",
         ),
         ("6", "弱点ドリル", f"最後に間違えた問題 {numbers.missed} 問から、想起率の低い順に"),
     ]
     for key, name, what in rows:
         table.add_row(Text(f" {key} ", style="bold reverse"), name, Text(what))
     return table
+
+
+LEVEL_KEY_NAME = "l"
+"""Home's key that switches the question level."""
 
 
 class HomeScreen(Screen[None]):
@@ -124,6 +132,12 @@ class HomeScreen(Screen[None]):
             "open('weak')",
             "弱点",
             tooltip=f"弱点ドリル(最後に間違えた問題、続けて想起率の低い問題を{DEFAULT_QUIZ_COUNT}問)",
+        ),
+        Binding(
+            LEVEL_KEY_NAME,
+            "next_level",
+            "レベル",
+            tooltip="出題レベルを切り替える(" + " → ".join(LEVEL_CHOICES) + "。設定に保存)",
         ),
         Binding("q", "quit_home", "終了", tooltip="終了する"),
     ]
@@ -178,6 +192,20 @@ class HomeScreen(Screen[None]):
         except StoreError as exc:
             self.notify(str(exc), severity="error", timeout=15)
 
+    def action_next_level(self) -> None:
+        """The next of ``LEVEL_CHOICES``, saved like the exam date (``config set level``)."""
+        from gkentei_vae.study.config import set_config
+
+        c = self.context
+        level = LEVEL_CHOICES[(LEVEL_CHOICES.index(c.level) + 1) % len(LEVEL_CHOICES)]
+        try:
+            set_config(c.store, LEVEL_KEY, level)
+        except StoreError as exc:
+            self.notify(str(exc), severity="error", timeout=15)
+            return
+        self.notify(f"出題レベル: {level_label(level)}", timeout=4)
+        self.refresh_numbers()
+
     def action_quit_home(self) -> None:
         app = self.app
         assert isinstance(app, HomeApp)
@@ -201,7 +229,8 @@ class HomeApp(GkenteiApp):
         from gkentei_vae.tui.modes import ModeOptions, NothingToStudy, open_mode
 
         try:
-            make = open_mode(mode, self.context, ModeOptions(seed=self.seed))
+            options = ModeOptions(levels=self.context.levels, seed=self.seed)
+            make = open_mode(mode, self.context, options)
         except (NothingToStudy, SelectionError) as exc:
             self.notify(str(exc), timeout=6)
             return

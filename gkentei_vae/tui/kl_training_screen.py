@@ -13,10 +13,11 @@ from typing import Any
 from rich.console import Group
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
+from gkentei_vae.demo_data import KlRecord
 from gkentei_vae.tui.demo_base import LiveDemoScreen
 from gkentei_vae.tui.image import image_grid
 from gkentei_vae.tui.widgets import KeyBar
@@ -27,7 +28,11 @@ PHASE_TEXT = {
 }
 
 
-class KlTrainingScreen(LiveDemoScreen):
+STEP = "ステップ"
+"""The run's unit (one VAE step on one batch), the same in the header and the charts."""
+
+
+class KlTrainingScreen(LiveDemoScreen[KlRecord]):
     """Plots the reconstruction and KL terms per step; shows prior samples as they improve."""
 
     CSS_PATH = "kl_training_screen.tcss"
@@ -40,35 +45,40 @@ class KlTrainingScreen(LiveDemoScreen):
     def compose(self) -> ComposeResult:
         yield from self.compose_title()
         yield Static(id="kl-phase")
-        with Horizontal(id="kl-plots"):
-            yield PlotextPlot(id="plot-recon")
-            yield PlotextPlot(id="plot-kl")
-        yield Static(id="kl-samples")
+        # The charts and the samples scroll: at 80×24 they do not fit together.
+        with VerticalScroll(id="kl-scroll"):
+            with Horizontal(id="kl-plots"):
+                yield PlotextPlot(id="plot-recon")
+                yield PlotextPlot(id="plot-kl")
+            yield Static(id="kl-samples")
         yield KeyBar()
 
     def on_mount(self) -> None:
         for plot_id, title in (("#plot-recon", "再構成誤差"), ("#plot-kl", "KL")):
             plt = self.query_one(plot_id, PlotextPlot).plt
             plt.title(title)
-            plt.xlabel("step")
+            plt.xlabel(STEP)
 
-    def draw(self, batch: list[dict[str, Any]], done: bool) -> None:
+    def draw(self, batch: list[KlRecord], done: bool) -> None:
         if self.kl_at_switch is None:
             first_of_two = next((i for i, r in enumerate(self.records) if r["phase"] == 2), None)
             if first_of_two:
                 self.kl_at_switch = self.records[first_of_two - 1]["kl"]
         last = self.records[-1]
-        text = Text(f" step {last['step']}/{last['steps']}   β={last['beta']:.0f}   ", style="bold")
+        text = Text(
+            f" {STEP} {last['step']}/{last['steps']}   β={last['beta']:.0f}   ", style="bold"
+        )
         text.append(f"再構成誤差 {last['recon']:.1f}   KL {last['kl']:.2f}\n")
         text.append(PHASE_TEXT[last["phase"]])
         if done:
             text.append("\n学習が終わりました。Esc で問題に戻ります。", style="bold green")
         self.query_one("#kl-phase", Static).update(text)
         steps = [r["step"] for r in self.records]
-        for plot_id, key in (("#plot-recon", "recon"), ("#plot-kl", "kl")):
+        recon, kl = [r["recon"] for r in self.records], [r["kl"] for r in self.records]
+        for plot_id, values in (("#plot-recon", recon), ("#plot-kl", kl)):
             plot = self.query_one(plot_id, PlotextPlot)
             plot.plt.clear_data()
-            plot.plt.plot(steps, [r[key] for r in self.records], marker="braille")
+            plot.plt.plot(steps, values, marker="braille")
             plot.refresh()
         with_samples = [r for r in batch if "samples" in r]
         if with_samples:

@@ -11,9 +11,20 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from gkentei_vae.banks.vocab import KINDS
+from gkentei_vae.banks.vocab import KINDS, LEVELS
 from gkentei_vae.study.session import Answer, Item
 from gkentei_vae.tui.widgets import LyricHook, OptionCard
+
+LEVEL_STYLES = {"basic": "bold cyan", "advanced": "bold magenta"}
+"""How each level's tag stands out on the question (advanced goes beyond G検定)."""
+
+
+def kind_line(kind: str, level: str) -> Text:
+    """The question's instruction and its level (基本/発展), shown on every question."""
+    text = Text(f"【{KINDS[kind]}】", style="bold")
+    text.append("  ")
+    text.append(LEVELS[level], style=LEVEL_STYLES.get(level, "bold"))
+    return text
 
 
 def feedback_text(answer: Answer, footer: str = "") -> Text:
@@ -78,7 +89,7 @@ class QuestionView(Vertical):
         self.item = item
         q = item.pick.question
         self.query_one("#hook", LyricHook).show(item.pick.lyric)
-        self.query_one("#kind", Static).update(Text(f"【{KINDS[q.kind]}】", style="bold"))
+        self.query_one("#kind", Static).update(kind_line(q.kind, q.level))
         self.query_one("#stem", Static).update(Text(q.stem))
         for card in self.query(OptionCard):
             card.remove_class("-correct", "-wrong", "-dim", "-selected")

@@ -19,12 +19,12 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Static
 
-from gkentei_vae.study.review import ReviewSession, StudyItem, next_due
+from gkentei_vae.study.review import ReviewSession, StudyItem
 from gkentei_vae.study.session import Answer, Item
 from gkentei_vae.study.srs import FAST_ANSWER_MS, RATING_LABELS, AnswerRecord, describe_due
 from gkentei_vae.study.store import StoreError
 from gkentei_vae.tui.question_view import QuestionView
-from gkentei_vae.tui.session_keys import quit_session, undo_last
+from gkentei_vae.tui.session_keys import append_upcoming, quit_session, undo_last
 from gkentei_vae.tui.widgets import DEMO_TOOLTIP, UNDO_TOOLTIP, KeyBar, OptionCard, choice_bindings
 
 
@@ -40,6 +40,8 @@ def next_due_line(session: ReviewSession, record: AnswerRecord) -> str:
     """「次回: 〜」 for an answer, at the time it was given."""
     when = describe_due(record.due, now=record.reviewed_at, tz=session.srs.tz)
     line = f"次回: {when}   評価: {rating_note(record)}"
+    if record.card_id in session.undone:
+        line += "  ※取り消し後の解答(簡単にはならず、取り消した評価を超えません)"
     if record.capped:
         line += "  ※試験日に合わせて前倒し"
     return line
@@ -130,11 +132,7 @@ class ReviewScreen(Screen[None]):
         if s.answered:
             right = sum(r.rating > Rating.Again for r in s.history)
             text.append(f"このセッションで {s.answered} 問に解答しました(正解 {right} 問)。\n")
-        later = next_due(s.srs.store, s.queue.items)
-        if later is not None:
-            when = describe_due(later, now=s.clock(), tz=s.srs.tz)
-            text.append(f"次の復習: {when}\n", style="bold")
-        else:
+        if not append_upcoming(text, s):
             text.append("まだ解答したカードがありません。\n")
         text.append("\nq で終了", style="italic")
         if s.can_undo:
