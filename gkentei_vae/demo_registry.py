@@ -163,6 +163,7 @@ DEMOS: Mapping[str, Demo] = MappingProxyType(
                 "gkentei_vae.demos.mode_collapse:mode_collapse",
                 "gkentei_vae.tui.mode_collapse_screen:ModeCollapseScreen",
                 "gkentei_vae.demos.mode_collapse_png:png_mode_collapse",
+                f"{_DATA}:ModeCollapseRecord",
                 streams=True,
                 redraw=False,
             ),

@@ -21,19 +21,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", default="0,1,2,3,4")
     parser.add_argument("--steps", type=int, default=None, help="override the setup's steps")
     parser.add_argument("--out", type=Path, help="append JSON lines here (default: stdout)")
+    parser.add_argument("--jobs", type=int, default=1, help="runs at a time (one thread each)")
     parser.add_argument("--table", nargs="*", type=Path, help="print the docs table of these files")
     args = parser.parse_args(argv)
     if args.table is not None:
         print(table(args.table))
         return 0
-    import torch
+    from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    from gkentei_vae.demos.ring_runs import run_summary
-
-    torch.set_num_threads(1)
-    for name in [n for n in args.setups.split(",") if n]:
-        for seed in [int(s) for s in args.seeds.split(",")]:
-            row = run_summary(name, seed, args.steps)
+    work = [
+        (name, int(seed))
+        for name in [n for n in args.setups.split(",") if n]
+        for seed in args.seeds.split(",")
+    ]
+    with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+        futures = [pool.submit(_one, name, seed, args.steps) for name, seed in work]
+        for future in as_completed(futures):
+            row = future.result()
             line = json.dumps(row, ensure_ascii=False, separators=(",", ":"))
             if args.out:
                 with args.out.open("a", encoding="utf-8") as out:
@@ -41,13 +45,39 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 print(line, flush=True)
             print(
-                f"{name} seed {seed}: peak {row['peak_share']:.0%} at {row['peak_step']},"
-                f" collapsed {len(row['collapse_steps'])} snapshots, final covered"
-                f" {row['final_covered']} hq {row['final_hq']:.0%}, {row['seconds']:.0f} s",
+                f"{row['setup']} seed {row['seed']}: peak {row['peak_share']:.0%} at"
+                f" {row['peak_step']}, collapsed {len(row['collapse_steps'])} snapshots,"
+                f" final covered {row['final_covered']} hq {row['final_hq']:.0%},"
+                f" {row['seconds']:.0f} s",
                 file=sys.stderr,
                 flush=True,
             )
     return 0
+
+
+def _one(name: str, seed: int, steps: int | None) -> dict:
+    """One run in a worker process, one torch thread; progress every 1,000 steps on stderr."""
+    import time
+
+    import torch
+
+    from gkentei_vae.demos.ring_runs import SETUPS, search_row, train_ring
+
+    torch.set_num_threads(1)
+    t0 = time.perf_counter()
+    snaps = []
+    for snap in train_ring(SETUPS[name], seed, steps):
+        snaps.append(snap)
+        if snap.step % 1000 == 0:
+            m = snap.measure
+            print(
+                f"  {name} seed {seed} step {snap.step}: top {m.top_share:.0%}"
+                f" (mode {m.top_mode}) collapsed={m.collapsed} covered {m.covered}"
+                f" hq {m.hq_share:.0%}",
+                file=sys.stderr,
+                flush=True,
+            )
+    return search_row(name, seed, snaps, time.perf_counter() - t0)
 
 
 def table(paths: list[Path]) -> str:

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from gkentei_vae.demo_data import ModeCollapseRecord, RingFrame
 from gkentei_vae.demos.ring_runs import (
     EVERY,
     SAMPLES,
@@ -161,7 +162,8 @@ def record(
         },
     }
     path.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(path, meta=np.array(json.dumps(meta, ensure_ascii=False)), **arrays)
+    arrays["meta"] = np.array(json.dumps(meta, ensure_ascii=False))
+    np.savez_compressed(path, **arrays)  # type: ignore[arg-type]
     return meta, rows
 
 
@@ -191,10 +193,10 @@ def load_recording(path: Path | None = None) -> dict[str, RecordedRun]:
     return runs
 
 
-def _frame(m: ModeMeasure, points: np.ndarray) -> dict[str, Any]:
+def _frame(m: ModeMeasure, points: np.ndarray) -> RingFrame:
     return {
-        "near": list(m.near),
-        "hq": list(m.hq),
+        "near": [float(v) for v in m.near],
+        "hq": [float(v) for v in m.hq],
         "covered": m.covered,
         "hq_share": m.hq_share,
         "top_share": m.top_share,
@@ -206,7 +208,7 @@ def _frame(m: ModeMeasure, points: np.ndarray) -> dict[str, Any]:
 
 def mode_collapse(
     seed: int = 0, remedy: bool = False, vae_steps: int | None = None
-) -> Iterator[dict[str, Any]]:
+) -> Iterator[ModeCollapseRecord]:
     """Replay the recorded GAN run beside a VAE trained live on the ring; a record per snapshot.
 
     Every record::
@@ -237,7 +239,7 @@ def mode_collapse(
         if vae is not None:
             vae_snaps.append(vae)
         gan_here = i < len(run.steps)
-        record: dict[str, Any] = {
+        record: ModeCollapseRecord = {
             "step": vae.step if vae is not None else run.steps[min(i, len(run.steps) - 1)],
             "steps": total,
             "setup": name,
@@ -250,19 +252,13 @@ def mode_collapse(
         }
         i += 1
         if live is None and i >= len(run.steps) and vae_snaps:
-            record.update(_verdict(run, vae_snaps))
+            gan_sum = summarize(run.steps, run.measures, run.seconds[-1])
+            vae_sum = summary_of(vae_snaps)
+            record["final"] = {"gan": gan_sum.to_dict(), "vae": vae_sum.to_dict()}
+            record["claims"] = ring_claims(gan_sum, vae_sum)
+            record["sentences"] = ring_sentences(gan_sum, vae_sum)
+            record["note"] = RADIUS_NOTE
         yield record
-
-
-def _verdict(run: RecordedRun, vae_snaps: list[Snapshot]) -> dict[str, Any]:
-    gan = summarize(run.steps, run.measures, run.seconds[-1])
-    vae = summary_of(vae_snaps)
-    return {
-        "final": {"gan": gan.to_dict(), "vae": vae.to_dict()},
-        "claims": ring_claims(gan, vae),
-        "sentences": ring_sentences(gan, vae),
-        "note": RADIUS_NOTE,
-    }
 
 
 def ring_claims(gan: RunSummary, vae: RunSummary) -> dict[str, bool]:
@@ -319,11 +315,6 @@ def ring_sentences(gan: RunSummary, vae: RunSummary) -> list[str]:
     if vae.collapsed:
         out.append("この実行では VAE にもモード崩壊が測定されました。")
     return out
-
-
-def png_args() -> dict[str, Any]:
-    """Arguments for ``demo mode-collapse --png`` (the full replay, live VAE included)."""
-    return {}
 
 
 __all__ = ["EVERY", "mode_collapse", "record"]

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from gkentei_vae.demo_data import RingSummary
 from gkentei_vae.models.ring import TRAIN_POINTS, ModeMeasure, measure, sample_points
 from gkentei_vae.models.train import TrainConfig, make_trainer
 
@@ -177,7 +178,7 @@ class RunSummary:
         """Whether any snapshot met the collapse definition."""
         return bool(self.collapse_steps)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> RingSummary:
         """Plain types (JSON)."""
         return {
             "peak_share": self.peak_share,

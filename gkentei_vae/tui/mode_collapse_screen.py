@@ -1,6 +1,6 @@
 """The mode-collapse demo: a VAE (live) and a recorded GAN on the ring of eight Gaussians.
 
-Each model's samples are braille dots over the eight modes (red ``+``); under each, the
+Each model's samples are braille dots over the eight modes (red digits 0–7); under each, the
 share of all samples on each mode (within 0.2) over time, so mass that sits on one mode
 and moves from mode to mode is seen, not told. ``b`` replays the remedy configuration.
 Every sentence comes from the run (``demos.mode_collapse.ring_sentences``).
@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Static
 
+from gkentei_vae.demo_data import ModeCollapseRecord, RingFrame
 from gkentei_vae.tui.demo_base import LiveDemoScreen
 from gkentei_vae.tui.scatter import scatter_text
 from gkentei_vae.tui.widgets import KeyBar
@@ -44,7 +45,7 @@ def mode_marks() -> np.ndarray:
     return RADIUS * np.stack([np.cos(angles), np.sin(angles)], axis=1)
 
 
-class ModeCollapseScreen(LiveDemoScreen):
+class ModeCollapseScreen(LiveDemoScreen[ModeCollapseRecord]):
     """Two scatters side by side, per-mode shares over time, the run's verdict at the end."""
 
     CSS_PATH = "mode_collapse_screen.tcss"
@@ -76,7 +77,7 @@ class ModeCollapseScreen(LiveDemoScreen):
             yield Static(id="mc-result")
         yield KeyBar()
 
-    def draw(self, batch: list[dict[str, Any]], done: bool) -> None:
+    def draw(self, batch: list[ModeCollapseRecord], done: bool) -> None:
         last = self.records[-1]
         self.query_one("#mc-status", Static).update(status_text(last))
         width = max(20, (self.size.width - 6) // 2)
@@ -91,7 +92,7 @@ class ModeCollapseScreen(LiveDemoScreen):
         self.start_run(remedy=not self.remedy)
 
 
-def status_text(last: dict[str, Any]) -> Text:
+def status_text(last: ModeCollapseRecord) -> Text:
     """Step, which GAN setting is replayed, and that it is a recording."""
     text = Text(f" ステップ {last['step']}/{last['steps']}   ", style="bold")
     which = "対策あり" if last["remedy"] else "対策なし"
@@ -104,21 +105,27 @@ def status_text(last: dict[str, Any]) -> Text:
     return text
 
 
-def _last_frame(records: list[dict[str, Any]], side: str) -> dict[str, Any] | None:
+def frame_of(record: ModeCollapseRecord, side: str) -> RingFrame | None:
+    """The ``vae`` or ``gan`` frame of a record."""
+    return record["vae"] if side == "vae" else record["gan"]
+
+
+def _last_frame(records: list[ModeCollapseRecord], side: str) -> ModeCollapseRecord | None:
     for record in reversed(records):
-        if record[side] is not None:
+        if frame_of(record, side) is not None:
             return record
     return None
 
 
-def side_view(records: list[dict[str, Any]], side: str, width: int) -> RenderableType:
+def side_view(records: list[ModeCollapseRecord], side: str, width: int) -> RenderableType:
     """One model: scatter, its numbers now, and the per-mode shares over time."""
     record = _last_frame(records, side)
     name = "VAE (この場で学習)" if side == "vae" else f"GAN ({RECORDED})"
     title = Text(f"{name}", style="bold cyan" if side == "vae" else "bold magenta")
     if record is None:
         return title
-    frame = record[side]
+    frame = frame_of(record, side)
+    assert frame is not None
     columns = min(width - 2, 36)
     rows = max(6, columns // 2 - 2)
     scatter = scatter_text(
@@ -135,7 +142,7 @@ def side_view(records: list[dict[str, Any]], side: str, width: int) -> Renderabl
         f"覆ったモード {frame['covered']}/8  高品質 {frame['hq_share']:.0%}"
         + ("  モード崩壊" if frame["collapsed"] else "")
     )
-    history = [r[side] for r in records if r[side] is not None]
+    history = [f for f in (frame_of(r, side) for r in records) if f is not None]
     span = max(1, columns - 5)
     if len(history) > span:
         picks = np.linspace(0, len(history) - 1, span).round().astype(int)
@@ -149,12 +156,12 @@ def side_view(records: list[dict[str, Any]], side: str, width: int) -> Renderabl
     return Group(title, scatter, numbers, lines)
 
 
-def result_view(last: dict[str, Any]) -> RenderableType:
+def result_view(last: ModeCollapseRecord) -> RenderableType:
     """The sentences this run's numbers support, the radius used, and the keys."""
     text = Text()
-    for sentence in last["sentences"]:
+    for sentence in last.get("sentences", []):
         text.append(f"・{sentence}\n")
-    text.append(f"\n{last['note']}\n", style="dim")
+    text.append(f"\n{last.get('note', '')}\n", style="dim")
     other = "元の設定" if last["remedy"] else "対策 (PacGAN) を入れた設定"
     text.append(
         f"\n再生が終わりました。b で GAN を{other}の記録に切り替えます。Esc で問題に戻ります。",

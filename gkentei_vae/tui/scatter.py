@@ -38,19 +38,20 @@ def scatter_text(
     style: str = "",
     mark_style: str = "bold red",
 ) -> Text:
-    """``points`` as braille dots in ``style``; each of ``marks`` [M, 2] as a ``+`` cell."""
+    """``points`` as braille dots in ``style``; mark k of ``marks`` [M, 2] as its digit k
+    (in ``mark_style``) where its cell holds no dot."""
     cells = braille_cells(points, columns, rows, extent)
-    mark_cells = set()
-    for x, y in np.asarray(marks, dtype=np.float64).reshape(-1, 2):
+    mark_cells: dict[tuple[int, int], str] = {}
+    for k, (x, y) in enumerate(np.asarray(marks, dtype=np.float64).reshape(-1, 2)):
         c = int((x + extent) / (2 * extent) * columns)
         r = int((extent - y) / (2 * extent) * rows)
         if 0 <= c < columns and 0 <= r < rows:
-            mark_cells.add((r, c))
+            mark_cells[(r, c)] = str(k % 10)
     text = Text(no_wrap=True, overflow="crop")
     for r in range(rows):
         for c in range(columns):
             if (r, c) in mark_cells and not cells[r, c]:
-                text.append("+", style=mark_style)
+                text.append(mark_cells[(r, c)], style=mark_style)
             else:
                 text.append(chr(BRAILLE_BASE + int(cells[r, c])), style=style)
         if r < rows - 1:
