@@ -1,10 +1,12 @@
-"""Length cues: how a learner who ignores the question would score on the bundled banks.
+"""The test-wise adversary: how a learner who ignores the subject scores on the bundled banks.
 
-For each kind (best, worst, blank, calc) prints the score of "always pick the longest
-option" and of "always pick the shortest option" (characters after NFKC, whitespace
-removed; a key tied with k other options counts 1/(k+1), the expected score of breaking
-ties at random). Chance is 25 %. ``gkentei-vae check --lint`` holds best and worst to
-35 % (rules longest-answer and shortest-answer, docs/bank-format.md).
+Every strategy of ``gkentei_vae/banks/cues.py`` (defined in docs/bank-format.md, "The
+test-wise adversary") is scored per question kind as an expected score over every question
+of the kind: ties split, a question it does not apply to counts as a 25 % guess. The cell
+shows the score and, in brackets, how many questions the strategy applies to; ``*`` marks a
+score over its budget on a judged kind (single strategies 35 %, the combined player 40 %;
+kinds with fewer than 8 questions are not judged). Chance is 25 %. The last line starts with
+``combined=``; ``tests/test_answer_cues.py`` holds the bundled banks to the budgets.
 
     .venv/bin/python benchmarks/answer_cues.py [PATH...]     # default: quizzes/
 """
@@ -14,8 +16,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from benchmarks.tables import print_table
 from gkentei_vae.banks import check_paths
-from gkentei_vae.banks.lint import cue_report
+from gkentei_vae.banks.cues import report
 
 
 def main(argv: list[str]) -> int:
@@ -25,7 +28,11 @@ def main(argv: list[str]) -> int:
         print(problem, file=sys.stderr)
     if not result.ok:
         return 1
-    print("\n".join(cue_report(result.banks)))
+    questions = [q for bank in result.banks for q in bank.questions]
+    rows, summary = report(questions)
+    print(f"{len(result.banks)} banks, {len(questions)} questions (chance 25 %)")
+    print_table(rows)
+    print(summary)
     return 0
 
 

@@ -11,8 +11,9 @@ import pytest
 
 from gkentei_vae.banks import load_banks
 from gkentei_vae.study.session import QuizSession
+from gkentei_vae.tui import modes
 from gkentei_vae.tui.app import WARM_DELAY, GkenteiApp
-from gkentei_vae.tui.home_screen import HomeApp, HomeScreen
+from gkentei_vae.tui.home_screen import HomeApp, HomeScreen, mode_keys
 from gkentei_vae.tui.launch import flashcards_app, home_app, quiz_app, review_app, stats_app
 from gkentei_vae.tui.quiz_screen import QuizScreen
 from tests.conftest import (
@@ -96,6 +97,11 @@ async def test_an_app_asked_to_warm_starts_the_model_and_ends_it_on_exit(tmp_pat
         pid = app.model.pid
         assert pid in worker_children()
     assert pid not in worker_children()  # closed with the app
+
+
+def test_home_has_a_key_for_every_mode_the_builder_makes() -> None:
+    # Home's keys, its table of modes and the builder name the same modes.
+    assert set(mode_keys()) == set(modes.BUILDERS)
 
 
 async def test_home_flashcards_with_a_bank_without_cards_says_so(store) -> None:  # type: ignore[no-untyped-def]

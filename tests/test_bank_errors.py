@@ -150,6 +150,63 @@ def test_duplicate_bank_ids_across_files(tmp_path: Path) -> None:
     ]
 
 
+SONGS_AFTER = FIXTURES / "songs" / "after"
+"""A VAE bank and gen.yaml, which holds a question moved from it (moved_from: vae)."""
+
+
+def two_songs(
+    tmp_path: Path, vae: tuple[str, str] = ("", ""), gen: tuple[str, str] = ("", "")
+) -> Path:
+    """The two-song fixture pair copied into ``tmp_path`` with one text replaced in each."""
+    for name, (old, new) in (("vae.yaml", vae), ("gen.yaml", gen)):
+        text = (SONGS_AFTER / name).read_text(encoding="utf-8")
+        assert old in text
+        (tmp_path / name).write_text(text.replace(old, new) if old else text, encoding="utf-8")
+    return tmp_path
+
+
+def test_line_id_shared_by_two_banks_is_refused_naming_both(tmp_path: Path) -> None:
+    two_songs(tmp_path, gen=("G2", "L2"))
+    gen, vae = (line_of(tmp_path / name, "- id: L2") for name in ("gen.yaml", "vae.yaml"))
+    result = check_paths([tmp_path])
+    # gen.yaml comes first (files load in name order): the later vae.yaml is reported.
+    assert [(p.path, p.line) for p in result.problems] == [(str(tmp_path / "vae.yaml"), vae)]
+    message = result.problems[0].message
+    assert "'L2'" in message and f"{tmp_path / 'gen.yaml'}:{gen}" in message
+    proc = run_cli("check", str(tmp_path))
+    assert proc.returncode == 1 and f"{tmp_path / 'vae.yaml'}:{vae}: " in proc.stderr
+
+
+def line_of(path: Path, text: str) -> int:
+    (line,) = [n for n, s in enumerate(path.read_text("utf-8").splitlines(), 1) if text in s]
+    return line
+
+
+def test_moved_question_must_stay_retired_in_its_old_bank(tmp_path: Path) -> None:
+    two_songs(tmp_path, vae=("  - id: two-l2-01\n", "  - id: two-l2-99\n"))
+    (problem,) = check_paths([tmp_path]).problems
+    assert (problem.path, problem.line) == (
+        str(tmp_path / "gen.yaml"),
+        line_of(tmp_path / "gen.yaml", "    moved_from:"),
+    )
+    assert "moved_from: vae" in problem.message and "retired" in problem.message
+    # Either file alone is fine: the rule needs the old bank loaded.
+    assert check_paths([tmp_path / "gen.yaml"]).ok
+
+
+def test_two_questions_with_one_card_id_are_refused(tmp_path: Path) -> None:
+    # A copy of gen.yaml as a third song: its moved question claims vae:two-l2-01 again.
+    two_songs(tmp_path)
+    text = (SONGS_AFTER / "gen.yaml").read_text(encoding="utf-8")
+    text = text.replace("id: gen\n", "id: gen2\n").replace("id: G", "id: H")
+    (tmp_path / "gen2.yaml").write_text(text.replace("line: G", "line: H"), encoding="utf-8")
+    (problem,) = check_paths([tmp_path]).problems
+    at = line_of(tmp_path / "gen.yaml", "- id: two-l2-01")
+    assert (problem.path, problem.line) == (str(tmp_path / "gen2.yaml"), at)
+    assert "'vae:two-l2-01'" in problem.message
+    assert f"{tmp_path / 'gen.yaml'}:{at}" in problem.message
+
+
 def test_retired_ids_and_levels_load_and_survive_the_cache(tmp_path: Path) -> None:
     text = MINI_BANK.read_text(encoding="utf-8").replace(
         "    kind: best\n", "    kind: best\n    level: advanced\n", 1

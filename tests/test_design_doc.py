@@ -31,9 +31,10 @@ def rows(text: str) -> list[list[str]]:
     return out[1:] if out else out
 
 
-def test_lyric_table_is_the_bundled_song() -> None:
-    (bank,) = [b for b in load_default_banks() if b.id == "vae"]
-    table = rows(section("### 2.1"))
+@pytest.mark.parametrize(("bank_id", "heading"), [("vae", "### 2.1 "), ("gen", "### 2.1.1 ")])
+def test_lyric_table_is_the_bundled_song(bank_id: str, heading: str) -> None:
+    (bank,) = [b for b in load_default_banks() if b.id == bank_id]
+    table = rows(section(heading))
     assert table == [[ln.id, ln.text, ln.topic or ""] for ln in bank.song.lines]
 
 

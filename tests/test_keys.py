@@ -21,6 +21,7 @@ from gkentei_vae.tui.keys import bindings_of, help_rows, join_keys, screen_help
 from gkentei_vae.tui.launch import quiz_app
 from gkentei_vae.tui.quiz_screen import QuizScreen
 from tests.conftest import mini_session
+from tests.test_layers import imported_after
 
 SCREENS = doc_tables.screens()
 COMMAND_SCREENS = {
@@ -80,8 +81,13 @@ def test_help_rows_merge_keys_by_help_text() -> None:
     assert join_keys(["n", "Enter"]) == "n / Enter"
 
 
-def _keys_in(rows_keys: list[str]) -> set[str]:
-    return {k for keys in rows_keys for k in keys.split(" / ") if k}
+def _keys_in(rows_keys: list[str], sep: str = " / ") -> set[str]:
+    """Every single key the rows name, ranges (「1–4」) spelt out."""
+    found = set()
+    for key in (k for keys in rows_keys for k in keys.split(sep) if k):
+        first, dash, last = key.partition("–")
+        found |= {chr(c) for c in range(ord(first), ord(last) + 1)} if dash else {key}
+    return found
 
 
 def _subparser(name: str) -> argparse.ArgumentParser:
@@ -96,10 +102,17 @@ def test_command_help_lists_exactly_the_screens_keys(command: str) -> None:
     description = _subparser(command).description or ""
     match = re.search(r"キー: (.*?)。", description)
     assert match, f"{command} --help lists no keys"
-    listed = {key for item in match.group(1).split("、") for key in item.split(" ")[0].split("/")}
+    listed = _keys_in([item.split(" ")[0] for item in match.group(1).split("、")], "/")
     _, cls = SCREENS[COMMAND_SCREENS[command]]
     expected = _keys_in([row.keys for row in screen_help(cls, GkenteiApp)])
     assert listed == expected, f"{command} --help: {sorted(listed)} vs bindings {sorted(expected)}"
+
+
+def test_building_the_parser_imports_no_screen() -> None:
+    # The key lists are made from the screens only when a description is read (--help).
+    code = "from gkentei_vae.cli import build_parser\nbuild_parser().parse_args(['quiz'])"
+    loaded = imported_after(code)
+    assert not {m for m in loaded if m.startswith(("textual", "gkentei_vae.tui"))}
 
 
 async def test_question_mark_shows_the_help_of_the_screen_in_front() -> None:

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from gkentei_vae.model_process.client import ModelClient
-from gkentei_vae.study.settings import MODEL_IDLE_KEY
+from gkentei_vae.study.settings import MODEL_IDLE_DEFAULT, MODEL_IDLE_KEY
 from gkentei_vae.study.store import Store
 from gkentei_vae.tui.demo_screen import DemoScreen
 from gkentei_vae.tui.help_screen import HelpScreen
@@ -99,6 +99,6 @@ async def test_after_a_release_the_next_e_shows_the_loading_indicator_and_the_de
 def test_the_idle_time_comes_from_the_learners_setting(store: Store) -> None:
     from gkentei_vae.commands.common import with_demos
 
-    assert with_demos(store) == {"warm_model": True, "idle_minutes": 10.0}
+    assert with_demos(store) == {"warm_model": True, "idle_minutes": MODEL_IDLE_DEFAULT}
     store.set_setting(MODEL_IDLE_KEY, "0.5")
     assert with_demos(store)["idle_minutes"] == 0.5

@@ -6,7 +6,10 @@ reviewer would: an option that gives itself away by its length or by an
 absolute word, answers piled on one position, keys that are the longest (or
 the shortest) option too often for "pick the longest" to be a strategy, a
 不適切 question whose key is the negation of another option, the same
-question asked twice, a fact without a source. Every message names its rule, e.g.
+question asked twice, a fact without a source, and the cues of the test-wise
+adversary (cues.py) that sit in one item (absolute words by role, a mirrored pair,
+a name mirror) or in a bank's rates (calc key positions, foreign-model options that
+are never the key). Every message names its rule, e.g.
 ``[option-length] 選択肢の長さ: ...``, so that an author can look it up in
 docs/bank-format.md.
 """
@@ -16,11 +19,30 @@ from __future__ import annotations
 import difflib
 import math
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from gkentei_vae.banks.cues import (
+    OPPOSITE_SIMILARITY,
+    STRATEGIES,
+    absolute_options,
+    absolute_words,
+    avoid_foreign,
+    comparable,
+    foreign_options,
+    item_score,
+    kind_scores,
+    longest,
+    mirror_options,
+    mirrored_pair,
+    names,
+    opposite_similarity,
+    repeats,
+    scalar_values,
+    shortest,
+    words,
+)
 from gkentei_vae.banks.loader import CheckResult
 from gkentei_vae.banks.models import Bank, Question
 from gkentei_vae.banks.problem import Problem
@@ -35,14 +57,15 @@ RULES: dict[str, str] = {
     "longest-answer": "正解が最長",
     "shortest-answer": "正解が最短",
     "opposite-pair": "正反対の選択肢",
+    "mirrored-pair": "入れ替えの組",
+    "name-mirror": "名前の繰り返し",
+    "calc-key-position": "計算問題の正解の位置",
+    "foreign-model-key": "他のモデルの選択肢",
 }
 """Rule id → its Japanese name; both appear in every message."""
 
 MAX_LENGTH_RATIO = 2.0
 """Longest option / shortest option, in characters; above this the odd one out stands out."""
-
-ABSOLUTE_WORDS: tuple[str, ...] = ("のみ", "全て", "必ず", "一切", "絶対")
-"""Words that mark an option as wrong when only one option uses them."""
 
 MAX_POSITION_SHARE = 0.35
 """The largest share of a bank's 4-option questions whose answer may sit at one position."""
@@ -66,52 +89,6 @@ CUE_KINDS: tuple[str, ...] = ("best", "worst")
 key that is longer (a qualifier added to make it safe) or shorter is a writing habit. The
 options of ``blank`` are combinations of the same few terms and those of ``calc`` are values;
 their lengths follow the terms and the digits (both are reported by ``benchmarks/answer_cues.py``)."""
-
-OPPOSITE_SIMILARITY = 0.6
-"""difflib ratio of a 不適切 key and another option, after removing negation and antonym
-words from both, at or above which the two read as the same sentence with its polarity
-flipped (the pair gives the answer away as a 50/50)."""
-
-POLAR_PAIRS: tuple[tuple[str, str], ...] = (
-    ("できない", "できる"),
-    ("しない", "する"),
-    ("されない", "される"),
-    ("られない", "られる"),
-    ("ない", "ある"),
-    ("大きい", "小さい"),
-    ("大きく", "小さく"),
-    ("増える", "減る"),
-    ("増え", "減り"),
-    ("上界", "下界"),
-    ("以上", "以下"),
-    ("最大化", "最小化"),
-    ("最大", "最小"),
-    ("高い", "低い"),
-    ("高く", "低く"),
-    ("速い", "遅い"),
-    ("速く", "遅く"),
-    ("長い", "短い"),
-    ("多い", "少ない"),
-    ("多く", "少なく"),
-    ("強い", "弱い"),
-    ("強く", "弱く"),
-    ("強め", "弱め"),
-    ("不安定", "安定"),
-    ("非対称", "対称"),
-    ("不可能", "可能"),
-    ("不要", "必要"),
-    ("離散", "連続"),
-    ("くっきり", "ぼやけ"),
-    ("鮮明", "ぼやけ"),
-    ("異なる", "同じ"),
-    ("一致しない", "一致する"),
-    ("正しくない", "正しい"),
-    ("負", "正"),
-)
-"""Negation and antonym words whose swap turns a statement into its opposite (NFKC forms;
-within a pair the longer, negated form first so that it is matched before its stem)."""
-
-_NEGATIONS: tuple[str, ...] = ("ではない", "ません", "ない", "ず", "不", "非", "無")
 
 _PLACEHOLDER_SOURCES = {
     "?",
@@ -143,9 +120,13 @@ def lint(result: CheckResult) -> list[Problem]:
             problems += _absolute_words(where, i, question)
             problems += _source(where, i, question)
             problems += _opposite_pair(where, i, question)
-            stems.append(_Stem(where, i, question.id, _normalise(question.stem)))
+            problems += _mirrored_pair(where, i, question)
+            problems += _name_mirror(where, i, question)
+            stems.append(_Stem(where, i, question.id, comparable(question.stem)))
         problems += _answer_position(where, bank)
         problems += _length_cues(where, bank)
+        problems += _calc_key_position(where, bank)
+        problems += _foreign_model_key(where, bank)
     problems += _duplicate_stems(stems)
     return sorted(problems)
 
@@ -192,19 +173,32 @@ def _option_length(where: _Where, i: int, q: Question) -> list[Problem]:
 
 
 def _absolute_words(where: _Where, i: int, q: Question) -> list[Problem]:
-    out = []
-    for word in ABSOLUTE_WORDS:
-        users = [j for j, option in enumerate(q.options) if word in option]
-        if len(users) == 1:
-            out.append(
-                where.problem(
-                    ("questions", i, "options", users[0]),
-                    "absolute-word",
-                    f"問題 {q.id} で「{word}」を含む選択肢が 1 つだけです。"
-                    "答えの手がかりになるので、言い換えるか 2 つ以上の選択肢で使ってください",
-                )
-            )
-    return out
+    """Absolute words (cues.ABSOLUTE_WORDS) that sort the options for a test-wise learner:
+    only in wrong options of a question asking for the right one, or only in the key of a
+    不適切 question."""
+    users = sorted(absolute_options(q))
+    if not users or q.answer not in q.options:
+        return []
+    key = q.options.index(q.answer)
+    if q.kind == "worst":
+        if users != [key]:
+            return []
+        where_ = "正解(不適切な記述)だけ"
+        advice = "適切な記述にも限定の強い言い方を使うか、正解の言い方を和らげてください"
+    else:
+        if key in users:
+            return []
+        where_ = "誤りの選択肢だけ"
+        advice = "正解にも言い切る表現を使うか、誤りの選択肢を別の誤り方にしてください"
+    found = sorted({w for j in users for w in absolute_words(q.options[j])})
+    return [
+        where.problem(
+            ("questions", i, "options", users[0]),
+            "absolute-word",
+            f"問題 {q.id} で絶対語(「{'」「'.join(found)}」)が{where_}にあります。"
+            f"「絶対語のある選択肢は誤り」と読むだけで選択肢が絞れます。{advice}",
+        )
+    ]
 
 
 def _source(where: _Where, i: int, q: Question) -> list[Problem]:
@@ -254,14 +248,6 @@ def _answer_position(where: _Where, bank: Bank) -> list[Problem]:
     ]
 
 
-def _normalise(stem: str) -> str:
-    """Stem text for comparison: width-folded, lower-case, no whitespace or punctuation."""
-    text = unicodedata.normalize("NFKC", stem).casefold()
-    return "".join(
-        ch for ch in text if unicodedata.category(ch)[0] not in "PZ" and not ch.isspace()
-    )
-
-
 def _duplicate_stems(stems: list[_Stem]) -> list[Problem]:
     out = []
     for k, later in enumerate(stems):
@@ -297,11 +283,6 @@ def _duplicate_stems(stems: list[_Stem]) -> list[Problem]:
 # --- length cues: "always pick the longest (shortest) option" ------------------------------
 
 
-def option_length(text: str) -> int:
-    """An option's length for the cue rules: characters after NFKC, whitespace removed."""
-    return len("".join(unicodedata.normalize("NFKC", text).split()))
-
-
 @dataclass(frozen=True)
 class CueScore:
     """How well "always pick the longest / the shortest option" does on one kind of question.
@@ -331,24 +312,27 @@ class CueScore:
 
 
 def cue_scores(questions: Iterable[Question]) -> dict[str, CueScore]:
-    """The longest/shortest-option scores per question kind (kinds in first-seen order)."""
+    """The longest/shortest-option scores per question kind (kinds in first-seen order),
+    by the adversary's scorer (cues.item_score)."""
     tallies: dict[str, tuple[int, float, float, list[str], list[str]]] = {}
     for q in questions:
         if q.answer not in q.options:
             continue
-        n, longest, shortest, long_ids, short_ids = tallies.get(q.kind, (0, 0.0, 0.0, [], []))
-        lengths = [option_length(option) for option in q.options]
-        key = lengths[q.options.index(q.answer)]
-        if key == max(lengths):
-            longest += 1 / lengths.count(key)
+        n, long_sum, short_sum, long_ids, short_ids = tallies.get(q.kind, (0, 0.0, 0.0, [], []))
+        if (long_score := item_score(q, longest(q))) > 0:
             long_ids.append(q.id)
-        if key == min(lengths):
-            shortest += 1 / lengths.count(key)
+        if (short_score := item_score(q, shortest(q))) > 0:
             short_ids.append(q.id)
-        tallies[q.kind] = (n + 1, longest, shortest, long_ids, short_ids)
+        tallies[q.kind] = (
+            n + 1,
+            long_sum + long_score,
+            short_sum + short_score,
+            long_ids,
+            short_ids,
+        )
     return {
-        kind: CueScore(kind, n, longest, shortest, tuple(long_ids), tuple(short_ids))
-        for kind, (n, longest, shortest, long_ids, short_ids) in tallies.items()
+        kind: CueScore(kind, n, long_sum, short_sum, tuple(long_ids), tuple(short_ids))
+        for kind, (n, long_sum, short_sum, long_ids, short_ids) in tallies.items()
     }
 
 
@@ -391,36 +375,6 @@ def _length_cues(where: _Where, bank: Bank) -> list[Problem]:
     return out
 
 
-# --- 不適切 questions whose key is the negation of another option ------------------------
-
-_POLAR_RE = re.compile(
-    "|".join(
-        re.escape(word)
-        for word in sorted(
-            {word for pair in POLAR_PAIRS for word in pair} | set(_NEGATIONS),
-            key=len,
-            reverse=True,
-        )
-    )
-)
-
-
-def _polar_split(text: str) -> tuple[Counter[str], str]:
-    """The negation/antonym words of a text, and the text without them (normalised)."""
-    normalised = _normalise(text)
-    return Counter(_POLAR_RE.findall(normalised)), _POLAR_RE.sub("", normalised)
-
-
-def opposite_similarity(a: str, b: str) -> float | None:
-    """How alike two options are once their negation/antonym words are removed, if those
-    words differ between them (None when they don't: then they are not opposites)."""
-    words_a, rest_a = _polar_split(a)
-    words_b, rest_b = _polar_split(b)
-    if words_a == words_b or not rest_a or not rest_b:
-        return None
-    return difflib.SequenceMatcher(None, rest_a, rest_b, autojunk=False).ratio()
-
-
 def _opposite_pair(where: _Where, i: int, q: Question) -> list[Problem]:
     if q.kind != "worst" or q.answer not in q.options:
         return []
@@ -445,20 +399,115 @@ def _opposite_pair(where: _Where, i: int, q: Question) -> list[Problem]:
     ]
 
 
-def cue_report(banks: Iterable[Bank]) -> list[str]:
-    """One line per kind: how "always pick the longest / the shortest option" scores.
+# --- cues of the test-wise adversary (cues.py) ----------------------------------------------
 
-    The table ``benchmarks/answer_cues.py`` prints and ``tests/test_lint.py`` checks; chance
-    is 25 %, and the linter holds ``CUE_KINDS`` to ``MAX_CUE_SHARE``.
-    """
-    questions = [q for bank in banks for q in bank.questions]
-    scores = cue_scores(questions)
-    lines = [f"{'kind':6} {'questions':>9} {'longest':>8} {'shortest':>9}  judged"]
-    for kind in ("best", "worst", "blank", "calc"):
-        score = scores.get(kind, CueScore(kind, 0, 0.0, 0.0, (), ()))
-        judged = f"≤ {MAX_CUE_SHARE:.0%}" if kind in CUE_KINDS else "no"
-        lines.append(
-            f"{kind:6} {score.questions:>9} {score.longest_share:>8.1%}"
-            f" {score.shortest_share:>9.1%}  {judged}"
+
+def implausible(q: Question, option: int, pair: tuple[int, int]) -> bool:
+    """An option outside a mirrored pair that a test-wise learner strikes at once: it names a
+    model the stem does not, it carries an absolute word in a question asking for the right
+    option, or it shares no word with the stem while both options of the pair do."""
+    if option in foreign_options(q):
+        return True
+    if q.kind != "worst" and option in absolute_options(q):
+        return True
+    stem = words(q.stem)
+    return not words(q.options[option]) & stem and all(words(q.options[j]) & stem for j in pair)
+
+
+def _mirrored_pair(where: _Where, i: int, q: Question) -> list[Problem]:
+    pair = mirrored_pair(q) if q.kind in ("best", "worst") else None
+    if pair is None or q.answer not in q.options or q.options.index(q.answer) not in pair:
+        return []
+    others = [j for j in range(len(q.options)) if j not in pair]
+    if not all(implausible(q, j, pair) for j in others):
+        return []
+    key = q.options.index(q.answer)
+    if q.kind == "worst" and _opposite_pair(where, i, q):
+        return []  # opposite-pair already says it
+    other = pair[1] if pair[0] == key else pair[0]
+    return [
+        where.problem(
+            ("questions", i, "options", key),
+            "mirrored-pair",
+            f"問題 {q.id} の正解は、選択肢「{q.options[other]}」と入れ替え・反転の組で、"
+            "残りの 2 つは問題文と関係が薄いか、問題文にないモデルの話です。"
+            "組の片方が正解と見当がつくので二択になります。残りの選択肢を、同じ観点で"
+            "もっともらしい誤りにしてください",
         )
-    return lines
+    ]
+
+
+def _name_mirror(where: _Where, i: int, q: Question) -> list[Problem]:
+    if q.kind not in ("best", "worst") or q.answer not in q.options:
+        return []
+    key = q.options.index(q.answer)
+    if mirror_options(q) != {key}:
+        return []
+    stem = names(q.stem)
+    repeated = sorted(w for w in stem if repeats(q.answer, w))
+    return [
+        where.problem(
+            ("questions", i, "options", key),
+            "name-mirror",
+            f"問題 {q.id} で、問題文の語(「{'」「'.join(repeated)}」)を繰り返す選択肢が正解だけです。"
+            "語を見比べるだけで答えが選べます。誤りの選択肢にもその語を使うか、"
+            "正解を別の言い方にしてください",
+        )
+    ]
+
+
+def _calc_key_position(where: _Where, bank: Bank) -> list[Problem]:
+    calcs = [q for q in bank.questions if q.kind == "calc"]
+    scalar = [q for q in calcs if scalar_values(q) is not None and q.answer in q.options]
+    if len(calcs) < MIN_CUE_QUESTIONS or not scalar:
+        return []
+    share, strategy = max(
+        ((kind_scores(s, calcs)["calc"].share, s) for s in STRATEGIES if s.kinds == ("calc",)),
+        key=lambda pair: pair[0],
+    )
+    if share <= MAX_CUE_SHARE:
+        return []
+    ranks = Counter(_key_rank(q) for q in scalar)
+    spread = "、".join(f"{_RANK_NAMES[r]} {ranks[r]} 問" for r in range(len(_RANK_NAMES)))
+    return [
+        where.problem(
+            ("questions",),
+            "calc-key-position",
+            f"バンク {bank.id} の calc {len(calcs)} 問(値が 1 つの選択肢 {len(scalar)} 問)で、"
+            f"正解の値の順位が偏っています: {spread}。"
+            f"「{strategy.what}」で {share:.0%} 取れます(上限 {MAX_CUE_SHARE:.0%})。"
+            "正解より大きい値と小さい値の誤りを両方用意し、正解が最大・最小になる問題も作ってください",
+        )
+    ]
+
+
+_RANK_NAMES = ("最大", "2 番目に大きい", "2 番目に小さい", "最小")
+
+
+def _key_rank(q: Question) -> int:
+    values = scalar_values(q)
+    assert values is not None
+    key = values[q.options.index(q.answer)]
+    return sorted(values, reverse=True).index(key)
+
+
+def _foreign_model_key(where: _Where, bank: Bank) -> list[Problem]:
+    best = [q for q in bank.questions if q.kind == "best" and q.answer in q.options]
+    with_foreign = [q for q in best if foreign_options(q)]
+    if len(best) < MIN_CUE_QUESTIONS or len(with_foreign) < MIN_CUE_QUESTIONS:
+        return []
+    keys = [q for q in with_foreign if q.options.index(q.answer) in foreign_options(q)]
+    (strategy,) = [s for s in STRATEGIES if s.choose is avoid_foreign]
+    share = kind_scores(strategy, best)["best"].share
+    if keys and share <= MAX_CUE_SHARE:
+        return []
+    return [
+        where.problem(
+            ("questions",),
+            "foreign-model-key",
+            f"バンク {bank.id} の best {len(best)} 問のうち {len(with_foreign)} 問に、問題文にない"
+            f"モデル(識別器・拡散など)を持ち出す選択肢がありますが、それが正解なのは {len(keys)} 問です。"
+            f"「問題文にないモデルの選択肢を消す」で {share:.0%} 取れます(上限 {MAX_CUE_SHARE:.0%}、"
+            "正解になったことがなければそれだけで手がかり)。他のモデルに触れる正しい選択肢も書いてください",
+        )
+    ]

@@ -88,6 +88,10 @@ def check_paths(paths: Iterable[Path], use_cache: bool = False) -> CheckResult:
             result.paths[bank.id] = path
             if doc is not None:
                 result.documents[bank.id] = doc
+    if len(result.banks) > 1:
+        from gkentei_vae.banks.across import across_problems
+
+        result.problems += across_problems(result.banks, result.paths, result.documents)
     return result
 
 

@@ -20,6 +20,25 @@ QuestionLevel = Literal["basic", "advanced"]
 _STRICT: dict[str, Any] = {"extra": "forbid", "str_strip_whitespace": True, "strict": False}
 
 
+def question_card_id(bank_id: str, question_id: str) -> str:
+    """A question's card id, ``bank_id:question_id``: the one place its format is written.
+
+    Use ``Bank.card_id`` for a question of a loaded bank (it honours ``moved_from``); this is
+    for ids known only by name, e.g. a bank's retired ids.
+    """
+    return f"{bank_id}:{question_id}"
+
+
+def cloze_card_id(bank_id: str, line_id: str) -> str:
+    """The card id of a lyric line's cloze flashcard."""
+    return f"{bank_id}:cloze:{line_id}"
+
+
+def term_card_id(bank_id: str, term_id: str) -> str:
+    """The card id of a glossary term's flashcard."""
+    return f"{bank_id}:term:{term_id}"
+
+
 @dataclass(frozen=True)
 class LyricLine:
     """One line of the song: the mnemonic hook every question is keyed to."""
@@ -27,7 +46,8 @@ class LyricLine:
     __pydantic_config__ = _STRICT
 
     id: str
-    """Stable line id, e.g. ``L7``."""
+    """Stable line id, unique across the banks loaded together: the song's letter and the line
+    number, e.g. ``L7`` (the VAE song) or ``G3`` (the generative-models song)."""
     text: str
     """The lyric, verbatim from the song."""
     topic: str | None = None
@@ -94,6 +114,13 @@ class Question:
     """Optional demo id (docs/design.md §2) that shows the idea in the bundled VAE."""
     level: QuestionLevel = "basic"
     """basic: what G検定 asks; advanced (発展): beyond it, e.g. closed-form KL arithmetic."""
+    moved_from: str | None = None
+    """The id of the bank this question was first written in, when it was moved from there:
+    its card id and Anki note keep that bank id, so its history moves with it."""
+
+    def origin(self, bank_id: str) -> str:
+        """The bank id this question's identity is built on: ``moved_from``, else ``bank_id``."""
+        return self.moved_from or bank_id
 
 
 @dataclass(frozen=True)
@@ -126,6 +153,10 @@ class Bank:
     """Glossary cards for the flashcard mode (optional)."""
     retired: list[RetiredId] = field(default_factory=list)
     """Question ids retired from the bank, each with a note (optional); never reused."""
+
+    def card_id(self, question: Question) -> str:
+        """The card id review history is keyed on (the question's ``origin`` bank)."""
+        return question_card_id(question.origin(self.id), question.id)
 
     def line(self, line_id: str) -> LyricLine:
         """The lyric line with this id."""

@@ -22,6 +22,10 @@ from gkentei_vae.control_chars import describe
 from gkentei_vae.demo_registry import DEMOS
 
 _ID = re.compile(r"^[A-Za-z0-9_.-]+$")
+LINE_ID = re.compile(r"^[A-Za-z][0-9]+$")
+"""A lyric line id: one letter naming the song, then the line number (``L7``, ``G3``).
+Line ids are unique across the banks loaded together (loader.py), so ``--line G3`` names
+one line of one song."""
 _NON_EMPTY_LISTS = {("song", "lines"), ("questions",)}
 
 
@@ -78,12 +82,20 @@ def _schema_problems(doc: Document) -> list[tuple[int, str]]:
             elif kind in ("extra_forbidden", "unexpected_keyword_argument"):
                 msg = f"未知のフィールド '{loc[-1]}' です({_path_text(loc[:-1])})"
                 line = doc.line_of(loc)
+            elif err.get("input", ...) is None and _named(loc) in _NON_EMPTY_LISTS:
+                # `questions:` with every item still commented out (a new-bank skeleton).
+                msg = f"{_path_text(loc)}: 少なくとも1つ必要です(項目が 1 つも書かれていません)"
+                line = doc.line_of(loc)
             else:
                 msg = f"{_path_text(loc)}: 型または値が不正です: {err['msg']}"
                 line = doc.line_of(loc)
             out.append((line, msg))
         return out
     return []
+
+
+def _named(loc: Loc) -> tuple[str, ...]:
+    return tuple(k for k in loc if isinstance(k, str))
 
 
 def _shape_problems(doc: Document) -> list[tuple[int, str]]:
@@ -99,7 +111,7 @@ def _shape_problems(doc: Document) -> list[tuple[int, str]]:
                 )
             )
         elif isinstance(value, list):
-            if not value and tuple(k for k in loc if isinstance(k, str)) in _NON_EMPTY_LISTS:
+            if not value and _named(loc) in _NON_EMPTY_LISTS:
                 out.append((doc.line_of(loc), f"{_path_text(loc)}: 少なくとも1つ必要です"))
             if loc[-1:] == ("topics",) and not value:
                 out.append(
@@ -122,6 +134,21 @@ def _shape_problems(doc: Document) -> list[tuple[int, str]]:
         for i, item in enumerate(items if isinstance(items, list) else []):
             if isinstance(item, dict):
                 ids.append(((section, i, "id"), item.get("id")))
+                if section == "questions" and "moved_from" in item:
+                    ids.append(((section, i, "moved_from"), item.get("moved_from")))
+    song = data.get("song")
+    lines = song.get("lines") if isinstance(song, dict) else None
+    for i, lyric in enumerate(lines if isinstance(lines, list) else []):
+        if isinstance(lyric, dict):
+            lid = lyric.get("id")
+            if isinstance(lid, str) and lid.strip() and not LINE_ID.match(lid.strip()):
+                out.append(
+                    (
+                        doc.line_of(("song", "lines", i, "id")),
+                        f"歌詞の行 id '{lid}' は英字 1 文字に行番号をつけてください"
+                        "(例: L1, G3。英字が曲を、番号が行を表します)",
+                    )
+                )
     for loc, value in ids:
         if isinstance(value, str) and value.strip() and not _ID.match(value.strip()):
             out.append((doc.line_of(loc), f"id '{value}' には英数字と _ . - だけを使ってください"))
@@ -275,6 +302,15 @@ def _question_problems(
         return doc.line_of((*where, *key))
 
     qid = q.get("id")
+    moved_from = q.get("moved_from")
+    if isinstance(moved_from, str) and moved_from.strip() == str(doc.data.get("id", "")).strip():
+        out.append(
+            (
+                at("moved_from"),
+                f"moved_from '{moved_from}' はこのバンク自身の id です"
+                "(別のバンクから移した問題にだけ書きます)",
+            )
+        )
     if isinstance(qid, str):
         if qid in seen:
             out.append((at("id"), f"問題 id '{qid}' が重複しています({seen[qid]} 行目と同じ)"))

@@ -14,11 +14,14 @@ TOPICS: dict[str, str] = {
     "variants": "発展(β-VAE・VQ-VAE・CVAE など)",
     "gan": "GANとその発展形",
     "diffusion": "拡散モデル",
-    "autoregressive": "自己回帰モデルとフローベースモデル",
+    "autoregressive": "自己回帰モデル(GPT・PixelCNN・WaveNet など)",
+    "flow": "フローベース生成モデル(正規化フロー)",
+    "conditioning": "条件付き生成とマルチモーダル(CLIP・ControlNet など)",
     "evaluation": "生成モデルの評価指標",
     "autoencoder": "オートエンコーダの仲間と次元削減",
     "applications": "VAEの応用",
     "ethics": "生成AIの倫理と著作権",
+    "pretraining": "事前学習と自己教師あり学習(DBN・MAE など)",
 }
 """Topic id → its Japanese label."""
 

@@ -26,7 +26,32 @@ if TYPE_CHECKING:
 
 
 class ArgumentParser(argparse.ArgumentParser):
-    """argparse whose errors never print a control character raw (they echo the bad value)."""
+    """argparse whose errors never print a control character raw (they echo the bad value),
+    and whose description can end with the keys of the screen the command opens.
+
+    ``keys`` returns that screen's class: the key list is made from its bindings
+    (``tui/keys.py``) when the description is read, for ``--help``, so that building the
+    parser imports no screen.
+    """
+
+    def __init__(self, *args: Any, keys: Callable[[], type] | None = None, **kwargs: Any) -> None:
+        self.keys = keys
+        """The class of the screen whose keys ``--help`` lists (None: no key list)."""
+        super().__init__(*args, **kwargs)
+
+    @property
+    def description(self) -> str | None:
+        """The description given, then 「キー: …。」 when ``keys`` names a screen."""
+        if self.keys is None:
+            return self._description
+        from gkentei_vae.tui.app import GkenteiApp
+        from gkentei_vae.tui.keys import command_keys
+
+        return f"{self._description or ''}キー: {command_keys(self.keys(), GkenteiApp)}。"
+
+    @description.setter
+    def description(self, text: str | None) -> None:
+        self._description = text
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)

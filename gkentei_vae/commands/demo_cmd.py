@@ -18,7 +18,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     demo = sub.add_parser(
         "demo",
         help="同梱のモデルを動かすデモを単独で実行する",
-        description=f"デモ: {listing}。キー: r 引き直す、Esc 戻る(学習中なら止める)、? ヘルプ。",
+        description=f"デモ: {listing}。",
+        keys=demo_screen,
     )
     demo.add_argument("demo_id", metavar="ID", help=f"デモ id ({', '.join(DEMOS)})")
     demo.add_argument("--seed", type=int, default=0, metavar="S", help="乱数シード(既定: 0)")
@@ -26,6 +27,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--png", type=Path, default=None, metavar="PATH", help="画面の代わりに PNG 画像に書き出す"
     )
     demo.set_defaults(handler=run_demo)
+
+
+def demo_screen() -> type:
+    from gkentei_vae.tui.demo_screen import DemoScreen
+
+    return DemoScreen
 
 
 def run_demo(args: argparse.Namespace) -> int:

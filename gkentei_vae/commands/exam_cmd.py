@@ -15,8 +15,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "exam",
         help="時間制限つきの模擬試験",
         description="G検定形式の模擬試験。提出まで正誤は表示しない。"
-        f"既定: 対象の全問(設定 {LEVEL_KEY} のレベル、未設定なら {DEFAULT_LEVEL})、1問{SECONDS_PER_QUESTION}秒、合格ライン {PASS_MARK:.0%}。"
-        "キー: 1–4/a–d 選ぶ、n/→ 次、p/← 前、f フラグ、j 一覧、s 提出、? ヘルプ、q 中断。",
+        f"既定: 対象の全問(設定 {LEVEL_KEY} のレベル、未設定なら {DEFAULT_LEVEL})、1問{SECONDS_PER_QUESTION}秒、合格ライン {PASS_MARK:.0%}。",
+        keys=exam_screen,
     )
     exam.add_argument(
         "--count",
@@ -34,6 +34,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     common.add_options(exam, "topic", "level", "seed", "bank", "data-dir")
     exam.set_defaults(handler=run_exam)
+
+
+def exam_screen() -> type:
+    from gkentei_vae.tui.exam_screen import ExamScreen
+
+    return ExamScreen
 
 
 @common.store_errors

@@ -11,12 +11,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     home = sub.add_parser(
         "home",
         help="ホーム画面(コマンドなしで起動したときと同じ)",
-        description="今日の復習件数と歌詞の行ごとの習熟度を表示し、1〜6 のキーで各モードを開く。"
-        "各モードを終えるとホームに戻る。l で出題レベル(基本・発展・両方)を切り替える。"
-        "キー: 1 クイズ、2 復習、3 カード、4 学習状況、5 模擬試験、6 弱点ドリル、l レベル、? ヘルプ、q 終了。",
+        description="今日の復習件数と歌詞の行ごとの習熟度を表示し、数字のキーで各モードを開く。"
+        "各モードを終えるとホームに戻る。l で出題レベル(基本・発展・両方)を切り替える。",
+        keys=home_screen,
     )
     common.add_options(home, "bank", "data-dir")
     home.set_defaults(handler=run_home)
+
+
+def home_screen() -> type:
+    from gkentei_vae.tui.home_screen import HomeScreen
+
+    return HomeScreen
 
 
 @common.store_errors

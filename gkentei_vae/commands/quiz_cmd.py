@@ -12,8 +12,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     quiz = sub.add_parser(
         "quiz",
         help="G検定形式の4択問題を解く",
-        description="歌詞の各行に対応した4択問題を出題する。"
-        "キー: 1–4/a–d 解答、n/Enter 次へ、e モデルで確かめる、? ヘルプ、q 終了。",
+        description="歌詞の各行に対応した4択問題を出題する。",
+        keys=quiz_screen,
     )
     common.add_options(quiz, "topic", "line", "level")
     quiz.add_argument(
@@ -30,6 +30,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     common.add_options(quiz, "seed", "bank", "data-dir")
     quiz.set_defaults(handler=run_quiz)
+
+
+def quiz_screen() -> type:
+    from gkentei_vae.tui.quiz_screen import QuizScreen
+
+    return QuizScreen
 
 
 @common.store_errors

@@ -24,13 +24,31 @@ def _add_new_option(parser: argparse.ArgumentParser, what: str) -> None:
     )
 
 
+def review_screen() -> type:
+    from gkentei_vae.tui.review_screen import ReviewScreen
+
+    return ReviewScreen
+
+
+def flashcard_screen() -> type:
+    from gkentei_vae.tui.flashcard_screen import FlashcardScreen
+
+    return FlashcardScreen
+
+
+def stats_screen() -> type:
+    from gkentei_vae.tui.stats_screen import StatsScreen
+
+    return StatsScreen
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     sessions = (
         (
             "review",
             "期限が来た問題を間隔反復(FSRS)で復習する",
-            "期限が来た問題を先に、続けて今日の新しい問題を出題する。解答は一問ごとに保存される。"
-            "キー: 1–4/a–d 解答、n/Enter 次へ、u 取り消し、e モデルで確かめる、? ヘルプ、q 終了。",
+            "期限が来た問題を先に、続けて今日の新しい問題を出題する。解答は一問ごとに保存される。",
+            review_screen,
             ("topic", "line", "level"),
             "問題",
             run_review,
@@ -38,15 +56,15 @@ def register(sub: argparse._SubParsersAction) -> None:
         (
             "flashcards",
             "歌詞の穴埋めカードと用語カードで復習する",
-            "歌詞の要語を隠したカードと用語→意味のカード。自己採点は学習記録に保存される。"
-            "キー: Space めくる、1 もう一度、2 難しい、3 正解、4 簡単、u 取り消し、? ヘルプ、q 終了。",
+            "歌詞の要語を隠したカードと用語→意味のカード。自己採点は学習記録に保存される。",
+            flashcard_screen,
             ("line",),
             "カード",
             run_flashcards,
         ),
     )
-    for name, summary, description, filters, what, handler in sessions:
-        parser = sub.add_parser(name, help=summary, description=description)
+    for name, summary, description, screen, filters, what, handler in sessions:
+        parser = sub.add_parser(name, help=summary, description=description, keys=screen)
         common.add_options(parser, *filters)
         _add_new_option(parser, what)
         common.add_options(parser, "bank", "data-dir")
@@ -55,8 +73,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     stats = sub.add_parser(
         "stats",
         help="歌詞の行ごとの習熟度・復習予定・解答の記録を表示する",
-        description="歌詞の行ごとの学習済みカード数・正答率・想起率、今後14日の復習予定、直近8週間の解答数、試験日までの残り。"
-        "キー: q/Esc 閉じる、? ヘルプ。",
+        description="歌詞の行ごとの学習済みカード数・正答率・想起率、今後14日の復習予定、直近8週間の解答数、試験日までの残り。",
+        keys=stats_screen,
     )
     stats.add_argument("--plain", action="store_true", help="画面を使わずテキストで表示する")
     common.add_options(stats, "bank", "data-dir")

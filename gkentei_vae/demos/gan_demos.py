@@ -108,6 +108,8 @@ EARLY_FRACTION = 0.25
 """gan_training measures the GAN's FD at this fraction of the run too, to see whether it improved."""
 WINDOW = 50
 """Rounds averaged for the "start" and "end" values of a loss in the claims and sentences."""
+D_WINS_SHARE = 0.95
+"""D "has won" when it calls at least this share of fakes fake, averaged over the last ``WINDOW`` rounds."""
 FD_SEED_SPREAD = 0.22
 """The live GAN's end-of-run FD ranged 486–602 over 5 seeds (docs/gan.md): 22 % of its
 mean. Two FDs closer than this share of their mean are 「ほぼ同じ」 in the sentences."""
@@ -339,14 +341,14 @@ def live_claims(
 
     Normal run: the VAE's loss fell (end vs round 100), its samples are greyer, the
     GAN's G loss rose while its FD fell, D did not win. Failing run: D won (it
-    calls ≥ 95 % of fakes fake at the end), G is stuck on one image.
+    calls ≥ ``D_WINS_SHARE`` of fakes fake at the end), G is stuck on one image.
     """
     end = slice(-WINDOW, None)
     at_100 = slice(max(0, 100 - WINDOW // 2), 100 + WINDOW // 2)
     gan, vae = final["gan"], final["vae"]
     if failing:
         return {
-            "d_wins": _mean(d_fake[end]) >= 0.95,
+            "d_wins": _mean(d_fake[end]) >= D_WINS_SHARE,
             "g_stuck": spread < stuck_below,
             "vae_loss_fell": _mean(vae_loss[end]) < _mean(vae_loss[at_100]),
         }
@@ -355,7 +357,7 @@ def live_claims(
         "vae_greyer": vae["grey"] > gan["grey"],
         "g_loss_rose": _mean(g_loss[end]) > _mean(g_loss[:WINDOW]),
         "gan_fd_fell": gan["fd"] < early_fd,
-        "d_not_winning": _mean(d_fake[end]) < 0.95,
+        "d_not_winning": _mean(d_fake[end]) < D_WINS_SHARE,
     }
 
 
@@ -391,7 +393,7 @@ def live_sentences(
     g0, g1 = _mean(g_loss[:WINDOW]), _mean(g_loss[end])
     df = _mean(d_fake[end])
     if failing:
-        if df >= 0.95:
+        if df >= D_WINS_SHARE:
             out.append(
                 f"識別器 D が勝ちました: {last}で偽物の {df:.0%} を見破り、"
                 f"D の損失は {_mean(d_loss[end]):.3f}。"
@@ -440,7 +442,7 @@ def live_sentences(
         )
     else:
         out.append(f"GAN の生成器の損失は{first} {g0:.2f}、{last} {g1:.2f}。{fd_then}。")
-    if df < 0.95:
+    if df < D_WINS_SHARE:
         out.append(f"識別器は勝ちきっていません ({last}で、偽物を見破った割合 {df:.0%})。")
     if f"{vae['grey']:.0%}" == f"{gan['grey']:.0%}":
         out.append(f"灰色の割合は VAE と GAN でほぼ同じ ({vae['grey']:.0%})。")

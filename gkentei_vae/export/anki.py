@@ -27,6 +27,7 @@ from time import time
 import genanki
 
 from gkentei_vae.banks import Bank, LyricLine, Question, Term
+from gkentei_vae.banks.models import cloze_card_id, term_card_id
 from gkentei_vae.banks.vocab import KINDS, TOPICS
 from gkentei_vae.demo_registry import DEMOS
 
@@ -236,7 +237,7 @@ def question_note(bank: Bank, question: Question, model: genanki.Model) -> genan
         else ""
     )
     fields = [
-        f"{bank.id}:{question.id}",
+        bank.card_id(question),
         _lyric(bank.line(question.line)),
         _html(KINDS[question.kind]),
         _html(question.stem),
@@ -251,7 +252,9 @@ def question_note(bank: Bank, question: Question, model: genanki.Model) -> genan
         model=model,
         fields=fields,
         tags=_tags(bank, question.line, question.topics),
-        guid=genanki.guid_for(GUID_NAMESPACE, bank.id, question.id),
+        # A moved question keeps the guid of the bank it was written in (``moved_from``), so
+        # re-importing updates its note instead of adding a second one.
+        guid=genanki.guid_for(GUID_NAMESPACE, question.origin(bank.id), question.id),
     )
 
 
@@ -278,7 +281,7 @@ def cloze_note(bank: Bank, lyric: LyricLine, model: genanki.Model) -> genanki.No
             cloze_text(lyric),
             _html(f"♪ {lyric.id}{topic}"),
             _html(bank.song.title),
-            f"{bank.id}:cloze:{lyric.id}",
+            cloze_card_id(bank.id, lyric.id),
         ],
         tags=_tags(bank, lyric.id, [lyric.topic] if lyric.topic else []),
         guid=genanki.guid_for(GUID_NAMESPACE, bank.id, "cloze", lyric.id),
@@ -294,7 +297,7 @@ def term_note(bank: Bank, term: Term, model: genanki.Model) -> genanki.Note:
             _html(term.term),
             _html(term.meaning),
             _lyric(lyric),
-            f"{bank.id}:term:{term.id}",
+            term_card_id(bank.id, term.id),
         ],
         tags=_tags(bank, term.line, [lyric.topic] if lyric.topic else []),
         guid=genanki.guid_for(GUID_NAMESPACE, bank.id, "term", term.id),

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, tzinfo
 
 from gkentei_vae.banks import Bank, LyricLine
+from gkentei_vae.banks.models import cloze_card_id, term_card_id
 from gkentei_vae.study.clock import utcnow
 from gkentei_vae.study.defaults import DEFAULT_NEW_PER_DAY
 from gkentei_vae.study.review import FLASHCARD_KINDS, ReviewSession, StudyItem
@@ -43,7 +44,7 @@ def flashcard_items(banks: Sequence[Bank], lines: Sequence[str] = ()) -> list[St
             if lyric.cloze and (not lines or lyric.id in lines):
                 items.append(
                     StudyItem(
-                        card_id=f"{bank.id}:cloze:{lyric.id}",
+                        card_id=cloze_card_id(bank.id, lyric.id),
                         kind="cloze",
                         bank_id=bank.id,
                         line_id=lyric.id,
@@ -59,7 +60,7 @@ def flashcard_items(banks: Sequence[Bank], lines: Sequence[str] = ()) -> list[St
                 lyric = bank.line(term.line)
                 items.append(
                     StudyItem(
-                        card_id=f"{bank.id}:term:{term.id}",
+                        card_id=term_card_id(bank.id, term.id),
                         kind="term",
                         bank_id=bank.id,
                         line_id=term.line,

@@ -25,8 +25,8 @@ class Pick:
 
     @property
     def card_id(self) -> str:
-        """The stable id the store keys history on."""
-        return f"{self.bank.id}:{self.question.id}"
+        """The stable id the store keys history on (``Bank.card_id``)."""
+        return self.bank.card_id(self.question)
 
     @property
     def lyric(self) -> LyricLine:
@@ -40,11 +40,14 @@ def load_default_banks(extra: Sequence[Path] | None = None) -> list[Bank]:
 
 
 def line_ids(banks: Iterable[Bank]) -> list[str]:
-    """Every lyric line id the banks define, in song order, without repeats."""
-    out: list[str] = []
-    for bank in banks:
-        out += [lyric.id for lyric in bank.song.lines if lyric.id not in out]
-    return out
+    """Every lyric line id the banks define, song by song in singing order (line ids are
+    unique across loaded banks, so ``--line G3`` names one line of one song)."""
+    return [lyric.id for _, lyric in song_lines(banks)]
+
+
+def song_lines(banks: Iterable[Bank]) -> list[tuple[Bank, LyricLine]]:
+    """Every lyric line with its bank, song by song in singing order."""
+    return [(bank, lyric) for bank in banks for lyric in bank.song.lines]
 
 
 def validate_filters(banks: Sequence[Bank], topics: Sequence[str], lines: Sequence[str]) -> None:

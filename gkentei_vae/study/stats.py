@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
 from gkentei_vae.banks import Bank
+from gkentei_vae.banks.models import question_card_id
 from gkentei_vae.banks.vocab import LEVELS
 from gkentei_vae.study.clock import as_utc, from_db, local_date, local_midnight, to_db, utcnow
 from gkentei_vae.study.exam import PASS_MARK
 from gkentei_vae.study.flashcards import flashcard_items
 from gkentei_vae.study.review import question_items
-from gkentei_vae.study.selection import line_ids, matching
+from gkentei_vae.study.selection import matching, song_lines
 from gkentei_vae.study.srs import EXAM_WINDOW_DAYS, Srs, exam_date
 from gkentei_vae.study.store import ExamResult, Store
 
@@ -41,6 +42,10 @@ class LineStats:
 
     line_id: str
     text: str
+    bank_id: str
+    """The bank whose song the line belongs to."""
+    song: str
+    """That song's title (the heading the line is listed under)."""
     cards: int
     """Cards the loaded banks make for this line."""
     seen: int
@@ -163,21 +168,19 @@ def compute_stats(
             return fsrs_due
         return window.cap(fsrs_due, from_db(row.last_review) if row.last_review else None)
 
-    texts: dict[str, str] = {}
-    for bank in banks:
-        for lyric in bank.song.lines:
-            texts.setdefault(lyric.id, lyric.text)
     lines = []
-    for line_id in line_ids(banks):
-        mine = [item for item in items if item.line_id == line_id]
+    for bank, lyric in song_lines(banks):
+        mine = [item for item in items if item.line_id == lyric.id]
         seen = [item.card_id for item in mine if item.card_id in rows]
         recalls = [srs.recall_now(rows[cid], latest.get(cid), now) for cid in seen]
         answers = sum(tallies.get(item.card_id, (0, 0))[0] for item in mine)
         correct = sum(tallies.get(item.card_id, (0, 0))[1] for item in mine)
         lines.append(
             LineStats(
-                line_id=line_id,
-                text=texts[line_id],
+                line_id=lyric.id,
+                text=lyric.text,
+                bank_id=bank.id,
+                song=bank.song.title,
                 cards=len(mine),
                 seen=len(seen),
                 answers=answers,
@@ -231,13 +234,20 @@ def compute_stats(
         # max() keeps the first of equals, and the list is newest first.
         best_sitting=max(sittings, key=lambda s: s.result.ratio, default=None),
         levels=_levels(banks, rows, tallies),
-        retired=[
-            RetiredStats(card_id, retired.note, *tallies[card_id])
-            for bank in banks
-            for retired in bank.retired
-            if (card_id := f"{bank.id}:{retired.id}") in tallies
-        ],
+        retired=_retired(banks, tallies),
     )
+
+
+def _retired(banks: Sequence[Bank], tallies: Mapping[str, tuple[int, int]]) -> list[RetiredStats]:
+    """Retired ids with history, less those a question moved to another bank still uses
+    (``moved_from``): their history shows under the question's new line."""
+    live = {bank.card_id(q) for bank in banks for q in bank.questions}
+    return [
+        RetiredStats(cid, retired.note, *tallies[cid])
+        for bank in banks
+        for retired in bank.retired
+        if (cid := question_card_id(bank.id, retired.id)) in tallies and cid not in live
+    ]
 
 
 def _levels(
@@ -258,6 +268,17 @@ def _levels(
                     correct=sum(tallies.get(cid, (0, 0))[1] for cid in ids),
                 )
             )
+    return out
+
+
+def song_headings(lines: Sequence[LineStats]) -> list[tuple[str | None, LineStats]]:
+    """Each line with the heading to print above it: ``♪ <song title>`` on the first line of
+    each song when the lines come from more than one song, else None."""
+    several = len({line.bank_id for line in lines}) > 1
+    out: list[tuple[str | None, LineStats]] = []
+    for i, line in enumerate(lines):
+        first = i == 0 or lines[i - 1].bank_id != line.bank_id
+        out.append((f"♪ {line.song}" if several and first else None, line))
     return out
 
 
@@ -319,7 +340,9 @@ def render_plain(stats: Stats) -> str:
         "",
         "歌詞の行ごと(学習済み/カード数、正答率、いまの想起率)",
     ]
-    for line in stats.lines:
+    for heading, line in song_headings(stats.lines):
+        if heading:
+            out.append(f"  {heading}")
         seen = f"{line.seen}/{line.cards}"
         out.append(
             f"  {line.line_id:<4} {seen:>7}  {_percent(line.accuracy):>5}  "

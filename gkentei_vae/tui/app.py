@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 
 from gkentei_vae import paths
+from gkentei_vae.study.settings import MODEL_IDLE_DEFAULT
 
 if TYPE_CHECKING:
     # Imported lazily: the model client brings numpy, which the first question doesn't need.
@@ -18,8 +19,6 @@ if TYPE_CHECKING:
 
 WARM_DELAY = 0.3
 """Seconds after start-up before the model process is spawned: the first screen paints first."""
-DEFAULT_IDLE_MINUTES = 10.0
-"""The model process exits after this long without a request (``config model-idle-minutes``)."""
 
 
 class GkenteiApp(App[int]):
@@ -57,7 +56,7 @@ class GkenteiApp(App[int]):
         *,
         model: ModelClient | None = None,
         warm_model: bool = False,
-        idle_minutes: float = DEFAULT_IDLE_MINUTES,
+        idle_minutes: float = MODEL_IDLE_DEFAULT,
     ) -> None:
         super().__init__()
         # A mode, not get_default_screen(): Textual then loads the screen's CSS_PATH itself.

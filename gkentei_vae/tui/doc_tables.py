@@ -1,5 +1,5 @@
-"""The generated tables of the docs: keys (from the screens' bindings) and demos (from
-the demo registry).
+"""The generated tables of the docs: keys (from the screens' bindings), demos (from the
+demo registry), topics and question kinds (from ``banks/vocab.py``) and the bank summary.
 
 ``python -m gkentei_vae.tui.doc_tables`` rewrites every block between
 ``<!-- generated:NAME -->`` and ``<!-- /generated -->`` in the files of ``DOCS``;
@@ -23,7 +23,7 @@ from gkentei_vae.tui.exam_screen import ExamScreen
 from gkentei_vae.tui.flashcard_screen import FlashcardScreen
 from gkentei_vae.tui.gan_training_screen import GanTrainingScreen
 from gkentei_vae.tui.home_screen import HomeScreen
-from gkentei_vae.tui.keys import bindings_of, join_keys, key_name, screen_help
+from gkentei_vae.tui.keys import bindings_of, grouped_keys, join_keys, screen_help
 from gkentei_vae.tui.kl_training_screen import KlTrainingScreen
 from gkentei_vae.tui.quiz_screen import QuizScreen
 from gkentei_vae.tui.review_screen import ReviewScreen
@@ -56,10 +56,7 @@ def overview_table() -> str:
     """Markdown: one row per screen, its keys grouped by their short description (README)."""
     lines = ["| 画面 | キー |", "|---|---|"]
     for title, cls in screens().values():
-        groups: dict[str, list[str]] = {}
-        for binding in bindings_of(cls):
-            if binding.tooltip:
-                groups.setdefault(binding.description, []).append(key_name(binding.key))
+        groups = grouped_keys(bindings_of(cls), by_tooltip=False)
         cells = [f"`{join_keys(keys)}` {what}" for what, keys in groups.items()]
         lines.append(f"| {title} | {_cell('、'.join(cells))} |")
     app_keys = screen_help(GkenteiApp)
@@ -82,6 +79,13 @@ def demos_table() -> str:
     lines = ["| id | 名前 | 内容 |", "|---|---|---|"]
     for demo in DEMOS.values():
         lines.append(f"| `{demo.id}` | {_cell(demo.title)} | {_cell(demo.shows)} |")
+    return "\n".join(lines)
+
+
+def vocabulary_table(vocabulary: dict[str, str], label: str) -> str:
+    """Markdown: the ids of a vocabulary (``banks/vocab.py``) and what each means."""
+    lines = [f"| id | {label} |", "|---|---|"]
+    lines += [f"| `{key}` | {_cell(value)} |" for key, value in vocabulary.items()]
     return "\n".join(lines)
 
 
@@ -111,6 +115,8 @@ def tables() -> dict[str, str]:
         "keys-overview": overview_table(),
         **{f"keys-{name}": screen_table(name) for name in screens()},
         "demos": demos_table(),
+        "topics": vocabulary_table(TOPICS, "label"),
+        "kinds": vocabulary_table(KINDS, "instruction shown with the stem"),
         "bank-summary": bank_summary(),
     }
 

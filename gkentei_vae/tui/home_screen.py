@@ -22,7 +22,7 @@ from gkentei_vae.study.defaults import DEFAULT_QUIZ_COUNT
 from gkentei_vae.study.exam import SECONDS_PER_QUESTION, duration_text, time_limit_for
 from gkentei_vae.study.selection import matching
 from gkentei_vae.study.settings import LEVEL_CHOICES, LEVEL_KEY, level_label, levels_for
-from gkentei_vae.study.stats import Stats
+from gkentei_vae.study.stats import Stats, song_headings
 from gkentei_vae.study.store import StoreError
 from gkentei_vae.study.today import Today, today
 from gkentei_vae.tui.app import GkenteiApp
@@ -64,7 +64,9 @@ def mastery_table(stats: Stats) -> Table:
     table.add_column("歌詞", ratio=1, no_wrap=True, overflow="ellipsis")
     table.add_column("想起率", no_wrap=True)
     table.add_column("学習済み", justify="right", no_wrap=True)
-    for line in stats.lines:
+    for heading, line in song_headings(stats.lines):
+        if heading:
+            table.add_row("", Text(heading, style="bold"))
         table.add_row(
             line.line_id,
             Text(line.text),
@@ -74,6 +76,14 @@ def mastery_table(stats: Stats) -> Table:
     return table
 
 
+def mode_keys() -> dict[str, str]:
+    """Mode → the home key that opens it, in key order (from ``HomeScreen.BINDINGS``)."""
+    opens = [
+        b for b in HomeScreen.BINDINGS if isinstance(b, Binding) and b.action.startswith("open(")
+    ]
+    return {b.action.removeprefix("open('").removesuffix("')"): b.key for b in opens}
+
+
 def modes_table(context: StudyContext, numbers: Today) -> Table:
     questions = len(matching(context.banks, levels=levels_for(numbers.level)))
     limit = duration_text(time_limit_for(questions))
@@ -81,27 +91,25 @@ def modes_table(context: StudyContext, numbers: Today) -> Table:
     table.add_column(no_wrap=True)
     table.add_column(no_wrap=True, style="bold")
     table.add_column()
-    rows = [
-        ("1", "クイズ", f"G検定形式の4択を{DEFAULT_QUIZ_COUNT}問"),
-        (
-            "2",
+    rows = {
+        "quiz": ("クイズ", f"G検定形式の4択を{DEFAULT_QUIZ_COUNT}問"),
+        "review": (
             "復習",
             f"期限の問題 {numbers.questions_due} 問 + 新しい問題 {numbers.questions_new} 問",
         ),
-        (
-            "3",
+        "flashcards": (
             "フラッシュカード",
             f"期限のカード {numbers.cards_due} 枚 + 新しいカード {numbers.cards_new} 枚",
         ),
-        ("4", "学習状況", "行ごとの習熟度・今後14日の予定・8週間の記録"),
-        (
-            "5",
+        "stats": ("学習状況", "行ごとの習熟度・今後14日の予定・8週間の記録"),
+        "exam": (
             "模擬試験",
             f"出題レベルの全 {questions} 問・{limit}(1問{SECONDS_PER_QUESTION}秒)",
         ),
-        ("6", "弱点ドリル", f"最後に間違えた問題 {numbers.missed} 問から、想起率の低い順に"),
-    ]
-    for key, name, what in rows:
+        "weak": ("弱点ドリル", f"最後に間違えた問題 {numbers.missed} 問から、想起率の低い順に"),
+    }
+    for mode, key in mode_keys().items():
+        name, what = rows[mode]
         table.add_row(Text(f" {key} ", style="bold reverse"), name, Text(what))
     return table
 

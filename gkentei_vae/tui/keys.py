@@ -34,9 +34,9 @@ def key_name(key: str) -> str:
     return KEY_NAMES.get(key, key)
 
 
-def join_keys(keys: Sequence[str]) -> str:
+def join_keys(keys: Sequence[str], sep: str = " / ") -> str:
     """``["1", "2", "3", "4", "a", "b"]`` → ``"1–4 / a–b"``: runs of consecutive characters
-    become ranges; everything is joined with " / "."""
+    become ranges; everything is joined with ``sep``."""
     parts: list[str] = []
     run: list[str] = []
 
@@ -54,7 +54,7 @@ def join_keys(keys: Sequence[str]) -> str:
         flush()
         run.append(key)
     flush()
-    return " / ".join(dict.fromkeys(parts))
+    return sep.join(dict.fromkeys(parts))
 
 
 def bindings_of(cls: type) -> list[Binding]:
@@ -81,14 +81,20 @@ class HelpRow:
     """What they do (the binding's tooltip), or the note."""
 
 
-def help_rows(bindings: Iterable[Binding], notes: Iterable[str] = ()) -> list[HelpRow]:
-    """One row per distinct tooltip, in binding order, then one per note."""
+def grouped_keys(bindings: Iterable[Binding], by_tooltip: bool = True) -> dict[str, list[str]]:
+    """The keys of every binding with help text, grouped by that text (``by_tooltip``) or by
+    the key bar's short description, in binding order."""
     groups: dict[str, list[str]] = {}
     for binding in bindings:
         if binding.tooltip:
-            keys = groups.setdefault(binding.tooltip, [])
-            keys += [key_name(k.strip()) for k in binding.key.split(",")]
-    rows = [HelpRow(join_keys(keys), what) for what, keys in groups.items()]
+            what = binding.tooltip if by_tooltip else binding.description
+            groups.setdefault(what, []).extend(key_name(k.strip()) for k in binding.key.split(","))
+    return groups
+
+
+def help_rows(bindings: Iterable[Binding], notes: Iterable[str] = ()) -> list[HelpRow]:
+    """One row per distinct tooltip, in binding order, then one per note."""
+    rows = [HelpRow(join_keys(keys), what) for what, keys in grouped_keys(bindings).items()]
     return rows + [HelpRow("", note) for note in notes]
 
 
@@ -96,3 +102,10 @@ def screen_help(screen_cls: type, app_cls: type | None = None) -> list[HelpRow]:
     """The `?` help of a screen: its keys, the app's keys, then its notes."""
     bindings = bindings_of(screen_cls) + (bindings_of(app_cls) if app_cls else [])
     return help_rows(bindings, getattr(screen_cls, "HELP_NOTES", ()))
+
+
+def command_keys(screen_cls: type, app_cls: type) -> str:
+    """The keys of a screen as its command's ``--help`` lists them, by their key-bar word:
+    「1–4/a–d 解答、n/Enter 次へ、…、? ヘルプ」."""
+    groups = grouped_keys(bindings_of(screen_cls) + bindings_of(app_cls), by_tooltip=False)
+    return "、".join(f"{join_keys(keys, '/')} {what}" for what, keys in groups.items())

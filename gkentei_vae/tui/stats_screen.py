@@ -32,6 +32,7 @@ from gkentei_vae.study.stats import (
     heatmap_rows,
     sitting_cells,
     sitting_text,
+    song_headings,
 )
 from gkentei_vae.study.store import Store
 from gkentei_vae.tui.app import GkenteiApp
@@ -50,7 +51,9 @@ def lines_table(stats: Stats) -> Table:
     table.add_column("解答", justify="right", no_wrap=True)
     table.add_column("正答率", justify="right", no_wrap=True)
     table.add_column("いまの想起率", no_wrap=True)
-    for line in stats.lines:
+    for heading, line in song_headings(stats.lines):
+        if heading:
+            table.add_row("", Text(heading, style="bold"))
         table.add_row(
             line.line_id,
             Text(line.text),
