@@ -75,7 +75,7 @@ def main() -> None:
     else:
         gan = {r["seed"]: r for r in rows if r["setup"] == GAN_SETUP}
 
-    header = ("seed", "GAN peak@step", "collapsed at (n)", "covered", "HQ", "s")
+    header = ("seed", "peak@step", "collapsed at (n)", "covered", "HQ", "s")
     print(f"GAN ({GAN_SETUP})")
     print_table([header, *[(str(s), *_cells(gan[s])) for s in seeds]])
     print(f"VAE ({VAE_SETUP}, the live part)")

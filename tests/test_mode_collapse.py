@@ -79,6 +79,10 @@ def test_sentences_say_collapse_only_when_measured() -> None:
     assert "モード 5→モード 1" in text
     # Blur is claimed only where the VAE's high-quality share is the lower one.
     assert "(ぼやけ)" in text and "20%" in text
+    # Spread over several modes is said only for a run that did not collapse.
+    spread = " ".join(ring_sentences(_summary(), vae, [0.05, 0.02, 0.0, 0.04, 0, 0, 0, 0.01]))
+    assert "8 つのうち 4 つのモードの上" in spread and "1%〜5%" in spread
+    assert "つのモードの上" not in " ".join(ring_sentences(gan, vae, [0.6, 0.02] + [0.0] * 6))
     sharp_vae = _summary(final_covered=8, final_hq=0.5)
     assert "(ぼやけ)" not in " ".join(ring_sentences(gan, sharp_vae))
     claims = ring_claims(gan, vae)

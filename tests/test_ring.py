@@ -12,6 +12,7 @@ import torch
 
 from gkentei_vae.cli import main
 from gkentei_vae.models.checkpoint import load_checkpoint
+from gkentei_vae.models.data import ring_split
 from gkentei_vae.models.ring import (
     COLLAPSE_SHARE,
     HQ_SIGMAS,
@@ -23,7 +24,6 @@ from gkentei_vae.models.ring import (
     SPACING,
     measure,
     mode_centres,
-    ring_split,
 )
 from gkentei_vae.models.train import TrainConfig, TrainConfigError, evaluate, make_trainer
 

@@ -36,6 +36,7 @@ from gkentei_vae.demos.ring_runs import (
 )
 from gkentei_vae.models.ring import (
     COLLAPSE_SHARE,
+    COVER_SHARE,
     HQ_SIGMAS,
     MODES,
     NEAR,
@@ -256,7 +257,7 @@ def mode_collapse(
             vae_sum = summary_of(vae_snaps)
             record["final"] = {"gan": gan_sum.to_dict(), "vae": vae_sum.to_dict()}
             record["claims"] = ring_claims(gan_sum, vae_sum)
-            record["sentences"] = ring_sentences(gan_sum, vae_sum)
+            record["sentences"] = ring_sentences(gan_sum, vae_sum, run.measures[-1].near)
             record["note"] = RADIUS_NOTE
         yield record
 
@@ -276,8 +277,13 @@ def _modes(modes: tuple[int, ...]) -> str:
     return "→".join(f"モード {m}" for m in modes)
 
 
-def ring_sentences(gan: RunSummary, vae: RunSummary) -> list[str]:
-    """Japanese sentences for what these two runs measured, and nothing more."""
+def ring_sentences(
+    gan: RunSummary, vae: RunSummary, gan_near: tuple[float, ...] | list[float] = ()
+) -> list[str]:
+    """Japanese sentences for what these two runs measured, and nothing more.
+
+    ``gan_near``: the GAN's last per-mode shares within 0.2 (how its mass is spread).
+    """
     out: list[str] = []
     if gan.collapsed:
         first = gan.collapse_steps[0]
@@ -299,6 +305,13 @@ def ring_sentences(gan: RunSummary, vae: RunSummary) -> list[str]:
         f"最後に GAN が覆ったモードは 8 つのうち {gan.final_covered}、"
         f"モードから 3σ 以内の高品質なサンプルは {gan.final_hq:.0%}。"
     )
+    reached = [s for s in gan_near if s >= COVER_SHARE]
+    if len(reached) >= 2 and not gan.collapsed:
+        out.append(
+            f"GAN の最後のサンプルは 8 つのうち {len(reached)} つのモードの上 ({NEAR} 以内) に"
+            f"分かれていました (モードごとに {min(reached):.0%}〜{max(reached):.0%}、"
+            f"合計 {sum(gan_near):.0%})。1 つに集まってはいません。"
+        )
     blur = "(ぼやけ)" if vae.final_hq < gan.final_hq else ""
     covered = (
         "8 モードすべて" if vae.final_covered == MODES else f"8 モードのうち {vae.final_covered}"

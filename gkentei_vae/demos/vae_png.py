@@ -157,8 +157,7 @@ def png_encode(data: EncodeResult) -> Image.Image:
 
 def png_beta_compare(data: BetaCompareResult) -> Image.Image:
     parts = []
-    for name, title in (("beta0", "β=0 のモデル"), ("main", "β=1 のモデル (同梱)")):
-        d = data[name]
+    for d, title in ((data["beta0"], "β=0 のモデル"), (data["main"], "β=1 のモデル (同梱)")):
         parts += [
             label(f"{title}: 検証データの KL {d['kl']:.1f} nats", 400),
             digits(d["images"], len(d["images"])),

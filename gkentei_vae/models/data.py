@@ -114,6 +114,21 @@ def _load_torchvision(name: str, data_dir: Path | None) -> Split:
     return Split(name, _to_float(train.data), train.targets, _to_float(test.data), test.targets)
 
 
+def ring_split() -> Split:
+    """The ``ring8`` dataset (``models.ring``): points [N, 2] with their mode as the label."""
+    from gkentei_vae.models.ring import DATA_SEED, HELDOUT_POINTS, TRAIN_POINTS, ring_points
+
+    train, train_modes = ring_points(TRAIN_POINTS, DATA_SEED)
+    held, held_modes = ring_points(HELDOUT_POINTS, DATA_SEED + 1)
+    return Split(
+        "ring8",
+        torch.from_numpy(train),
+        torch.from_numpy(train_modes),
+        torch.from_numpy(held),
+        torch.from_numpy(held_modes),
+    )
+
+
 def load_dataset(name: str = DEFAULT_DATASET, data_dir: Path | None = None) -> Split:
     """Load ``name`` (one of :data:`DATASETS`) into memory."""
     if name == "mnist5k":
@@ -121,8 +136,6 @@ def load_dataset(name: str = DEFAULT_DATASET, data_dir: Path | None = None) -> S
     if name in ("mnist", "fashion-mnist"):
         return _load_torchvision(name, data_dir)
     if name == "ring8":
-        from gkentei_vae.models.ring import ring_split
-
         return ring_split()
     raise DataUnavailableError(
         f"データセット {name!r} は知りません (選択肢: {', '.join(DATASETS)})"

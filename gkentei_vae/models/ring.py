@@ -25,12 +25,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
-
-if TYPE_CHECKING:
-    from gkentei_vae.models.data import Split
 
 MODES = 8
 """Gaussians on the ring."""
@@ -70,23 +67,6 @@ def ring_points(count: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     modes = rng.integers(0, MODES, count)
     points = mode_centres()[modes] + SIGMA * rng.standard_normal((count, 2))
     return points.astype(np.float32), modes.astype(np.int64)
-
-
-def ring_split() -> Split:
-    """The ``ring8`` dataset: points [N, 2] with their mode as the label."""
-    import torch
-
-    from gkentei_vae.models.data import Split
-
-    train, train_modes = ring_points(TRAIN_POINTS, DATA_SEED)
-    held, held_modes = ring_points(HELDOUT_POINTS, DATA_SEED + 1)
-    return Split(
-        "ring8",
-        torch.from_numpy(train),
-        torch.from_numpy(train_modes),
-        torch.from_numpy(held),
-        torch.from_numpy(held_modes),
-    )
 
 
 def sample_points(model: Any, count: int, seed: int) -> np.ndarray:
