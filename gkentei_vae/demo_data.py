@@ -375,10 +375,10 @@ class ModeCollapseRecord(TypedDict):
     """The seed of the recorded GAN run."""
     live_seconds: float
     """Seconds since the live part started."""
-    gan: RingFrame | None
-    """The recorded GAN at this step (None once its recording has ended)."""
-    vae: RingFrame | None
-    """The live VAE at this step (None once it has ended)."""
+    gan: NotRequired[RingFrame]
+    """The recorded GAN at this step (absent once its recording has ended)."""
+    vae: NotRequired[RingFrame]
+    """The live VAE at this step (absent once it has ended)."""
     final: NotRequired[RingFinal]
     """Last record only, as are the keys below."""
     claims: NotRequired[dict[str, bool]]

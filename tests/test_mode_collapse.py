@@ -9,6 +9,7 @@ shows a run's own numbers (from a recorded result, ``tests/replay.py``).
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from gkentei_vae.demos.mode_collapse import (
     GAN_SETUP,
@@ -29,6 +30,8 @@ from gkentei_vae.tui.mode_collapse_screen import ModeCollapseScreen, shade
 from gkentei_vae.tui.quiz_screen import QuizScreen
 from tests.conftest import question_with, wait_for, widget_text
 from tests.replay import recorded_app, replay_demo, snap_demo, until_drawn
+
+pytestmark = pytest.mark.usefixtures("torch_threads")
 
 
 def test_the_recording_is_small_plain_data_and_agrees_with_itself() -> None:
@@ -98,16 +101,15 @@ def test_sentences_say_collapse_only_when_measured() -> None:
 def test_a_short_run_pairs_the_recording_with_a_live_vae() -> None:
     records = list(mode_collapse(seed=1, vae_steps=200))
     run = load_recording()[GAN_SETUP]
-    assert [r["gan"] is not None for r in records] == [True] * len(run.steps)
+    assert ["gan" in r for r in records] == [True] * len(run.steps)
     assert [r["step"] for r in records[:3]] == [0, 100, 200]
-    assert all(r["vae"] is None for r in records[3:])
+    assert all("vae" not in r for r in records[3:])
     last = records[-1]
     assert "sentences" in last and "final" in last
     assert last["final"]["gan"] == run.summaries[run.seed].to_dict()
     assert last["final"]["vae"]["steps"] == 200
     for r in records:
-        for side in ("gan", "vae"):
-            frame = r[side]  # type: ignore[literal-required]
+        for frame in (r.get("gan"), r.get("vae")):
             if frame is not None:
                 assert frame["points"].shape == (SHOWN_POINTS, 2)
                 assert frame["covered"] == sum(1 for h in frame["hq"] if h >= ring.COVER_SHARE)
@@ -134,7 +136,7 @@ async def test_the_screen_shows_the_runs_own_numbers_and_says_it_is_recorded() -
         status = widget_text(screen, "#mc-status").replace("\n", "")
         assert "記録した実行" in status and last["label"] in status
         gan_side = widget_text(screen, "#mc-gan")
-        assert f"覆ったモード {last['gan']['covered']}/8" in gan_side  # type: ignore[index]
+        assert f"覆ったモード {last['gan']['covered']}/8" in gan_side
 
 
 async def test_b_replays_the_remedy_and_names_the_setting(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -27,7 +27,7 @@ from gkentei_vae.models.ring import (
 )
 from gkentei_vae.models.train import TrainConfig, TrainConfigError, evaluate, make_trainer
 
-pytestmark = pytest.mark.usefixtures("one_torch_thread")
+pytestmark = pytest.mark.usefixtures("torch_threads")
 
 
 def at(mode: int, count: int, offset: float = 0.0) -> np.ndarray:

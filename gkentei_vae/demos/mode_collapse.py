@@ -215,12 +215,11 @@ def mode_collapse(
     Every record::
 
         {"step": int, "steps": int, "setup": str, "label": str, "remedy": bool,
-         "recorded_seed": int, "live_seconds": float,
-         "gan": frame | None, "vae": frame | None}
+         "recorded_seed": int, "live_seconds": float, "gan": frame, "vae": frame}
 
     where a frame is ``{"near": [8], "hq": [8], "covered", "hq_share", "top_share",
-    "top_mode", "collapsed", "points": float32 [N, 2]}`` (None once that side has
-    ended). The last record also has ``final`` ({"gan": RunSummary dict, "vae": ...}),
+    "top_mode", "collapsed", "points": float32 [N, 2]}`` (the key is absent once that
+    side has ended). The last record also has ``final`` ({"gan": RunSummary dict, "vae": ...}),
     ``claims`` ({name: bool}), ``sentences`` ([str]) and ``note`` (:data:`RADIUS_NOTE`). ``seed`` seeds the live VAE;
     the GAN is the recording's seed. ``vae_steps`` shortens the live part (tests).
     """
@@ -248,9 +247,11 @@ def mode_collapse(
             "remedy": remedy,
             "recorded_seed": run.seed,
             "live_seconds": time.perf_counter() - start,
-            "gan": _frame(run.measures[i], run.points[i]) if gan_here else None,
-            "vae": _frame(vae.measure, vae.points[:SHOWN_POINTS]) if vae is not None else None,
         }
+        if gan_here:
+            record["gan"] = _frame(run.measures[i], run.points[i])
+        if vae is not None:
+            record["vae"] = _frame(vae.measure, vae.points[:SHOWN_POINTS])
         i += 1
         if live is None and i >= len(run.steps) and vae_snaps:
             gan_sum = summarize(run.steps, run.measures, run.seconds[-1])

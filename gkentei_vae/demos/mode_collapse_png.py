@@ -18,7 +18,7 @@ RED = (230, 70, 70)
 
 
 def _frame(record: ModeCollapseRecord, side: str) -> RingFrame | None:
-    return record["vae"] if side == "vae" else record["gan"]
+    return record.get("vae") if side == "vae" else record.get("gan")
 
 
 def _last(records: list[ModeCollapseRecord], side: str) -> tuple[int, RingFrame]:

@@ -80,15 +80,28 @@ def font_path_for(text: str) -> Path | None:
 
 
 _UNCOVERED: set[str] = set()
+_DRAWN: list[str] = []
 
 
 def font_for(text: str, size: int = SIZE) -> Font:
     """A font that draws every character of ``text``, else Pillow's built-in font."""
+    _DRAWN.append(text)
     path = font_path_for(text)
     if path is None:
         _UNCOVERED.add(text)
         return ImageFont.load_default()
     return _truetype(path, size)
+
+
+def labels_drawn() -> list[str]:
+    """Every label text a font was asked for in this process, in order (tests read it)."""
+    return list(_DRAWN)
+
+
+def forget() -> None:
+    """Forget the labels drawn so far (a test starts from none)."""
+    _DRAWN.clear()
+    _UNCOVERED.clear()
 
 
 def missing_note() -> str | None:

@@ -165,8 +165,21 @@ def png_beta_compare(data: BetaCompareResult) -> Image.Image:
     return stack(parts)
 
 
+REPARAM_LABELS = {
+    "mu": "μ (平均)",
+    "sigma": "σ (標準偏差)",
+    "eps": "ε (標準正規分布のノイズ)",
+    "z": "z = μ + σ⊙ε",
+    "dz_dmu": "∂z/∂μ (常に 1)",
+    "dz_dsigma": "∂z/∂σ (= ε)",
+    "grad_mu": "損失の μ についての勾配",
+    "grad_logvar": "損失の log σ² についての勾配",
+}
+"""The reparam PNG's name for each of ``reparam_columns``' values."""
+
+
 def png_reparam(data: ReparamResult) -> Image.Image:
-    columns = {k: np.asarray(v) for k, v in reparam_columns(data).items()}
+    columns = {REPARAM_LABELS[k]: np.asarray(v) for k, v in reparam_columns(data).items()}
     return stack([digits(data["image"][None], 1), _bars(columns)])
 
 

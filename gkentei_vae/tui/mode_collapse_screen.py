@@ -107,7 +107,7 @@ def status_text(last: ModeCollapseRecord) -> Text:
 
 def frame_of(record: ModeCollapseRecord, side: str) -> RingFrame | None:
     """The ``vae`` or ``gan`` frame of a record."""
-    return record["vae"] if side == "vae" else record["gan"]
+    return record.get("vae") if side == "vae" else record.get("gan")
 
 
 def _last_frame(records: list[ModeCollapseRecord], side: str) -> ModeCollapseRecord | None:
