@@ -50,7 +50,12 @@ def build_parser() -> argparse.ArgumentParser:
         prog="gkentei-vae",
         description="G検定対策: 「変分オートエンコーダ(VAE)覚えうた」で学ぶ問題演習・復習・VAEデモ",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"%(prog)s {__version__}",
+        help="バージョンを表示して終了する",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="コマンド")
     for module in COMMAND_MODULES:
         module.register(sub)

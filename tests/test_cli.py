@@ -48,7 +48,7 @@ def test_help_runs_for_each_top_level_command() -> None:
     for name in subcommands():
         proc = run_cli(name, "--help")
         assert proc.returncode == 0, (name, proc.stderr)
-        assert "usage: gkentei-vae" in proc.stdout
+        assert "使い方: gkentei-vae" in proc.stdout
 
 
 def test_unknown_topic_exits_2_listing_valid_topics() -> None:

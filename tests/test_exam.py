@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from textual.widgets import OptionList, Static
+from textual.widgets import OptionList
 
 from gkentei_vae.banks import load_banks
 from gkentei_vae.study.exam import SECONDS_PER_QUESTION, ExamSession, duration_text
@@ -45,7 +45,7 @@ async def test_time_out_submits_and_scores_only_what_was_answered() -> None:
         assert isinstance(app.screen, ExamScreen)
         assert "解答済 2/3" in shown(app.screen, "#exam-bar")
         # no feedback before the end
-        assert "正解" not in str(app.screen.query_one("#feedback", Static).render())
+        assert "正解" not in shown(app.screen, "#feedback")
         for _ in range(60):  # the 3-second limit, with room for a slow machine
             await asyncio.sleep(0.1)
             if isinstance(app.screen, SummaryScreen):
@@ -100,7 +100,7 @@ async def test_submit_confirm_then_walk_through_missed() -> None:
         await pilot.press("w")
         assert isinstance(app.screen, MissedWalkScreen)
         assert len(app.screen.missed) == 4  # one wrong, three unanswered
-        feedback = str(app.screen.query_one("#feedback", Static).render())
+        feedback = shown(app.screen, "#feedback")
         assert exam.items[0].pick.question.explanation in feedback
         await pilot.press("escape")
         assert isinstance(app.screen, SummaryScreen)

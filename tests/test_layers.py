@@ -124,11 +124,14 @@ ALLOWED: dict[str, set[str]] = {
     "model_process": {"model_process", "demo_registry", "demo_data"},
     "models": {"models", "paths", "halfblock", "demo_data"},
     "demos": {"demos", "models", "paths", "halfblock", "demo_data"},
-    "tui": {"tui", "study", "banks", "demo_registry", "demo_data", "halfblock", "model_process", "paths"},
+    "tui": {
+        "tui", "study", "banks", "demo_registry", "demo_data", "halfblock", "model_process", "paths",
+        "jatext",
+    },
     "web": {"web", "control_chars"},
     "commands": {
         "commands", "banks", "study", "export", "tui", "models", "demos", "web", "demo_registry", "halfblock",
-        "paths", "control_chars", "demo_data",
+        "paths", "control_chars", "demo_data", "jatext",
     },
 }  # fmt: skip
 """Layer → the layers it may import (function-level imports included)."""
@@ -138,6 +141,7 @@ TOP_LEVEL: dict[str, set[str]] = {
     "gkentei_vae.demo_registry": set(),
     "gkentei_vae.demo_data": set(),
     "gkentei_vae.control_chars": set(),
+    "gkentei_vae.jatext": set(),
     "gkentei_vae.__main__": {"cli"},
     "gkentei_vae.cli": {"commands", "banks", "study"},
 }

@@ -480,7 +480,7 @@ def test_a_damaged_record_stops_the_mode_before_it_starts(command: str, tmp_path
 def test_no_command_without_a_terminal_prints_the_guide() -> None:
     proc = run_cli()
     assert proc.returncode == 0
-    assert "usage: gkentei-vae" in proc.stdout and "review" in proc.stdout
+    assert "使い方: gkentei-vae" in proc.stdout and "review" in proc.stdout
 
 
 # -- snapshots: fixed clock, no fuzz, fixed seeds ----------------------------------------

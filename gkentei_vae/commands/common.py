@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from rich.cells import cell_len
+
 from gkentei_vae.control_chars import escape
+from gkentei_vae.jatext import wrap
 from gkentei_vae.paths import HOME_ENV
 from gkentei_vae.study.defaults import DEFAULT_NEW_PER_DAY
 from gkentei_vae.study.settings import DEFAULT_LEVEL, LEVEL_CHOICES, LEVEL_KEY, level_label
@@ -25,19 +28,106 @@ if TYPE_CHECKING:
     from gkentei_vae.tui.modes import ModeOptions
 
 
-class ArgumentParser(argparse.ArgumentParser):
-    """argparse whose errors never print a control character raw (they echo the bad value),
-    and whose description can end with the keys of the screen the command opens.
+ARGPARSE_JA: dict[str, str] = {
+    "usage: ": "使い方: ",
+    "positional arguments": "引数",
+    "options": "オプション",
+    "argument %(argument_name)s: %(message)s": "%(argument_name)s: %(message)s",
+    "unrecognized arguments: %s": "知らない引数です: %s",
+    "the following arguments are required: %s": "次の引数を指定してください: %s",
+    "one of the arguments %s is required": "次のどれかを指定してください: %s",
+    "not allowed with argument %s": "%s と同時には指定できません",
+    "ignored explicit argument %r": "値をとらないオプションに値があります: %r",
+    "expected one argument": "値を 1 つ指定してください",
+    "expected at most one argument": "値は 1 つまでです",
+    "expected at least one argument": "値を 1 つ以上指定してください",
+    "expected %s argument": "値を %s 個指定してください",
+    "expected %s arguments": "値を %s 個指定してください",
+    "ambiguous option: %(option)s could match %(matches)s": (
+        "どのオプションか決まりません: %(option)s(候補: %(matches)s)"
+    ),
+    "unexpected option string: %s": "ここにはオプションを置けません: %s",
+    "invalid %(type)s value: %(value)r": "値が正しくありません: %(value)r(%(type)s)",
+    "invalid choice: %(value)r (choose from %(choices)s)": (
+        "選べない値です: %(value)r(選べるもの: %(choices)s)"
+    ),
+    "unknown parser %(parser_name)r (choices: %(choices)s)": (
+        "知らないコマンドです: %(parser_name)r(使えるもの: %(choices)s)"
+    ),
+    "can't open '%(filename)s': %(error)s": "開けません: %(filename)s(%(error)s)",
+}
+"""argparse's own messages that a learner can meet, by their English msgid → Japanese."""
+HELP_HELP = "このヘルプを表示して終了する"
+"""The help of ``-h/--help``."""
 
-    ``keys`` returns that screen's class: the key list is made from its bindings
-    (``tui/keys.py``) when the description is read, for ``--help``, so that building the
-    parser imports no screen.
+
+@contextmanager
+def japanese_argparse() -> Iterator[None]:
+    """argparse's messages in Japanese while the block runs.
+
+    argparse reads every message it prints through gettext (its module-level ``_`` and
+    ``ngettext``); a catalogue chosen by the user's locale would leave most learners with
+    English, so ours is put in for the duration of a parse or a help and taken out after.
+    """
+    names = vars(argparse)
+    saved = {"_": names["_"], "ngettext": names["ngettext"]}
+
+    def gettext(message: str) -> str:
+        return ARGPARSE_JA.get(message, message)
+
+    def ngettext(singular: str, plural: str, n: int) -> str:
+        return gettext(singular if n == 1 else plural)
+
+    names.update(_=gettext, ngettext=ngettext)
+    try:
+        yield
+    finally:
+        names.update(saved)
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """``--help`` with Japanese broken by phrase (jatext.py), not by textwrap's spaces."""
+
+    def _format_usage(
+        self,
+        usage: str | None,
+        actions: Iterable[argparse.Action],
+        groups: Iterable[argparse._MutuallyExclusiveGroup],
+        prefix: str | None,
+    ) -> str:
+        # argparse indents the usage's continuation lines by len(prefix): give it blanks as
+        # wide in cells as 「使い方: 」, then put the words in.
+        prefix = ARGPARSE_JA["usage: "] if prefix is None else prefix
+        blank = " " * cell_len(prefix)
+        return prefix + super()._format_usage(usage, actions, groups, blank)[len(blank) :]
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return wrap(" ".join(text.split()), width)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return "\n".join(indent + line for line in wrap(" ".join(text.split()), width))
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse in Japanese: its headings, its own messages, and help text broken by phrase;
+    its description can end with the keys of the screen the command opens.
+
+    Errors never print a control character raw (they echo the bad value). Subcommand
+    parsers are made by this class too (argparse uses the parent's class). ``keys`` returns
+    the screen's class: the key list is made from its bindings (``tui/keys.py``) when the
+    description is read, for ``--help``, so that building the parser imports no screen.
     """
 
     def __init__(self, *args: Any, keys: Callable[[], type] | None = None, **kwargs: Any) -> None:
         self.keys = keys
         """The class of the screen whose keys ``--help`` lists (None: no key list)."""
-        super().__init__(*args, **kwargs)
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        add_help = kwargs.pop("add_help", True)
+        kwargs["add_help"] = False  # ours, with Japanese help, is added below
+        with japanese_argparse():
+            super().__init__(*args, **kwargs)
+        if add_help:
+            self.add_argument("-h", "--help", action="help", help=HELP_HELP)
 
     @property
     def description(self) -> str | None:
@@ -52,6 +142,22 @@ class ArgumentParser(argparse.ArgumentParser):
     @description.setter
     def description(self, text: str | None) -> None:
         self._description = text
+
+    def parse_known_args(self, *args: Any, **kwargs: Any) -> Any:
+        with japanese_argparse():
+            return super().parse_known_args(*args, **kwargs)
+
+    def parse_args(self, *args: Any, **kwargs: Any) -> Any:
+        with japanese_argparse():  # its 「unrecognized arguments」 is outside parse_known_args
+            return super().parse_args(*args, **kwargs)
+
+    def format_usage(self) -> str:
+        with japanese_argparse():
+            return super().format_usage()
+
+    def format_help(self) -> str:
+        with japanese_argparse():
+            return super().format_help()
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)

@@ -12,6 +12,7 @@ from textual.screen import ModalScreen, Screen
 
 from gkentei_vae import paths
 from gkentei_vae.study.settings import MODEL_IDLE_DEFAULT
+from gkentei_vae.tui.jawrap import notify
 
 if TYPE_CHECKING:
     # Imported lazily: the model client brings numpy, which the first question doesn't need.
@@ -149,7 +150,7 @@ class GkenteiApp(App[int]):
             try:
                 hook(*args)
             except StoreError as exc:
-                self.notify(f"解答を保存できませんでした: {exc}", severity="error", timeout=15)
+                notify(self, f"解答を保存できませんでした: {exc}", severity="error", timeout=15)
 
         return call
 

@@ -8,6 +8,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from gkentei_vae.tui.jawrap import JaText
+
 
 class ConfirmScreen(ModalScreen[bool]):
     """Dismisses with True for y/はい, False for n/Esc/いいえ."""
@@ -25,7 +27,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box"):
-            yield Static(self.question, id="confirm-question", markup=False)
+            yield Static(JaText(self.question), id="confirm-question")
             with Horizontal(id="confirm-buttons"):
                 yield Button("はい (y)", id="yes", variant="error")
                 yield Button("いいえ (n)", id="no", variant="primary")

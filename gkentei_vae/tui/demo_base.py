@@ -21,6 +21,7 @@ from textual.worker import get_current_worker
 
 from gkentei_vae.demo_registry import DEMOS
 from gkentei_vae.tui.app import GkenteiApp
+from gkentei_vae.tui.jawrap import JaText
 from gkentei_vae.tui.widgets import KeyBar
 
 if TYPE_CHECKING:
@@ -86,7 +87,7 @@ class DemoBase(Screen[None]):
     def status(self, message: Text | str) -> None:
         line = self.query_one("#demo-status", Static)
         if message or line.content:  # clearing an empty line would cost a layout
-            line.update(message)
+            line.update(JaText(message) if message else "")
 
     def show_loading(self, shown: bool) -> None:
         indicator = self.query_one("#demo-loading")

@@ -8,6 +8,7 @@ No number here is written in: every value shown comes from ``data``.
 from __future__ import annotations
 
 import numpy as np
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -25,19 +26,21 @@ from gkentei_vae.demo_data import (
 )
 from gkentei_vae.halfblock import paired_rows, tile
 from gkentei_vae.tui.image import PixelImage, image_grid
+from gkentei_vae.tui.jawrap import JaText
 
 MAX_DIMS = 8
 """Latent dimensions listed in the tables (the rest are summarised)."""
 
 
-def _para(*parts: str | tuple[str, str]) -> Text:
+def _para(*parts: str | tuple[str, str], hang: int = 0) -> JaText:
+    """A paragraph of styled parts, wrapped by phrase (jatext.py)."""
     text = Text()
     for part in parts:
         if isinstance(part, tuple):
             text.append(*part)
         else:
             text.append(part)
-    return text
+    return JaText(text, hang=hang)
 
 
 def _bar(value: float, scale: float, width: int = 12, signed: bool = False) -> Text:
@@ -174,7 +177,7 @@ def view_reparam(data: ReparamResult, columns: int) -> RenderableType:
             "∂z/∂μ = 1、∂z/∂σ = ε。乱数 ε を入力として分離したので、L の勾配が μ と log σ² まで届き、"
             "誤差逆伝播法でエンコーダを学習できます。",
         ),
-        sample_line,
+        JaText(sample_line),
     )
 
 
@@ -254,6 +257,6 @@ def view_gan_vs_vae(data: GanVsVaeResult, columns: int) -> RenderableType:
         )
     parts += [Text(""), table, Text("")]
     for sentence in data["sentences"]:
-        parts.append(_para(f"・{sentence}"))
+        parts.append(_para(f"・{sentence}", hang=cell_len("・")))
     parts += [Text(""), _para((data["fid_note"], "dim"))]
     return Group(*parts)

@@ -24,6 +24,7 @@ from gkentei_vae.study.flashcards import BLANK
 from gkentei_vae.study.review import ReviewSession, StudyItem
 from gkentei_vae.study.srs import RATING_LABELS, AnswerRecord, Srs, describe_due, fsrs_card_number
 from gkentei_vae.study.store import StoreError
+from gkentei_vae.tui.jawrap import JaText, notify
 from gkentei_vae.tui.session_keys import append_upcoming, quit_session, undo_last
 from gkentei_vae.tui.widgets import UNDO_TOOLTIP, KeyBar, LyricHook
 
@@ -72,7 +73,7 @@ class RatingCard(Static):
         text = Text(f" {int(self.rating)} ", style="bold reverse")
         text.append(f" {RATING_LABELS[self.rating]}\n", style="bold")
         text.append(f" {when}")
-        self.update(text)
+        self.update(JaText(text))
 
     def on_click(self) -> None:
         self.post_message(self.Chosen(self.rating))
@@ -155,15 +156,15 @@ class FlashcardScreen(Screen[None]):
         else:
             kind = Text(f"【{KIND_LABELS.get(card.kind, card.kind)}】", style="bold")
             kind.append(f" {card.line_id}", style="dim")
-            self.query_one("#kind", Static).update(kind)
+            self.query_one("#kind", Static).update(JaText(kind))
             front = Text(card.front, style="bold")
             if card.kind == "term":
                 front.append("\n\nこの用語の意味は？", style="italic")
             else:
                 front.append(f"\n\n{BLANK} に入る語句は？", style="italic")
-            self.query_one("#front", Static).update(front)
+            self.query_one("#front", Static).update(JaText(front))
             self.query_one("#back", Static).update("")
-            self.query_one("#hint", Static).update(Text("Space でめくる", style="italic"))
+            self.query_one("#hint", Static).update(JaText("Space でめくる", style="italic"))
         self._shown_at = time.monotonic()
 
     def flip(self) -> None:
@@ -175,14 +176,14 @@ class FlashcardScreen(Screen[None]):
         back.append(card.back, style="bold green")
         back.append("\n\n")
         back.append_text(LyricHook.render_lyric(card.lyric))
-        self.query_one("#back", Static).update(back)
+        self.query_one("#back", Static).update(JaText(back))
         s = self.session
         now = s.clock()
         dues = preview_dues(s.srs, card.card_id, now)
         for widget in self.query(RatingCard):
             widget.show(describe_due(dues[widget.rating], now=now, tz=s.srs.tz))
         hint = "1–4 で自己採点(数字の下は次に出る時期)   u で直前の採点を取り消し"
-        self.query_one("#hint", Static).update(Text(hint, style="italic"))
+        self.query_one("#hint", Static).update(JaText(hint, style="italic"))
 
     def show_done(self) -> None:
         s = self.session
@@ -193,7 +194,7 @@ class FlashcardScreen(Screen[None]):
         text.append("\nq で終了", style="italic")
         if s.can_undo:
             text.append("   u で直前の採点を取り消し", style="italic")
-        self.query_one("#done", Static).update(text)
+        self.query_one("#done", Static).update(JaText(text))
 
     def update_progress(self) -> None:
         s = self.session
@@ -211,7 +212,7 @@ class FlashcardScreen(Screen[None]):
         when = describe_due(record.due, now=record.reviewed_at, tz=self.session.srs.tz)
         text = Text("直前のカード: ", style="dim")
         text.append(f"{RATING_LABELS[record.rating]} → 次回 {when}", style="dim bold")
-        widget.update(text)
+        widget.update(JaText(text))
 
     # -- actions ---------------------------------------------------------------
 
@@ -235,7 +236,7 @@ class FlashcardScreen(Screen[None]):
         try:
             self.last = self.session.rate(rating, duration_ms)
         except StoreError as exc:
-            self.notify(f"採点を保存できませんでした: {exc}", severity="error", timeout=15)
+            notify(self.app, f"採点を保存できませんでした: {exc}", severity="error", timeout=15)
             return
         self.show_card()
 

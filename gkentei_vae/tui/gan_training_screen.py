@@ -23,6 +23,7 @@ from textual_plotext import PlotextPlot
 from gkentei_vae.demo_data import GanRecord
 from gkentei_vae.tui.demo_base import LiveDemoScreen
 from gkentei_vae.tui.image import image_grid
+from gkentei_vae.tui.jawrap import JaText
 from gkentei_vae.tui.widgets import KeyBar
 
 ROUND = "ラウンド"
@@ -96,10 +97,10 @@ class GanTrainingScreen(LiveDemoScreen[GanRecord]):
         change = next((r["change"] for r in self.records if r.get("change")), "")
         if change:
             status.append(f"\n{change}", style="yellow")
-        self.query_one("#gan-status", Static).update(status)
+        self.query_one("#gan-status", Static).update(JaText(status))
         note = self.query_one("#gan-note", Static)
         if not note.content:
-            note.update(Text(round_note(last), style="dim"))
+            note.update(JaText(Text(round_note(last), style="dim")))
         rounds = [r["step"] for r in self.records]
         vae = self.query_one("#plot-vae", PlotextPlot)
         vae.plt.clear_data()
@@ -151,4 +152,4 @@ def result_view(last: GanRecord) -> RenderableType:
         "\n学習が終わりました。b で GAN の設定を切り替えて学習し直せます。Esc で問題に戻ります。",
         style="bold green",
     )
-    return Group(table, text)
+    return Group(table, JaText(text))

@@ -10,6 +10,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from gkentei_vae.tui.jawrap import JaText
 from gkentei_vae.tui.keys import screen_help
 
 
@@ -37,12 +38,12 @@ class HelpScreen(ModalScreen[None]):
         table.add_column(style="bold cyan", no_wrap=True)
         table.add_column()
         for row in self.rows:
-            table.add_row(Text(row.keys, style="bold"), Text(row.what))
+            table.add_row(Text(row.keys, style="bold"), JaText(row.what))
         with Vertical(id="help-box"):
             yield Static("キー操作", id="help-title")
             yield Static(table, id="help-table")
             if self.status:
-                yield Static(Text(self.status), id="help-model")
+                yield Static(JaText(self.status), id="help-model")
             yield Static("Esc / ? / q で閉じる", id="help-hint")
 
     def action_close(self) -> None:

@@ -27,6 +27,7 @@ from gkentei_vae.study.store import StoreError
 from gkentei_vae.study.today import Today, today
 from gkentei_vae.tui.app import GkenteiApp
 from gkentei_vae.tui.bars import recall_bar
+from gkentei_vae.tui.jawrap import JaText, notify
 from gkentei_vae.tui.widgets import KeyBar
 
 
@@ -110,7 +111,7 @@ def modes_table(context: StudyContext, numbers: Today) -> Table:
     }
     for mode, key in mode_keys().items():
         name, what = rows[mode]
-        table.add_row(Text(f" {key} ", style="bold reverse"), name, Text(what))
+        table.add_row(Text(f" {key} ", style="bold reverse"), name, JaText(what))
     return table
 
 
@@ -175,7 +176,7 @@ class HomeScreen(Screen[None]):
         line = self.query_one("#model-status", Static)
         status = app.model_status()
         if str(line.content) != status:
-            line.update(Text(status, style="dim"))
+            line.update(JaText(status, style="dim"))
 
     def on_screen_resume(self) -> None:
         # First shown, and back from every mode: the numbers have moved.
@@ -185,9 +186,9 @@ class HomeScreen(Screen[None]):
         try:
             self.numbers = numbers = today(self.context)
         except StoreError as exc:
-            self.notify(str(exc), severity="error", timeout=15)
+            notify(self.app, str(exc), severity="error", timeout=15)
             return
-        self.query_one("#today", Static).update(today_text(numbers))
+        self.query_one("#today", Static).update(JaText(today_text(numbers)))
         self.query_one("#mastery", Static).update(mastery_table(numbers.stats))
         self.query_one("#modes", Static).update(modes_table(self.context, numbers))
         self.show_model_status()
@@ -198,7 +199,7 @@ class HomeScreen(Screen[None]):
         try:
             app.open_mode(mode)
         except StoreError as exc:
-            self.notify(str(exc), severity="error", timeout=15)
+            notify(self.app, str(exc), severity="error", timeout=15)
 
     def action_next_level(self) -> None:
         """The next of ``LEVEL_CHOICES``, saved like the exam date (``config set level``)."""
@@ -240,7 +241,7 @@ class HomeApp(GkenteiApp):
             options = ModeOptions(levels=self.context.levels, seed=self.seed)
             make = open_mode(mode, self.context, options)
         except (NothingToStudy, SelectionError) as exc:
-            self.notify(str(exc), timeout=6)
+            notify(self, str(exc), timeout=6)
             return
         self.push_screen(make(self))
 

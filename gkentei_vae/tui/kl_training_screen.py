@@ -20,6 +20,7 @@ from textual_plotext import PlotextPlot
 from gkentei_vae.demo_data import KlRecord
 from gkentei_vae.tui.demo_base import LiveDemoScreen
 from gkentei_vae.tui.image import image_grid
+from gkentei_vae.tui.jawrap import JaText
 from gkentei_vae.tui.widgets import KeyBar
 
 PHASE_TEXT = {
@@ -72,7 +73,7 @@ class KlTrainingScreen(LiveDemoScreen[KlRecord]):
         text.append(PHASE_TEXT[last["phase"]])
         if done:
             text.append("\n学習が終わりました。Esc で問題に戻ります。", style="bold green")
-        self.query_one("#kl-phase", Static).update(text)
+        self.query_one("#kl-phase", Static).update(JaText(text))
         steps = [r["step"] for r in self.records]
         recon, kl = [r["recon"] for r in self.records], [r["kl"] for r in self.records]
         for plot_id, values in (("#plot-recon", recon), ("#plot-kl", kl)):
@@ -88,4 +89,4 @@ class KlTrainingScreen(LiveDemoScreen[KlRecord]):
                 " 事前分布 N(0, I) から引いた z のデコード(同じ z を使い続けています)\n",
                 style="bold",
             )
-            self.query_one("#kl-samples", Static).update(Group(label, grid))
+            self.query_one("#kl-samples", Static).update(Group(JaText(label), grid))

@@ -13,6 +13,7 @@ from textual.widgets import Static
 
 from gkentei_vae.banks.vocab import KINDS, LEVELS
 from gkentei_vae.study.session import Answer, Item
+from gkentei_vae.tui.jawrap import JaText
 from gkentei_vae.tui.widgets import LyricHook, OptionCard
 
 LEVEL_STYLES = {"basic": "bold cyan", "advanced": "bold magenta"}
@@ -89,8 +90,8 @@ class QuestionView(Vertical):
         self.item = item
         q = item.pick.question
         self.query_one("#hook", LyricHook).show(item.pick.lyric)
-        self.query_one("#kind", Static).update(kind_line(q.kind, q.level))
-        self.query_one("#stem", Static).update(Text(q.stem))
+        self.query_one("#kind", Static).update(JaText(kind_line(q.kind, q.level)))
+        self.query_one("#stem", Static).update(JaText(q.stem))
         for card in self.query(OptionCard):
             card.remove_class("-correct", "-wrong", "-dim", "-selected")
             card.show(item.options[card.index])
@@ -119,7 +120,7 @@ class QuestionView(Vertical):
                 card.add_class("-dim")
                 card.show(item.options[card.index])
         feedback = self.query_one("#feedback", Static)
-        feedback.update(feedback_text(answer, footer))
+        feedback.update(JaText(feedback_text(answer, footer)))
         feedback.add_class("-shown")
         feedback.set_class(answer.correct, "-right")
         feedback.set_class(not answer.correct, "-missed")

@@ -23,6 +23,7 @@ from gkentei_vae.study.review import ReviewSession, StudyItem
 from gkentei_vae.study.session import Answer, Item
 from gkentei_vae.study.srs import FAST_ANSWER_MS, RATING_LABELS, AnswerRecord, describe_due
 from gkentei_vae.study.store import StoreError
+from gkentei_vae.tui.jawrap import JaText, notify
 from gkentei_vae.tui.question_view import QuestionView
 from gkentei_vae.tui.session_keys import append_upcoming, quit_session, undo_last
 from gkentei_vae.tui.widgets import DEMO_TOOLTIP, UNDO_TOOLTIP, KeyBar, OptionCard, choice_bindings
@@ -138,7 +139,7 @@ class ReviewScreen(Screen[None]):
         if s.can_undo:
             text.append("   u で直前の解答を取り消し", style="italic")
         done = self.query_one("#done", Static)
-        done.update(text)
+        done.update(JaText(text))
         done.add_class("-shown")
         self.update_progress()
 
@@ -174,7 +175,7 @@ class ReviewScreen(Screen[None]):
         try:
             record = self.session.answer(answer.correct, round(seconds * 1000))
         except StoreError as exc:
-            self.notify(f"解答を保存できませんでした: {exc}", severity="error", timeout=15)
+            notify(self.app, f"解答を保存できませんでした: {exc}", severity="error", timeout=15)
             return
         self._answered_items.append(item)
         self.last = (answer, record)

@@ -11,6 +11,7 @@ from gkentei_vae.study.srs import describe_due
 from gkentei_vae.study.store import StoreError
 from gkentei_vae.tui.app import GkenteiApp
 from gkentei_vae.tui.confirm_screen import ConfirmScreen
+from gkentei_vae.tui.jawrap import notify
 
 
 def undo_last(screen: Screen[None], session: ReviewSession, what: str) -> bool:
@@ -23,9 +24,9 @@ def undo_last(screen: Screen[None], session: ReviewSession, what: str) -> bool:
     try:
         session.undo()
     except (UndoError, StoreError) as exc:
-        screen.notify(str(exc), severity="error", timeout=10)
+        notify(screen.app, str(exc), severity="error", timeout=10)
         return False
-    screen.notify(f"直前の{what}を取り消しました", timeout=3)
+    notify(screen.app, f"直前の{what}を取り消しました", timeout=3)
     return True
 
 

@@ -37,6 +37,7 @@ from gkentei_vae.study.stats import (
 from gkentei_vae.study.store import Store
 from gkentei_vae.tui.app import GkenteiApp
 from gkentei_vae.tui.bars import percent, recall_bar
+from gkentei_vae.tui.jawrap import JaText
 from gkentei_vae.tui.widgets import KeyBar
 
 _WEEKDAYS = "月火水木金土日"
@@ -193,14 +194,14 @@ class StatsScreen(Screen[None]):
         stats = self.stats
         yield Static(Text(" 学習状況", style="bold"), id="progress")
         with VerticalScroll(id="body"):
-            yield Static(headline_text(stats), id="headline")
+            yield Static(JaText(headline_text(stats)), id="headline")
             yield Static(lines_table(stats), id="lines")
             with Horizontal(id="charts"):
-                yield Static(forecast_text(stats), id="forecast")
-                yield Static(heatmap_text(stats), id="heatmap")
-            yield Static(exam_text(stats), id="exam")
-            yield Static(sittings_text(stats), id="sittings")
-            yield Static(levels_text(stats), id="levels")
+                yield Static(JaText(forecast_text(stats)), id="forecast")
+                yield Static(JaText(heatmap_text(stats)), id="heatmap")
+            yield Static(JaText(exam_text(stats)), id="exam")
+            yield Static(JaText(sittings_text(stats)), id="sittings")
+            yield Static(JaText(levels_text(stats)), id="levels")
         yield KeyBar()
 
     def action_close(self) -> None:

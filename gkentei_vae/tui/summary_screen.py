@@ -14,6 +14,7 @@ from textual.widgets import Static
 from gkentei_vae.banks.vocab import LEVELS, TOPICS
 from gkentei_vae.study.exam import PASS_MARK
 from gkentei_vae.study.session import Answer, QuizSession, Tally
+from gkentei_vae.tui.jawrap import JaText
 from gkentei_vae.tui.question_view import QuestionView
 from gkentei_vae.tui.widgets import DEMO_TOOLTIP, KeyBar
 
@@ -32,7 +33,7 @@ def tally_table(title: str, rows: list[tuple[str, str, Tally]]) -> Table:
         style = "green" if tally.percent >= PASS_MARK * 100 else "red"
         bar = Text("█" * filled, style=style) + Text("░" * (10 - filled), style="dim")
         bar.append(f" {tally.percent:3.0f}%")
-        table.add_row(key, Text(label), f"{tally.right}/{tally.total}", bar)
+        table.add_row(key, JaText(label), f"{tally.right}/{tally.total}", bar)
     return table
 
 
@@ -88,7 +89,7 @@ class SummaryScreen(Screen[None]):
         if unanswered:
             headline.append(f"  (未解答 {unanswered} 問)", style="bold red")
         with VerticalScroll(id="summary-body"):
-            yield Static(headline, id="headline")
+            yield Static(JaText(headline), id="headline")
             yield Static(score_bar(s.score, total), id="score-bar")
             topics = s.by_topic()
             rows = [(t, TOPICS.get(t, t), topics[t]) for t in TOPICS if t in topics]
@@ -102,7 +103,7 @@ class SummaryScreen(Screen[None]):
             levels = s.by_level()
             level_rows = [(k, LEVELS[k], levels[k]) for k in LEVELS if k in levels]
             yield Static(tally_table("レベル別", level_rows), id="by-level")
-            yield Static(self.missed_text(), id="missed")
+            yield Static(JaText(self.missed_text()), id="missed")
         yield KeyBar()
 
     def missed_text(self) -> Text:

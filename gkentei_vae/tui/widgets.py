@@ -9,6 +9,7 @@ from textual.widgets import Static
 
 from gkentei_vae.banks import LyricLine
 from gkentei_vae.study.session import OPTION_LETTERS
+from gkentei_vae.tui.jawrap import JaText
 
 DEMO_TOOLTIP = "モデルで確かめる: 同梱のモデルを動かすデモ(解答後、デモのある問題だけ)"
 """Help text of `e` on every screen that shows an answered question."""
@@ -41,7 +42,7 @@ class LyricHook(Static):
     """The lyric line a question is keyed to: the mnemonic the learner sings back."""
 
     def __init__(self, lyric: LyricLine, *, id: str | None = None) -> None:
-        super().__init__(self.render_lyric(lyric), id=id)
+        super().__init__(JaText(self.render_lyric(lyric)), id=id)
 
     @staticmethod
     def render_lyric(lyric: LyricLine) -> Text:
@@ -51,7 +52,7 @@ class LyricHook(Static):
         return text
 
     def show(self, lyric: LyricLine) -> None:
-        self.update(self.render_lyric(lyric))
+        self.update(JaText(self.render_lyric(lyric)))
 
 
 class OptionCard(Static):
@@ -71,10 +72,11 @@ class OptionCard(Static):
     def show(self, text: str, mark: str = "") -> None:
         label = Text(f" {self.index + 1} ", style="bold reverse")
         label.append(f" {OPTION_LETTERS[self.index]}. ", style="bold")
+        hang = label.cell_len  # the option's lines line up after 「 1  a. 」
         label.append(text)
         if mark:
             label.append(f"  {mark}", style="bold")
-        self.update(label)
+        self.update(JaText(label, hang=hang))
 
     def on_click(self) -> None:
         self.post_message(self.Chosen(self.index))
