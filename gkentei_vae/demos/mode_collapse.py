@@ -24,7 +24,6 @@ import numpy as np
 
 from gkentei_vae.demo_data import ModeCollapseRecord, RingFrame
 from gkentei_vae.demos.ring_runs import (
-    EVERY,
     SAMPLES,
     SETUPS,
     RunSummary,
@@ -329,6 +328,3 @@ def ring_sentences(
     if vae.collapsed:
         out.append("この実行では VAE にもモード崩壊が測定されました。")
     return out
-
-
-__all__ = ["EVERY", "mode_collapse", "record"]
