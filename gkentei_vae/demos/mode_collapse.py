@@ -163,6 +163,7 @@ def record(
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     arrays["meta"] = np.array(json.dumps(meta, ensure_ascii=False))
+    # numpy's stub types **kwds as the allow_pickle flag; the arrays are what it saves.
     np.savez_compressed(path, **arrays)  # type: ignore[arg-type]
     return meta, rows
 
