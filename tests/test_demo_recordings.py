@@ -209,3 +209,12 @@ def test_every_demo_snapshot_replays_a_recording() -> None:
         params = {a.arg for a in node.args.args}
         names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
         assert "model" not in params and "ModelClient" not in names, f"{path.name}:{node.lineno}"
+
+
+def test_a_measurement_has_the_judgements_fields() -> None:
+    # Measurement is how Judgement.to_dict() travels: the same fields, and mode_collapse.
+    from gkentei_vae.demo_data import Measurement
+    from gkentei_vae.models.judge import Judgement
+
+    fields = set(Judgement.__dataclass_fields__) | {"mode_collapse"}
+    assert set(get_type_hints(Measurement)) == Measurement.__required_keys__ == fields

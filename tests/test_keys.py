@@ -32,6 +32,7 @@ COMMAND_SCREENS = {
     "stats": "stats",
     "home": "home",
     "demo": "demo",
+    "forecast": "forecast",
 }
 """Command → the key-table name of the screen it opens first."""
 

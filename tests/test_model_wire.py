@@ -72,7 +72,7 @@ def test_the_model_process_runs_and_logs_the_threads_it_is_given(
         assert client.info["threads"] == 2
     finally:
         client.close()
-    assert "model process: torch" in log.read_text() and ", 2 threads" in log.read_text()
+    assert "model process: torch" in log.read_text() and "torch threads: 2" in log.read_text()
 
     monkeypatch.setenv(paths.TORCH_THREADS_ENV, "many")
     client = ModelClient(log_path=log)

@@ -254,6 +254,15 @@ def _table_rows(conn: sqlite3.Connection, tables: tuple[str, ...]) -> dict[str, 
     return {t: conn.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall() for t in tables}
 
 
+def _prefix_rows(
+    new: dict[str, list[tuple]], old: dict[str, list[tuple]]
+) -> dict[str, list[tuple]]:
+    """``new``'s rows cut to the columns ``old`` had (later versions add columns at the end)."""
+    return {
+        t: [row[: len(old[t][0])] if old[t] else row for row in rows] for t, rows in new.items()
+    }
+
+
 def test_v2_database_migrates_to_v3_with_rows_intact(tmp_path: Path) -> None:
     path = tmp_path / "study.sqlite3"
     old = _v2_file(path)
@@ -273,8 +282,8 @@ def test_v2_database_migrates_to_v3_with_rows_intact(tmp_path: Path) -> None:
     assert ("table", "exam_results") in {(t, n) for t, n, _ in migrated_schema}
     assert ("index", "exam_results_time") in {(t, n) for t, n, _ in migrated_schema}
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
-    assert _table_rows(conn, tuple(old)) == old
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert _prefix_rows(_table_rows(conn, tuple(old)), old) == old
     conn.close()
     # The version-2 file was copied beside it first, and the copy is left as it was.
     backup = sqlite3.connect(tmp_path / "study.v2-backup.sqlite3")
@@ -285,6 +294,68 @@ def test_v2_database_migrates_to_v3_with_rows_intact(tmp_path: Path) -> None:
     with Store.open(path) as store:
         store.add_exam_result(**_RESULT)
         assert [r.correct for r in store.exam_results()] == [_RESULT["correct"]]
+
+
+def _v3_file(path: Path) -> dict[str, list[tuple]]:
+    """A version-3 store (the v2 file above, migrated as v3 did) with a sitting; its rows."""
+    _v2_file(path)
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("BEGIN")
+    MIGRATIONS[2](conn)
+    conn.execute("PRAGMA user_version = 3")
+    conn.execute(
+        "INSERT INTO exam_results (taken_at, questions, correct, unanswered, time_limit_s,"
+        " seconds_used, timed_out, by_line, by_topic) VALUES (?, 4, 2, 1, 164, 97.25, 0, ?, ?)",
+        (to_db(T0), '{"L7":[1,2]}', '{"elbo":[1,2]}'),
+    )
+    conn.execute("COMMIT")
+    rows = _table_rows(conn, ("meta", "cards", "review_log", "settings", "exam_results"))
+    conn.close()
+    return rows
+
+
+def test_v3_database_migrates_to_v4_with_rows_intact(tmp_path: Path) -> None:
+    path = tmp_path / "study.sqlite3"
+    old = _v3_file(path)
+    assert all(old.values())
+    with Store.open(path) as store:
+        migrated_schema = store.schema()
+        log = store.log_rows()
+        [sitting] = store.exam_results()
+    with Store.open(tmp_path / "fresh.sqlite3") as fresh:
+        assert migrated_schema == fresh.schema()
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    assert _prefix_rows(_table_rows(conn, tuple(old)), old) == old
+    conn.close()
+    # Old answers were not marked as guesses; a question's correctness comes from its rating,
+    # a flashcard's stays unknown (it was self-rated).
+    assert not any(row.guessed for row in log)
+    for row in log:
+        expected = None if row.card_id.startswith("vae:cloze:") else row.rating > 1
+        assert row.correct is expected
+    assert {row.correct for row in log} == {True, False, None}
+    assert sitting.forecast is None and sitting.correct == 2
+    backup = sqlite3.connect(tmp_path / "study.v3-backup.sqlite3")
+    assert backup.execute("PRAGMA user_version").fetchone()[0] == 3
+    backup.close()
+    # The migrated file takes guessed answers and forecasts.
+    with Store.open(path) as store:
+        with store.transaction():
+            log_id = store.insert_log(
+                reviewed_at=to_db(T0),
+                card_id="vae:q09",
+                rating=1,
+                duration_ms=900,
+                mode="quiz",
+                card_before=None,
+                guessed=True,
+                correct=True,
+            )
+        row = store.log_row(log_id)
+        assert row is not None and row.guessed and row.correct
+        store.add_exam_result(**_RESULT, forecast=(0.5, 0.4, 0.6))
+        assert store.exam_results()[0].forecast == (0.5, 0.4, 0.6)
 
 
 # -- mock-exam results ----------------------------------------------------------------------

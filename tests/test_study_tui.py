@@ -501,7 +501,17 @@ def test_snapshot_stats(snap_compare, store: Store, banks: list[Bank]) -> None: 
     answered_store(store)
     set_config(store, "exam-date", "2025-05-20", now=SATURDAY, tz=JST)
     app = stats_app(store, banks, clock=Clock(SATURDAY), tz=JST)
-    assert snap_compare(app, terminal_size=(100, 45))
+
+    async def forecast_shown(pilot) -> None:  # type: ignore[no-untyped-def]
+        from gkentei_vae.tui.readiness import ReadinessPanel
+
+        panel = pilot.app.screen.query_one(ReadinessPanel)
+        for _ in range(200):
+            if panel.computed:
+                return
+            await pilot.pause(0.05)
+
+    assert snap_compare(app, terminal_size=(100, 45), run_before=forecast_shown)
 
 
 def test_snapshot_home(snap_compare, store: Store, banks: list[Bank]) -> None:  # type: ignore[no-untyped-def]

@@ -286,6 +286,10 @@ OPTIONS: dict[str, Option] = {
             f"ホームの l キーか config set {LEVEL_KEY} で変える)",
         },
     ),
+    "plain": Option(
+        ("--plain",),
+        {"action": "store_true", "help": "画面を使わずテキストで表示する"},
+    ),
     "seed": Option(
         ("--seed",),
         {

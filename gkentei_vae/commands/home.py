@@ -11,7 +11,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     home = sub.add_parser(
         "home",
         help="ホーム画面(コマンドなしで起動したときと同じ)",
-        description="今日の復習件数と歌詞の行ごとの習熟度を表示し、数字のキーで各モードを開く。"
+        description="今日の復習件数、試験日の予測(期待得点・区間・ペース)と歌詞の行ごとの習熟度を表示し、数字のキーで各モードを開く。"
         "各モードを終えるとホームに戻る。l で出題レベル(基本・発展・両方)を切り替える。",
         keys=home_screen,
     )

@@ -76,8 +76,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="歌詞の行ごとの学習済みカード数・正答率・想起率、今後14日の復習予定、直近8週間の解答数、試験日までの残り。",
         keys=stats_screen,
     )
-    stats.add_argument("--plain", action="store_true", help="画面を使わずテキストで表示する")
-    common.add_options(stats, "bank", "data-dir")
+    common.add_options(stats, "plain", "bank", "data-dir")
     stats.set_defaults(handler=run_stats)
 
 
@@ -104,5 +103,11 @@ def run_stats(args: argparse.Namespace) -> int:
 
     banks = load_default_banks(args.bank)  # an invalid bank: cli.main reports it
     with common.open_store(args) as store:
-        sys.stdout.write(escape(render_plain(compute_stats(store, banks))))
+        stats = compute_stats(store, banks)
+        from gkentei_vae.study.forecast import compute_forecast
+        from gkentei_vae.study.forecast_text import line_rows
+
+        forecast = compute_forecast(store, banks)
+        extra = "" if forecast is None else "\n" + "\n".join(line_rows(forecast)) + "\n"
+        sys.stdout.write(escape(render_plain(stats) + extra))
     return 0

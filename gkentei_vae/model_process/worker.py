@@ -83,7 +83,9 @@ def serve(in_fd: int, out_fd: int) -> None:
         write_message(out_fd, {"kind": "failed", "message": str(exc)})
         return
     # The log says what this process computes with (GKENTEI_VAE_TORCH_THREADS sets the threads).
-    print(f"model process: torch {info['torch']}, {info['threads']} threads", file=sys.stderr)
+    print(
+        f"model process: torch {info['torch']}, torch threads: {info['threads']}", file=sys.stderr
+    )
     sys.stderr.flush()
     write_message(out_fd, {"kind": "ready", "info": info})
     threading.Thread(target=_prepare, name="prepare-demos", daemon=True).start()

@@ -48,6 +48,11 @@ class ExamSession:
     """Item index → chosen option index (absent = unanswered)."""
     flags: set[int] = field(default_factory=set)
     """Item indexes the learner flagged to come back to."""
+    guesses: set[int] = field(default_factory=set)
+    """Item indexes the learner marked 「勘」 (answered without recall)."""
+    forecast: tuple[float, float, float] | None = None
+    """(expected, low, high) score the forecast gave this sitting from the record before it
+    (set when its answers are recorded; None when not recorded)."""
     position: int = 0
     started: float = field(default_factory=time.monotonic)
     submitted: bool = False
@@ -89,6 +94,11 @@ class ExamSession:
         self.flags.symmetric_difference_update({self.position})
         return self.position in self.flags
 
+    def toggle_guess(self) -> bool:
+        """Mark or unmark the current question as a guess; True if it is now marked."""
+        self.guesses.symmetric_difference_update({self.position})
+        return self.position in self.guesses
+
     def go(self, position: int) -> None:
         """Move to another question, keeping count of time spent on each."""
         now = time.monotonic()
@@ -106,7 +116,7 @@ class ExamSession:
         self.submitted = True
         self.timed_out = timed_out
         answers = [
-            Answer(item, self.choices.get(i), self._seconds.get(i, 0.0))
+            Answer(item, self.choices.get(i), self._seconds.get(i, 0.0), i in self.guesses)
             for i, item in enumerate(self.items)
         ]
         return QuizSession(list(self.items), answers)

@@ -41,9 +41,38 @@ def quiz_recorder(
             duration_ms=round(answer.seconds * 1000),
             mode="quiz",
             now=clock() if clock else None,
+            guessed=answer.guessed,
         )
 
     return record
+
+
+def sitting_forecast(
+    store: Store, exam: ExamSession, now: datetime, srs: Srs
+) -> tuple[float, float, float] | None:
+    """The forecast's (expected, low, high) score for this sitting's questions, now."""
+    from gkentei_vae.study.clock import local_date
+    from gkentei_vae.study.forecast import compute_forecast
+    from gkentei_vae.study.review import question_items
+
+    wanted = {item.pick.card_id for item in exam.items}
+    banks = list({id(item.pick.bank): item.pick.bank for item in exam.items}.values())
+    items = [item for item in question_items(banks) if item.card_id in wanted]
+    if not items:
+        return None
+    forecast = compute_forecast(
+        store,
+        banks,
+        day=local_date(now, srs.tz),
+        now=now,
+        tz=srs.tz,
+        scheduler=srs.scheduler,
+        items=items,
+    )
+    if forecast is None:
+        return None
+    span = forecast.schedule
+    return (span.expected, span.low, span.high)
 
 
 def exam_recorder(
@@ -63,6 +92,8 @@ def exam_recorder(
 
     def record(exam: ExamSession, result: QuizSession) -> None:
         now = clock() if clock else utcnow()
+        # From the record as it was before this sitting: its answers are not logged yet.
+        exam.forecast = sitting_forecast(store, exam, now, scheduler)
         for answer in result.answers:
             if answer.chosen is None:
                 continue  # not a retrieval attempt: the learner never answered it
@@ -72,6 +103,7 @@ def exam_recorder(
                 duration_ms=round(answer.seconds * 1000),
                 mode="exam",
                 now=now,
+                guessed=answer.guessed,
             )
         used = sum(answer.seconds for answer in result.answers)
         store.add_exam_result(
@@ -84,6 +116,7 @@ def exam_recorder(
             timed_out=exam.timed_out,
             by_line={k: (t.right, t.total) for k, t in result.by_line().items()},
             by_topic={k: (t.right, t.total) for k, t in result.by_topic().items()},
+            forecast=exam.forecast,
         )
 
     return record

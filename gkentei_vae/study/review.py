@@ -315,12 +315,20 @@ class ReviewSession:
 
     # -- answering -----------------------------------------------------------------------
 
-    def answer(self, correct: bool, duration_ms: int) -> AnswerRecord:
+    def answer(self, correct: bool, duration_ms: int, guessed: bool = False) -> AnswerRecord:
         """A multiple-choice answer to the current card (rated by ``rating_for_answer``)."""
         undone = self.undone.get(self.current.card_id) if self.current else None
-        return self.rate(rating_for_answer(correct, duration_ms, undone), duration_ms)
+        rating = rating_for_answer(correct, duration_ms, undone, guessed=guessed)
+        return self.rate(rating, duration_ms, guessed=guessed, correct=correct)
 
-    def rate(self, rating: Rating | int, duration_ms: int) -> AnswerRecord:
+    def rate(
+        self,
+        rating: Rating | int,
+        duration_ms: int,
+        *,
+        guessed: bool = False,
+        correct: bool | None = None,
+    ) -> AnswerRecord:
         """Rate the current card (1–4), commit, and move to the next card."""
         item = self.current
         if item is None:
@@ -335,7 +343,13 @@ class ReviewSession:
         )
         now = as_utc(self.clock())
         record = self.srs.review(
-            item.card_id, rating, duration_ms=duration_ms, mode=self.mode, now=now
+            item.card_id,
+            rating,
+            duration_ms=duration_ms,
+            mode=self.mode,
+            now=now,
+            guessed=guessed,
+            correct=correct,
         )
         self.history.append(record)
         self._undo.append(snapshot)

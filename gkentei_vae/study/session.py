@@ -40,6 +40,8 @@ class Answer:
     chosen: int | None
     """Index into ``item.options``; None when left unanswered (exam time-out)."""
     seconds: float
+    guessed: bool = False
+    """Marked 「勘」 (key g) before answering: not recalled, whatever the outcome."""
 
     @property
     def correct(self) -> bool:
@@ -106,13 +108,13 @@ class QuizSession:
     def score(self) -> int:
         return sum(a.correct for a in self.answers)
 
-    def answer(self, chosen: int, seconds: float = 0.0) -> Answer:
+    def answer(self, chosen: int, seconds: float = 0.0, guessed: bool = False) -> Answer:
         """Record the choice for the current item and move on."""
         if self.finished:
             raise IndexError("the session is finished")
         if not 0 <= chosen < len(self.current.options):
             raise ValueError(f"option {chosen} out of range")
-        result = Answer(self.current, chosen, seconds)
+        result = Answer(self.current, chosen, seconds, guessed)
         self.answers.append(result)
         return result
 

@@ -9,6 +9,9 @@ Ratings
     within ``FAST_ANSWER_MS`` (8 s) → Easy. A re-answer after undoing an answer whose key
     was shown is never Easy and never above the undone rating (``rating_for_answer``). Multiple choice never gives Hard: a slow right
     answer is still a successful retrieval. Flashcards are self-rated 1–4 (Again/Hard/Good/Easy).
+    An answer the learner marked as a guess (「勘」, key g) before giving it is rated Again
+    whether it was right or not: it was not recalled. Hard would tell FSRS (and its
+    optimizer, which counts every rating above Again as a recall) that it was.
 
 Which answers move the schedule
     Every logged answer does, whatever its mode (quiz, review, flashcard, exam). A quiz or
@@ -42,6 +45,7 @@ from typing import Literal
 
 from fsrs import Card, Rating, Scheduler
 
+from gkentei_vae.study.calibration import scheduler_for
 from gkentei_vae.study.clock import as_utc, from_db, local_date, local_midnight, to_db, utcnow
 from gkentei_vae.study.settings import EXAM_DATE_KEY
 from gkentei_vae.study.store import CardRow, Store, card_kind
@@ -70,14 +74,17 @@ class UndoError(Exception):
     """The answer cannot be undone; the message (Japanese) says why."""
 
 
-def rating_for_answer(correct: bool, duration_ms: int, undone: Rating | None = None) -> Rating:
-    """The FSRS rating of a multiple-choice answer (wrong → Again, fast right → Easy).
+def rating_for_answer(
+    correct: bool, duration_ms: int, undone: Rating | None = None, *, guessed: bool = False
+) -> Rating:
+    """The FSRS rating of a multiple-choice answer (wrong or guessed → Again, fast right → Easy).
 
     ``undone``: the rating of an answer to this card that was taken back (``u``) after its
     feedback showed the key. The re-answer is then never Easy and never above ``undone``:
     knowing the key is not recall, and a quick re-answer must not earn what the first lost.
+    ``guessed``: marked 「勘」 before answering: not recalled, whatever the outcome.
     """
-    if not correct:
+    if not correct or guessed:
         return Rating.Again
     rating = Rating.Easy if duration_ms <= FAST_ANSWER_MS else Rating.Good
     return rating if undone is None else min(rating, undone, Rating.Good)
@@ -131,6 +138,8 @@ class AnswerRecord:
     """When the card will be served next (UTC; capped by the exam date if one is set)."""
     was_new: bool
     """True if this was the card's first answer."""
+    guessed: bool = False
+    """The learner marked it as a guess before answering."""
 
     @property
     def capped(self) -> bool:
@@ -145,7 +154,8 @@ class Srs:
         self, store: Store, scheduler: Scheduler | None = None, tz: tzinfo | None = None
     ) -> None:
         self.store = store
-        self.scheduler = scheduler or Scheduler()
+        # The learner's own parameters once `optimize` has fitted them (calibration.py).
+        self.scheduler = scheduler or scheduler_for(store)
         self.tz = tz
 
     def window(self, now: datetime) -> ExamWindow | None:
@@ -180,8 +190,13 @@ class Srs:
         duration_ms: int,
         mode: Mode,
         now: datetime | None = None,
+        guessed: bool = False,
+        correct: bool | None = None,
     ) -> AnswerRecord:
-        """Rate one card, log it and save its new state, committed before returning."""
+        """Rate one card, log it and save its new state, committed before returning.
+
+        ``correct``: whether a multiple-choice answer was right (None for a flashcard).
+        """
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}")
         rating = Rating(int(rating))
@@ -201,6 +216,8 @@ class Srs:
                 duration_ms=duration_ms,
                 mode=mode,
                 card_before=row.card_json if row else None,
+                guessed=guessed,
+                correct=correct,
             )
             first = row.first_review if row else to_db(now)
             new_row = self._row(card_id, after.to_json(), after, first, now)
@@ -215,6 +232,7 @@ class Srs:
             card=after,
             due=from_db(new_row.due),
             was_new=row is None,
+            guessed=guessed,
         )
 
     def record_choice(
@@ -225,10 +243,19 @@ class Srs:
         duration_ms: int,
         mode: Mode,
         now: datetime | None = None,
+        guessed: bool = False,
     ) -> AnswerRecord:
         """Log a multiple-choice answer, rated by ``rating_for_answer``."""
-        rating = rating_for_answer(correct, duration_ms)
-        return self.review(card_id, rating, duration_ms=duration_ms, mode=mode, now=now)
+        rating = rating_for_answer(correct, duration_ms, guessed=guessed)
+        return self.review(
+            card_id,
+            rating,
+            duration_ms=duration_ms,
+            mode=mode,
+            now=now,
+            guessed=guessed,
+            correct=correct,
+        )
 
     def undo(self, record: AnswerRecord | int, now: datetime | None = None) -> None:
         """Remove one answer's log row and restore the card exactly as it was before it."""

@@ -325,6 +325,14 @@ def sitting_cells(sitting: Sitting) -> tuple[str, str, str, str, str]:
     )
 
 
+def forecast_cell(sitting: Sitting) -> str:
+    """``予測 62%(55〜70%)``: what the forecast said before the sitting ('' when none was made)."""
+    if sitting.result.forecast is None:
+        return ""
+    expected, low, high = sitting.result.forecast
+    return f"予測 {_percent(expected)}({_percent(low)}〜{_percent(high)})"
+
+
 def sitting_text(sitting: Sitting) -> str:
     """A sitting in a few words: ``3/4 (75%) 2025-05-03 10:00``."""
     when, score, percent, _, _ = sitting_cells(sitting)
@@ -406,5 +414,6 @@ def sittings_plain(stats: Stats) -> list[str]:
         )
     for sitting in stats.sittings:
         when, score, percent, verdict, timed_out = sitting_cells(sitting)
-        out.append(f"  {when}  {score:>7}  {percent:>4}  {verdict}  {timed_out}".rstrip())
+        cells = (when, f"{score:>7}", f"{percent:>4}", verdict, timed_out, forecast_cell(sitting))
+        out.append("  " + "  ".join(cell for cell in cells if cell))
     return out

@@ -40,7 +40,7 @@ DB_FILENAME = "study.sqlite3"
 """The store's file name inside the data folder."""
 APPLICATION_ID = 0x476B5641
 """``PRAGMA application_id`` of our files (ASCII "GkVA"); how a file is recognised as ours."""
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """The schema version this code writes (``PRAGMA user_version``)."""
 BUSY_TIMEOUT_MS = 15_000
 """How long a writer waits for another session's transaction before giving up."""
@@ -154,9 +154,30 @@ def _migrate_2_to_3(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+_V4_STEPS: tuple[str, ...] = (
+    # The learner pressed 「勘」 (g) before answering: right or wrong, it was not recalled.
+    "ALTER TABLE review_log ADD COLUMN guessed INTEGER NOT NULL DEFAULT 0"
+    " CHECK (guessed IN (0, 1))",
+    # Whether a multiple-choice answer was right; a guessed right answer is rated Again, so
+    # the rating alone no longer says. NULL for self-rated flashcards.
+    "ALTER TABLE review_log ADD COLUMN correct INTEGER CHECK (correct IN (0, 1))",
+    "UPDATE review_log SET correct = (rating > 1)"
+    " WHERE card_id NOT LIKE '%:cloze:%' AND card_id NOT LIKE '%:term:%'",
+    # The forecast for the sitting's questions made just before it (JSON, or NULL).
+    "ALTER TABLE exam_results ADD COLUMN forecast TEXT",
+)
+
+
+def _migrate_3_to_4(conn: sqlite3.Connection) -> None:
+    """v3 → v4: the guessed flag and correctness in the log, the forecast beside each sitting."""
+    for statement in _V4_STEPS:
+        conn.execute(statement)
+
+
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _migrate_1_to_2,
     2: _migrate_2_to_3,
+    3: _migrate_3_to_4,
 }
 """``MIGRATIONS[v]`` turns a version-v file into version v+1 (inside one transaction)."""
 
@@ -201,6 +222,10 @@ class LogRow:
     mode: str
     card_before: str | None
     """The card's ``card_json`` before this answer; None when it was a new card."""
+    guessed: bool = False
+    """The learner marked the answer as a guess (「勘」) before giving it."""
+    correct: bool | None = None
+    """Whether a multiple-choice answer was right (None: a self-rated flashcard)."""
 
 
 @dataclass(frozen=True)
@@ -223,6 +248,8 @@ class ExamResult:
     """Lyric line id → (right, questions)."""
     by_topic: dict[str, tuple[int, int]]
     """Topic id → (right, questions); a question counts for each of its topics."""
+    forecast: tuple[float, float, float] | None = None
+    """(expected, low, high) fractions forecast for this sitting just before it (None: none made)."""
 
     @property
     def ratio(self) -> float:
@@ -231,11 +258,25 @@ class ExamResult:
 
 
 _CARD_COLUMNS = "card_id, kind, card_json, due, fsrs_due, last_review, first_review, state"
-_LOG_COLUMNS = "id, reviewed_at, card_id, rating, duration_ms, mode, card_before"
+_LOG_COLUMNS = "id, reviewed_at, card_id, rating, duration_ms, mode, card_before, guessed, correct"
 _EXAM_COLUMNS = (
     "id, taken_at, questions, correct, unanswered, time_limit_s, seconds_used, timed_out,"
-    " by_line, by_topic"
+    " by_line, by_topic, forecast"
 )
+
+
+def _log_row(row: tuple) -> LogRow:
+    return LogRow(
+        id=row[0],
+        reviewed_at=row[1],
+        card_id=row[2],
+        rating=row[3],
+        duration_ms=row[4],
+        mode=row[5],
+        card_before=row[6],
+        guessed=bool(row[7]),
+        correct=None if row[8] is None else bool(row[8]),
+    )
 
 
 def _tallies_json(tallies: Mapping[str, tuple[int, int]]) -> str:
@@ -564,20 +605,31 @@ class Store:
         duration_ms: int | None,
         mode: str,
         card_before: str | None,
+        guessed: bool = False,
+        correct: bool | None = None,
     ) -> int:
         """Append one answer to the log (call inside ``transaction()``); returns its id."""
         with self._errors():
             cur = self._conn.execute(
                 "INSERT INTO review_log (reviewed_at, card_id, rating, duration_ms, mode,"
-                " card_before) VALUES (?, ?, ?, ?, ?, ?)",
-                (reviewed_at, card_id, rating, duration_ms, mode, card_before),
+                " card_before, guessed, correct) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    reviewed_at,
+                    card_id,
+                    rating,
+                    duration_ms,
+                    mode,
+                    card_before,
+                    int(guessed),
+                    None if correct is None else int(correct),
+                ),
             )
             return int(cur.lastrowid or 0)
 
     def log_row(self, log_id: int) -> LogRow | None:
         """One log row by id."""
         rows = self._read(f"SELECT {_LOG_COLUMNS} FROM review_log WHERE id = ?", (log_id,))
-        return LogRow(*rows[0]) if rows else None
+        return _log_row(rows[0]) if rows else None
 
     def log_rows(self, card_id: str | None = None) -> list[LogRow]:
         """The log (of one card, or all), oldest first."""
@@ -587,7 +639,7 @@ class Store:
             rows = self._read(
                 f"SELECT {_LOG_COLUMNS} FROM review_log WHERE card_id = ? ORDER BY id", (card_id,)
             )
-        return [LogRow(*r) for r in rows]
+        return [_log_row(r) for r in rows]
 
     def latest_log_id(self, card_id: str) -> int | None:
         """Id of the card's most recent log row."""
@@ -637,15 +689,17 @@ class Store:
         timed_out: bool,
         by_line: Mapping[str, tuple[int, int]],
         by_topic: Mapping[str, tuple[int, int]],
+        forecast: tuple[float, float, float] | None = None,
     ) -> int:
         """Store one submitted exam in its own transaction, committed on return; its id.
 
-        ``by_line`` and ``by_topic`` map an id to (right, questions).
+        ``by_line`` and ``by_topic`` map an id to (right, questions); ``forecast`` is
+        (expected, low, high) made for the sitting before it began.
         """
         with self.transaction() as conn:
             cur = conn.execute(
                 f"INSERT INTO exam_results ({_EXAM_COLUMNS}) VALUES"
-                " (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     taken_at,
                     questions,
@@ -656,6 +710,7 @@ class Store:
                     int(timed_out),
                     _tallies_json(by_line),
                     _tallies_json(by_topic),
+                    None if forecast is None else json.dumps([float(x) for x in forecast]),
                 ),
             )
             return int(cur.lastrowid or 0)
@@ -678,6 +733,7 @@ class Store:
                 timed_out=bool(row[7]),
                 by_line=_tallies(row[8]),
                 by_topic=_tallies(row[9]),
+                forecast=None if row[10] is None else tuple(json.loads(row[10])),
             )
             for row in rows
         ]

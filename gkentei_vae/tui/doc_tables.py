@@ -27,6 +27,7 @@ from gkentei_vae.tui.keys import bindings_of, grouped_keys, join_keys, screen_he
 from gkentei_vae.tui.kl_training_screen import KlTrainingScreen
 from gkentei_vae.tui.mode_collapse_screen import ModeCollapseScreen
 from gkentei_vae.tui.quiz_screen import QuizScreen
+from gkentei_vae.tui.readiness import ForecastScreen
 from gkentei_vae.tui.review_screen import ReviewScreen
 from gkentei_vae.tui.stats_screen import StatsScreen
 from gkentei_vae.tui.summary_screen import MissedWalkScreen, SummaryScreen
@@ -43,6 +44,7 @@ def screens() -> dict[str, tuple[str, type]]:
         "flashcards": ("フラッシュカード", FlashcardScreen),
         "stats": ("学習状況", StatsScreen),
         "exam": ("模擬試験", ExamScreen),
+        "forecast": ("試験日の予測", ForecastScreen),
         "demo": ("デモ", DemoScreen),
         "kl-training": ("デモ(学習の実演)", KlTrainingScreen),
         "gan-training": ("デモ(VAE と GAN の学習)", GanTrainingScreen),

@@ -16,6 +16,7 @@ from gkentei_vae.study.exam import ExamSession, duration_text
 from gkentei_vae.study.session import QuizSession
 from gkentei_vae.tui.app import GkenteiApp
 from gkentei_vae.tui.confirm_screen import ConfirmScreen
+from gkentei_vae.tui.guess import GUESS_BINDING, guess_marker
 from gkentei_vae.tui.question_view import QuestionView
 from gkentei_vae.tui.widgets import KeyBar, OptionCard, choice_bindings
 
@@ -78,6 +79,7 @@ class ExamScreen(Screen[None]):
         Binding("n", "move(1)", "次", key_display="n/→", tooltip="次の問題へ"),
         Binding("right", "move(1)", "次", show=False, tooltip="次の問題へ"),
         Binding("f", "flag", "フラグ", tooltip="この問題にフラグを付ける/外す"),
+        GUESS_BINDING,
         Binding("j", "jump", "一覧", tooltip="未解答・フラグ付きの問題の一覧から移動する"),
         Binding("s", "submit", "提出", tooltip="提出して採点する(確認あり)"),
         Binding("q", "abandon", "中断", tooltip="採点せずに中断する(確認あり)"),
@@ -116,6 +118,7 @@ class ExamScreen(Screen[None]):
         text.append(f"   フラグ {len(exam.flags)}")
         if exam.position in exam.flags:
             text.append("   ⚑ この問題にフラグ", style="bold yellow")
+        text.append(guess_marker(exam.position in exam.guesses))
         text.append(
             f"   残り {duration_text(left)} ",
             style="bold reverse red" if left < 60 else "bold reverse",
@@ -143,6 +146,10 @@ class ExamScreen(Screen[None]):
 
     def action_flag(self) -> None:
         self.exam.toggle_flag()
+        self.update_bar()
+
+    def action_guess(self) -> None:
+        self.exam.toggle_guess()
         self.update_bar()
 
     def action_jump(self) -> None:
@@ -182,7 +189,12 @@ class ExamScreen(Screen[None]):
         from gkentei_vae.tui.summary_screen import SummaryScreen
 
         title = "時間切れ: 自動で提出しました" if timed_out else "模擬試験の結果"
+        note = None
+        if self.exam.forecast is not None:
+            from gkentei_vae.study.forecast_text import sitting_forecast_text
+
+            note = sitting_forecast_text(self.exam.forecast)
         # A modal (confirm, jump list, help) may be open when time runs out.
         while self.app.screen is not self:
             self.app.pop_screen()
-        self.app.push_screen(SummaryScreen(result, title=title))
+        self.app.push_screen(SummaryScreen(result, title=title, note=note))

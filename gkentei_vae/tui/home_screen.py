@@ -28,6 +28,7 @@ from gkentei_vae.study.today import Today, today
 from gkentei_vae.tui.app import GkenteiApp
 from gkentei_vae.tui.bars import recall_bar
 from gkentei_vae.tui.jawrap import JaText, notify
+from gkentei_vae.tui.readiness import ExamDateScreen, ReadinessPanel
 from gkentei_vae.tui.widgets import KeyBar
 
 
@@ -148,6 +149,7 @@ class HomeScreen(Screen[None]):
             "レベル",
             tooltip="出題レベルを切り替える(" + " → ".join(LEVEL_CHOICES) + "。設定に保存)",
         ),
+        Binding("t", "exam_date", "試験日", tooltip="試験日を設定・変更・解除する"),
         Binding("q", "quit_home", "終了", tooltip="終了する"),
     ]
     HELP_NOTES = ("各モードを終えるとこの画面に戻る", "各モードでは ? でそのモードのキーが出る")
@@ -161,6 +163,7 @@ class HomeScreen(Screen[None]):
         yield Static(Text(" G検定 VAE覚えうた — ホーム", style="bold"), id="progress")
         with VerticalScroll(id="body"):
             yield Static(id="today")
+            yield ReadinessPanel(id="readiness")
             yield Static(id="mastery")
             yield Static(Text("モード", style="bold"), id="modes-title")
             yield Static(id="modes")
@@ -192,6 +195,22 @@ class HomeScreen(Screen[None]):
         self.query_one("#mastery", Static).update(mastery_table(numbers.stats))
         self.query_one("#modes", Static).update(modes_table(self.context, numbers))
         self.show_model_status()
+        c = self.context
+        # In a worker: home is drawn and answers keys while the forecast is computed.
+        panel = self.query_one(ReadinessPanel)
+        panel.update_from(c.store, c.banks, c.scheduler().scheduler, c.clock, c.tz)
+
+    def action_exam_date(self) -> None:
+        from gkentei_vae.study.settings import EXAM_DATE_KEY
+
+        c = self.context
+
+        def done(changed: bool | None) -> None:
+            if changed:
+                self.refresh_numbers()
+
+        current = c.store.get_setting(EXAM_DATE_KEY)
+        self.app.push_screen(ExamDateScreen(c.store, current, c.clock(), c.tz), done)
 
     def action_open(self, mode: str) -> None:
         app = self.app

@@ -43,6 +43,10 @@ def feedback_text(answer: Answer, footer: str = "") -> Text:
     if answer.chosen is not None and not answer.correct:
         text.append(f"\n\nあなたの選んだ {answer.chosen + 1} が誤りの理由: ", style="bold")
         text.append(item.why_wrong(answer.chosen) or "")
+    if answer.guessed:
+        from gkentei_vae.tui.guess import GUESS_NOTE
+
+        text.append(f"\n\n{GUESS_NOTE}", style="bold magenta")
     text.append("\n\n出典: ", style="dim bold")
     text.append(q.source, style="dim")
     if footer:

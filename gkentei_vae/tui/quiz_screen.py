@@ -16,6 +16,7 @@ from textual.widgets import Static
 from gkentei_vae.study.session import Answer, QuizSession
 from gkentei_vae.tui.app import GkenteiApp
 from gkentei_vae.tui.confirm_screen import ConfirmScreen
+from gkentei_vae.tui.guess import GUESS_BINDING, guess_marker
 from gkentei_vae.tui.question_view import QuestionView
 from gkentei_vae.tui.widgets import DEMO_TOOLTIP, KeyBar, OptionCard, choice_bindings
 
@@ -30,12 +31,15 @@ class QuizScreen(Screen[None]):
         *choice_bindings("解答", "選択肢を選んで解答する(クリックでも可)"),
         Binding("n", "next", "次へ", key_display="n/Enter", tooltip="次の問題へ(解答後)"),
         Binding("enter", "next", "次へ", show=False, tooltip="次の問題へ(解答後)"),
+        GUESS_BINDING,
         Binding("e", "demo", "モデルで確かめる", tooltip=DEMO_TOOLTIP),
         Binding("q", "quit_session", "終了", tooltip="終了する(確認あり)"),
     ]
 
     last: var[Answer | None] = var(None, bindings=True)
     """The answer whose feedback is on screen (None while a question waits)."""
+    guessing: var[bool] = var(False)
+    """The answer about to be given is marked 「勘」."""
 
     def __init__(self, session: QuizSession, on_answer: AnswerHook | None = None) -> None:
         super().__init__()
@@ -56,6 +60,7 @@ class QuizScreen(Screen[None]):
 
     def show_question(self) -> None:
         self.last = None
+        self.guessing = False
         self.query_one(QuestionView).show(self.session.current)
         self.update_progress()
         self.query_one("#body", VerticalScroll).scroll_home(animate=False)
@@ -66,6 +71,7 @@ class QuizScreen(Screen[None]):
         number = min(s.position + (0 if self.last else 1), len(s.items))
         text = Text(f" 問 {number}/{len(s.items)}", style="bold")
         text.append(f"   正解 {s.score}/{len(s.answers)}")
+        text.append(guess_marker(self.guessing and self.last is None))
         self.query_one("#progress", Static).update(text)
 
     def show_feedback(self, answer: Answer) -> None:
@@ -76,7 +82,7 @@ class QuizScreen(Screen[None]):
     # -- actions ---------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "choose":
+        if action in ("choose", "guess"):
             return self.last is None
         if action == "next":
             return self.last is not None
@@ -87,11 +93,16 @@ class QuizScreen(Screen[None]):
     def action_choose(self, index: int) -> None:
         if self.last is not None or self.session.finished:
             return
-        answer = self.session.answer(index, time.monotonic() - self._shown_at)
+        answer = self.session.answer(index, time.monotonic() - self._shown_at, self.guessing)
         self.last = answer
         if self.on_answer is not None:
             self.on_answer(answer)
         self.show_feedback(answer)
+
+    def action_guess(self) -> None:
+        if self.last is None:
+            self.guessing = not self.guessing
+            self.update_progress()
 
     def on_option_card_chosen(self, event: OptionCard.Chosen) -> None:
         self.action_choose(event.index)

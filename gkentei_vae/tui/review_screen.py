@@ -23,6 +23,7 @@ from gkentei_vae.study.review import ReviewSession, StudyItem
 from gkentei_vae.study.session import Answer, Item
 from gkentei_vae.study.srs import FAST_ANSWER_MS, RATING_LABELS, AnswerRecord, describe_due
 from gkentei_vae.study.store import StoreError
+from gkentei_vae.tui.guess import GUESS_BINDING, guess_marker
 from gkentei_vae.tui.jawrap import JaText, notify
 from gkentei_vae.tui.question_view import QuestionView
 from gkentei_vae.tui.session_keys import append_upcoming, quit_session, undo_last
@@ -56,6 +57,7 @@ class ReviewScreen(Screen[None]):
         *choice_bindings("解答", "選択肢を選んで解答する(クリックでも可)"),
         Binding("n", "next", "次へ", key_display="n/Enter", tooltip="次のカードへ(解答後)"),
         Binding("enter", "next", "次へ", show=False, tooltip="次のカードへ(解答後)"),
+        GUESS_BINDING,
         Binding("u", "undo", "取り消し", tooltip=UNDO_TOOLTIP.format(what="解答")),
         Binding("e", "demo", "モデルで確かめる", tooltip=DEMO_TOOLTIP),
         Binding("q", "quit_session", "終了", tooltip="終了する(確認あり。解答は保存済み)"),
@@ -69,6 +71,8 @@ class ReviewScreen(Screen[None]):
     """The question on screen, its options in the order shown (None when the queue is done)."""
     last: var[tuple[Answer, AnswerRecord] | None] = var(None, bindings=True)
     """The answer whose feedback is on screen (None while a question waits)."""
+    guessing: var[bool] = var(False)
+    """The answer about to be given is marked 「勘」."""
     undoable: var[bool] = var(False, bindings=True)
     """Whether `u` has an answer to take back (the session's ``can_undo``, as last shown)."""
 
@@ -109,6 +113,7 @@ class ReviewScreen(Screen[None]):
     def show_item(self, item: Item) -> None:
         self.item = item
         self.last = None
+        self.guessing = False
         self.query_one("#done", Static).remove_class("-shown")
         view = self.query_one(QuestionView)
         view.display = True
@@ -151,12 +156,13 @@ class ReviewScreen(Screen[None]):
         text.append(f"   残り 期限 {s.due_left} / 新規 {s.new_left} / 学習中 {s.learning_left}")
         right = sum(r.rating > Rating.Again for r in s.history)
         text.append(f"   正解 {right}/{s.answered}")
+        text.append(guess_marker(self.guessing and self.last is None))
         self.query_one("#progress", Static).update(text)
 
     # -- actions ---------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "choose":
+        if action in ("choose", "guess"):
             return self.item is not None and self.last is None
         if action == "next":
             return self.last is not None
@@ -171,15 +177,20 @@ class ReviewScreen(Screen[None]):
         if item is None or self.last is not None:
             return
         seconds = time.monotonic() - self._shown_at
-        answer = Answer(item, index, seconds)
+        answer = Answer(item, index, seconds, self.guessing)
         try:
-            record = self.session.answer(answer.correct, round(seconds * 1000))
+            record = self.session.answer(answer.correct, round(seconds * 1000), self.guessing)
         except StoreError as exc:
             notify(self.app, f"解答を保存できませんでした: {exc}", severity="error", timeout=15)
             return
         self._answered_items.append(item)
         self.last = (answer, record)
         self.show_feedback(answer, record)
+
+    def action_guess(self) -> None:
+        if self.item is not None and self.last is None:
+            self.guessing = not self.guessing
+            self.update_progress()
 
     def on_option_card_chosen(self, event: OptionCard.Chosen) -> None:
         self.action_choose(event.index)

@@ -29,6 +29,7 @@ from gkentei_vae.study.stats import (
     RECENT_SITTINGS,
     Stats,
     compute_stats,
+    forecast_cell,
     heatmap_rows,
     sitting_cells,
     sitting_text,
@@ -38,6 +39,7 @@ from gkentei_vae.study.store import Store
 from gkentei_vae.tui.app import GkenteiApp
 from gkentei_vae.tui.bars import percent, recall_bar
 from gkentei_vae.tui.jawrap import JaText
+from gkentei_vae.tui.readiness import ReadinessPanel, lines_text
 from gkentei_vae.tui.widgets import KeyBar
 
 _WEEKDAYS = "月火水木金土日"
@@ -141,6 +143,8 @@ def sittings_text(stats: Stats) -> Text:
         text.append(verdict, style="green" if sitting.passed else "red")
         if timed_out:
             text.append(f"  {timed_out}", style="yellow")
+        if forecast_cell(sitting):
+            text.append(f"  {forecast_cell(sitting)}", style="dim")
     return text
 
 
@@ -189,6 +193,7 @@ class StatsScreen(Screen[None]):
         is reported before the screen starts); computed here otherwise."""
         super().__init__()
         self.stats = stats or compute_stats(store, banks, now=(clock or utcnow)(), tz=tz)
+        self._source = (store, banks, clock or utcnow, tz)
 
     def compose(self) -> ComposeResult:
         stats = self.stats
@@ -200,9 +205,17 @@ class StatsScreen(Screen[None]):
                 yield Static(JaText(forecast_text(stats)), id="forecast")
                 yield Static(JaText(heatmap_text(stats)), id="heatmap")
             yield Static(JaText(exam_text(stats)), id="exam")
+            yield ReadinessPanel(render=lines_text, id="line-forecast")
             yield Static(JaText(sittings_text(stats)), id="sittings")
             yield Static(JaText(levels_text(stats)), id="levels")
         yield KeyBar()
+
+    def on_mount(self) -> None:
+        from gkentei_vae.study.calibration import scheduler_for
+
+        store, banks, clock, tz = self._source
+        # In a worker, as on home: the figures above are shown at once.
+        self.query_one(ReadinessPanel).update_from(store, banks, scheduler_for(store), clock, tz)
 
     def action_close(self) -> None:
         app = self.app

@@ -71,10 +71,12 @@ class SummaryScreen(Screen[None]):
         Binding("escape", "app.end_mode", "終了", show=False, tooltip="終了する"),
     ]
 
-    def __init__(self, session: QuizSession, title: str = "結果") -> None:
+    def __init__(self, session: QuizSession, title: str = "結果", note: str | None = None) -> None:
         super().__init__()
         self.session = session
         self.title_text = title
+        self.note = note
+        """A line under the headline (the mock exam: what the forecast said before it)."""
 
     def compose(self) -> ComposeResult:
         s = self.session
@@ -90,6 +92,8 @@ class SummaryScreen(Screen[None]):
             headline.append(f"  (未解答 {unanswered} 問)", style="bold red")
         with VerticalScroll(id="summary-body"):
             yield Static(JaText(headline), id="headline")
+            if self.note:
+                yield Static(JaText(Text(self.note, style="italic")), id="note")
             yield Static(score_bar(s.score, total), id="score-bar")
             topics = s.by_topic()
             rows = [(t, TOPICS.get(t, t), topics[t]) for t in TOPICS if t in topics]
