@@ -301,3 +301,89 @@ class GanRecord(TypedDict):
     """The lyric's claims, each True where this run supports it."""
     sentences: NotRequired[list[str]]
     """What this run's numbers support, in Japanese."""
+
+
+class RingFrame(TypedDict):
+    """``mode-collapse``: one model's samples at one snapshot, measured by ``models.ring``."""
+
+    near: list[float]
+    """Per mode: share of all samples within 0.2 of it."""
+    hq: list[float]
+    """Per mode: share of all samples within 3σ of it."""
+    covered: int
+    """Modes holding ≥ 1 % of the samples within 3σ."""
+    hq_share: float
+    """Share of all samples within 3σ of their nearest mode."""
+    top_share: float
+    """The largest share within 0.2 of one mode."""
+    top_mode: int
+    """That mode."""
+    collapsed: bool
+    """Mode collapse by the ring's definition (docs/gan.md)."""
+    points: NDArray[np.float32]
+    """The first samples, float32 ``[N, 2]`` (the scatter)."""
+
+
+class RingSummary(TypedDict):
+    """``mode-collapse``: what one run measured (``ring_runs.RunSummary.to_dict``)."""
+
+    peak_share: float
+    """The largest share within 0.2 of one mode over the snapshots."""
+    peak_step: int
+    """Its step."""
+    peak_mode: int
+    """Its mode."""
+    collapse_steps: list[int]
+    """Steps whose snapshot was collapsed."""
+    collapse_modes: list[int]
+    """The modes the collapsed snapshots sat on, in order of first visit."""
+    final_covered: int
+    """Modes covered at the last snapshot."""
+    final_hq: float
+    """High-quality share at the last snapshot."""
+    final_near: float
+    """Share within 0.2 of some mode at the last snapshot."""
+    steps: int
+    """The last snapshot's step."""
+    seconds: float
+    """Training seconds."""
+
+
+class RingFinal(TypedDict):
+    """``mode-collapse``: both runs' summaries."""
+
+    gan: RingSummary
+    """The recorded GAN's."""
+    vae: RingSummary
+    """The live VAE's."""
+
+
+class ModeCollapseRecord(TypedDict):
+    """``mode-collapse``: one snapshot of the recorded GAN and the live VAE."""
+
+    step: int
+    """Optimizer steps of this snapshot."""
+    steps: int
+    """Steps of the whole replay."""
+    setup: str
+    """The replayed GAN setup's name (``ring_runs.SETUPS``)."""
+    label: str
+    """Its setting, in Japanese."""
+    remedy: bool
+    """The replayed GAN is the remedy configuration."""
+    recorded_seed: int
+    """The seed of the recorded GAN run."""
+    live_seconds: float
+    """Seconds since the live part started."""
+    gan: NotRequired[RingFrame]
+    """The recorded GAN at this step (absent once its recording has ended)."""
+    vae: NotRequired[RingFrame]
+    """The live VAE at this step (absent once it has ended)."""
+    final: NotRequired[RingFinal]
+    """Last record only, as are the keys below."""
+    claims: NotRequired[dict[str, bool]]
+    """Each on-screen claim, True where this run measured it."""
+    sentences: NotRequired[list[str]]
+    """What this run's numbers support, in Japanese."""
+    note: NotRequired[str]
+    """Which radius the measures use, and why."""

@@ -155,6 +155,18 @@ DEMOS: Mapping[str, Demo] = MappingProxyType(
                 redraw=False,
                 png_args=MappingProxyType({"steps": 300}),
             ),
+            Demo(
+                "mode-collapse",
+                "モード崩壊: 8 つのガウス分布の輪",
+                "円周上の 8 つのモードに GAN(記録した実行)と VAE(その場で学習)のサンプルを点で描き、"
+                "モードごとの割合・覆ったモード・高品質な割合を測る。b でモード崩壊への対策",
+                "gkentei_vae.demos.mode_collapse:mode_collapse",
+                "gkentei_vae.tui.mode_collapse_screen:ModeCollapseScreen",
+                "gkentei_vae.demos.mode_collapse_png:png_mode_collapse",
+                f"{_DATA}:ModeCollapseRecord",
+                streams=True,
+                redraw=False,
+            ),
         )
     }
 )

@@ -45,6 +45,8 @@ def test_wheel_carries_banks_and_checkpoints(wheel: Path) -> None:
     assert any(n.endswith(".tcss") for n in names)
     for ckpt in sorted((REPO / "checkpoints").glob("*.pt")):
         assert f"gkentei_vae/_bundled/checkpoints/{ckpt.name}" in names
+    # The mode-collapse demo replays its recorded GAN runs.
+    assert "gkentei_vae/demos/recorded/mode_collapse.npz" in names
 
 
 def test_installed_wheel_runs_from_tmp(wheel: Path, tmp_path: Path) -> None:

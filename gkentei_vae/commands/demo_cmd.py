@@ -70,5 +70,10 @@ def write_png(demo_id: str, seed: int, path: Path) -> int:
     except OSError as exc:
         common.say(f"gkentei-vae demo: {path} に書き込めません: {exc.strerror}", err=True)
         return 1
+    from gkentei_vae.demos.png_font import missing_note
+
+    note = missing_note()
+    if note:
+        common.say(f"gkentei-vae demo: {note}", err=True)
     common.say(f"書き出しました: {path}")
     return 0

@@ -244,6 +244,12 @@ def _result_summary(meta: dict[str, Any]) -> str:
     """The checkpoint's headline number, in the words of its kind."""
     if meta["model"] == "gan":
         j = meta["judge"]
+        if "ring" in j:
+            r = j["ring"]
+            return (
+                f"8 つのモードで判定: 覆ったモード {j['classes']}/8,"
+                f" 3σ 以内 {sum(r['hq']):.0%}, 最大のモードに {max(r['near']):.0%}"
+            )
         return f"分類器による判定: FD {j['fd']:.1f}, 灰色 {j['grey']:.0%}, 数字 {j['classes']} 種類"
     if meta["model"] == "classifier":
         return f"検証の正解率 {meta['heldout_accuracy']:.1%}"

@@ -1,7 +1,7 @@
 """The GAN-vs-VAE demos as PNG pictures, drawn with Pillow in the style of ``demo_png``.
 
-Digits are tiled at 3× scale; numbers become labelled bars and curves, in ASCII
-with Pillow's built-in font (a CJK font may not be installed).
+Digits are tiled at 3× scale; numbers become labelled bars and curves, labelled in
+Japanese with a font found by ``png_font`` (glyph coverage checked).
 """
 
 from __future__ import annotations
@@ -9,18 +9,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 from gkentei_vae.demo_data import GanRecord, GanVsVaeResult, Measurement, ShownMeasurement
+from gkentei_vae.demos.png_font import font_for
 from gkentei_vae.demos.vae_png import BG, CYAN, FG, MAGENTA, digits, label, stack
 
 YELLOW = (230, 200, 80)
 GREY = (90, 90, 90)
 SERIES_COLOURS = {"gan": MAGENTA, "vae": CYAN, "real": YELLOW}
-
-
-def _font() -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
-    return ImageFont.load_default()
 
 
 def _row(parts: list[Image.Image], gap: int = 16) -> Image.Image:
@@ -42,8 +39,9 @@ def _histograms(
     """Class histograms of the three sets side by side per digit (shares of each set)."""
     img = Image.new("RGB", (width, height), BG)
     draw = ImageDraw.Draw(img)
-    font = _font()
-    draw.text((0, 0), "classifier's digit histogram (share of each set)", fill=FG, font=font)
+    title = "分類器が付けた数字の分布 (各組の中の割合)"
+    draw.text((0, 0), title, fill=FG, font=font_for(title))
+    font = font_for("0123456789")
     names = [n for n in ("gan", "vae", "real") if n in data]
     top, bottom = 18, height - 14
     slot = width / 10
@@ -72,19 +70,19 @@ def png_gan_vs_vae(data: GanVsVaeResult) -> Image.Image:
     }
     columns = []
     for name, title in (
-        ("gan", "GAN (bundled)"),
-        ("vae", "VAE (bundled main)"),
-        ("real", "real held-out"),
+        ("gan", "GAN (同梱)"),
+        ("vae", "VAE (同梱の主モデル)"),
+        ("real", "本物 (検証用)"),
     ):
         d = shown[name]
         n = len(d["images"])
         grid = digits(d["images"], min(8, n))
         lines = [
             title,
-            f"grey share of ink  {d['grey']:.0%}",
-            f"Laplacian variance {d['laplacian']:.3f}",
-            f"classes covered    {d['classes']}/10",
-            f"FD to held-out     {d['fd']:.1f}",
+            f"インクのうち灰色 {d['grey']:.0%}",
+            f"ラプラシアンの分散 {d['laplacian']:.3f}",
+            f"数字の種類 {d['classes']}/10",
+            f"検証データとの FD {d['fd']:.1f}",
         ]
         columns.append(
             stack(
@@ -120,9 +118,9 @@ def _curves(
     series = {k: _smooth(v, window) for k, v in series.items()}
     img = Image.new("RGB", (width, height), BG)
     draw = ImageDraw.Draw(img)
-    font = _font()
-    legend = "  ".join(f"{k} {v[0]:.2f}->{v[-1]:.2f}" for k, v in series.items())
-    draw.text((4, 2), f"{title}: {legend}", fill=FG, font=font)
+    legend = "  ".join(f"{k} {v[0]:.2f}→{v[-1]:.2f}" for k, v in series.items())
+    text = f"{title}: {legend}"
+    draw.text((4, 2), text, fill=FG, font=font_for(text))
     values = [x for v in series.values() for x in v if np.isfinite(x)]
     lo, hi = min(values), max(values)
     span = hi - lo or 1.0
@@ -142,15 +140,15 @@ def png_gan_training(records: list[GanRecord]) -> Image.Image:
     first, last = with_samples[0], with_samples[-1]
     n = len(first["gan_samples"])
     parts = [
-        _curves("VAE loss (nats)", {"vae": [r["vae_loss"] for r in records]}, {"vae": CYAN}),
+        _curves("VAE の損失 (nats)", {"vae": [r["vae_loss"] for r in records]}, {"vae": CYAN}),
         _curves(
-            "GAN losses",
+            "GAN の損失",
             {"D": [r["d_loss"] for r in records], "G": [r["g_loss"] for r in records]},
             {"D": YELLOW, "G": MAGENTA},
         ),
-        label(f"round {first['step']}: VAE (top) / GAN (bottom), fixed z", 400),
+        label(f"ラウンド {first['step']}: 上 VAE / 下 GAN (固定した z)", 400),
         digits(np.concatenate([first["vae_samples"], first["gan_samples"]]), n),
-        label(f"round {last['step']}: VAE (top) / GAN (bottom), same z", 400),
+        label(f"ラウンド {last['step']}: 上 VAE / 下 GAN (同じ z)", 400),
         digits(np.concatenate([last["vae_samples"], last["gan_samples"]]), n),
     ]
     final = records[-1].get("final")
@@ -159,11 +157,13 @@ def png_gan_training(records: list[GanRecord]) -> Image.Image:
             m = final[name]
             parts.append(
                 label(
-                    f"{name.upper()}: grey {m['grey']:.0%}  FD {m['fd']:.1f}  classes {m['classes']}/10"
-                    f"  realistic {m['realistic']:.0%}",
+                    f"{name.upper()}: 灰色 {m['grey']:.0%}  FD {m['fd']:.1f}"
+                    f"  数字の種類 {m['classes']}/10  本物らしい {m['realistic']:.0%}",
                     640,
                     SERIES_COLOURS[name],
                 )
             )
-        parts.append(label(f"GAN pixel variance across z: {records[-1]['final_spread']:.2e}", 640))
+        parts.append(
+            label(f"z を変えたときの GAN の画素の分散: {records[-1]['final_spread']:.2e}", 640)
+        )
     return stack(parts)

@@ -3,13 +3,13 @@
 One renderer per demo, named by its entry in ``gkentei_vae.demo_registry``.
 
 Digits are tiled at 3× scale; numbers become bar charts and curves, labelled in
-ASCII with Pillow's built-in font (a CJK font may not be installed).
+Japanese with a font found by ``png_font`` (glyph coverage checked; its fallback stated there).
 """
 
 from __future__ import annotations
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 from gkentei_vae.demo_data import (
     BetaCompareResult,
@@ -22,6 +22,7 @@ from gkentei_vae.demo_data import (
     SamplesResult,
     reparam_columns,
 )
+from gkentei_vae.demos.png_font import font_for
 from gkentei_vae.halfblock import paired_rows, tile
 
 SCALE = 3
@@ -29,6 +30,8 @@ BG = (24, 24, 24)
 FG = (230, 230, 230)
 CYAN = (80, 200, 230)
 MAGENTA = (230, 90, 200)
+LABEL_HEIGHT = 18
+"""Pixels of one line of label text."""
 
 
 def digits(images: np.ndarray, nrow: int) -> Image.Image:
@@ -51,21 +54,34 @@ def stack(parts: list[Image.Image], gap: int = 12) -> Image.Image:
 
 
 def label(text: str, width: int, colour: tuple[int, int, int] = FG) -> Image.Image:
-    """One line of ASCII text (Pillow's built-in font)."""
-    img = Image.new("RGB", (width, 16), BG)
-    ImageDraw.Draw(img).text((0, 2), text, fill=colour, font=ImageFont.load_default())
+    """One line of text in a font that has all its glyphs (``png_font.font_for``)."""
+    img = Image.new("RGB", (width, LABEL_HEIGHT), BG)
+    ImageDraw.Draw(img).text((0, 1), text, fill=colour, font=font_for(text))
     return img
+
+
+def paragraph(text: str, width: int, colour: tuple[int, int, int] = FG) -> Image.Image:
+    """``text`` wrapped into lines no wider than ``width`` pixels (Japanese wraps anywhere)."""
+    font = font_for(text)
+    lines: list[str] = []
+    line = ""
+    for ch in text:
+        if line and font.getlength(line + ch) > width:
+            lines.append(line)
+            line = ""
+        line += ch
+    lines.append(line)
+    return stack([label(t, width, colour) for t in lines], gap=0)
 
 
 def _bars(series: dict[str, np.ndarray], width: int = 640, row: int = 110) -> Image.Image:
     """One signed bar chart per named vector (one bar per latent dimension)."""
     img = Image.new("RGB", (width, row * len(series)), BG)
     draw = ImageDraw.Draw(img)
-    font = ImageFont.load_default()
     for r, (name, values) in enumerate(series.items()):
         top = r * row
         mid = top + row // 2 + 6
-        draw.text((0, top + 2), name, fill=FG, font=font)
+        draw.text((0, top + 2), name, fill=FG, font=font_for(name))
         draw.line((0, mid, width, mid), fill=(90, 90, 90))
         scale = max(1e-6, float(np.abs(values).max()))
         step = width / max(1, len(values))
@@ -84,12 +100,8 @@ def _curve(
 ) -> Image.Image:
     img = Image.new("RGB", (width, height), BG)
     draw = ImageDraw.Draw(img)
-    draw.text(
-        (4, 2),
-        f"{name} per step (first {values[0]:.1f}, last {values[-1]:.1f})",
-        fill=FG,
-        font=ImageFont.load_default(),
-    )
+    text = f"ステップごとの{name} (最初 {values[0]:.1f}、最後 {values[-1]:.1f})"
+    draw.text((4, 2), text, fill=FG, font=font_for(text))
     lo, hi = min(values), max(values)
     span = hi - lo or 1.0
     pts = [
@@ -126,7 +138,7 @@ def png_reconstruct(data: ReconstructResult) -> Image.Image:
     n = len(data["originals"])
     return stack(
         [
-            label("top: held-out originals / bottom: reconstructions", 400),
+            label("上: 検証用の元画像 / 下: 再構成", 400),
             digits(paired_rows(data["originals"], data["reconstructions"], n), n),
         ]
     )
@@ -136,8 +148,8 @@ def png_encode(data: EncodeResult) -> Image.Image:
     return stack(
         [
             digits(data["image"][None], 1),
-            _bars({"mu": data["mu"], "sigma": data["sigma"]}),
-            label("decodes of z ~ q(z|x)", 300),
+            _bars({"μ (平均)": data["mu"], "σ (標準偏差)": data["sigma"]}),
+            label("q(z|x) から引いた z のデコード", 300),
             digits(data["decodes"], len(data["decodes"])),
         ]
     )
@@ -145,17 +157,29 @@ def png_encode(data: EncodeResult) -> Image.Image:
 
 def png_beta_compare(data: BetaCompareResult) -> Image.Image:
     parts = []
-    for name in ("beta0", "main"):
-        d = data[name]
+    for d, title in ((data["beta0"], "β=0 のモデル"), (data["main"], "β=1 のモデル (同梱)")):
         parts += [
-            label(f"{name}: held-out KL {d['kl']:.1f} nats", 400),
+            label(f"{title}: 検証データの KL {d['kl']:.1f} nats", 400),
             digits(d["images"], len(d["images"])),
         ]
     return stack(parts)
 
 
+REPARAM_LABELS = {
+    "mu": "μ (平均)",
+    "sigma": "σ (標準偏差)",
+    "eps": "ε (標準正規分布のノイズ)",
+    "z": "z = μ + σ⊙ε",
+    "dz_dmu": "∂z/∂μ (常に 1)",
+    "dz_dsigma": "∂z/∂σ (= ε)",
+    "grad_mu": "損失の μ についての勾配",
+    "grad_logvar": "損失の log σ² についての勾配",
+}
+"""The reparam PNG's name for each of ``reparam_columns``' values."""
+
+
 def png_reparam(data: ReparamResult) -> Image.Image:
-    columns = {k: np.asarray(v) for k, v in reparam_columns(data).items()}
+    columns = {REPARAM_LABELS[k]: np.asarray(v) for k, v in reparam_columns(data).items()}
     return stack([digits(data["image"][None], 1), _bars(columns)])
 
 
@@ -165,9 +189,9 @@ def png_kl_training(records: list[KlRecord]) -> Image.Image:
     last_samples = [r["samples"] for r in records if "samples" in r][-1]
     return stack(
         [
-            _curve("reconstruction", [r["recon"] for r in records], switch),
+            _curve("再構成誤差", [r["recon"] for r in records], switch),
             _curve("KL", [r["kl"] for r in records], switch),
-            label("prior samples at the end", 300),
+            label("学習後の事前分布からのサンプル", 300),
             digits(last_samples, len(last_samples)),
         ]
     )

@@ -5,7 +5,8 @@
 ``np.genfromtxt`` (~5 s here); splitting the bytes and converting once with numpy
 takes ~0.3 s, so there is no cache to go stale. ``mnist`` and ``fashion-mnist``
 come through torchvision, downloaded into ``paths.download_dir()`` or read from
-``--data-dir``.
+``--data-dir``. ``ring8`` is not images but 2-D points: eight Gaussians on a ring
+(Metz et al. 2016's mode-collapse benchmark), drawn from a fixed seed by ``ring.py``.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from torch import Tensor
 
 from gkentei_vae.paths import download_dir
 
-DATASETS = ("mnist5k", "mnist", "fashion-mnist")
+DATASETS = ("mnist5k", "mnist", "fashion-mnist", "ring8")
 DEFAULT_DATASET = "mnist5k"
 HELDOUT_EVERY = 10
 """mnist5k: every 10th image is held out, i.e. 50 per class, 4,500 / 500."""
@@ -32,7 +33,7 @@ class DataUnavailableError(Exception):
 
 @dataclass
 class Split:
-    """Images as float tensors [N, 1, 28, 28] in [0, 1], with integer labels [N]."""
+    """Images as float tensors [N, 1, 28, 28] in [0, 1] (``ring8``: points [N, 2]), labels [N]."""
 
     name: str
     train: Tensor
@@ -113,12 +114,29 @@ def _load_torchvision(name: str, data_dir: Path | None) -> Split:
     return Split(name, _to_float(train.data), train.targets, _to_float(test.data), test.targets)
 
 
+def ring_split() -> Split:
+    """The ``ring8`` dataset (``models.ring``): points [N, 2] with their mode as the label."""
+    from gkentei_vae.models.ring import DATA_SEED, HELDOUT_POINTS, TRAIN_POINTS, ring_points
+
+    train, train_modes = ring_points(TRAIN_POINTS, DATA_SEED)
+    held, held_modes = ring_points(HELDOUT_POINTS, DATA_SEED + 1)
+    return Split(
+        "ring8",
+        torch.from_numpy(train),
+        torch.from_numpy(train_modes),
+        torch.from_numpy(held),
+        torch.from_numpy(held_modes),
+    )
+
+
 def load_dataset(name: str = DEFAULT_DATASET, data_dir: Path | None = None) -> Split:
     """Load ``name`` (one of :data:`DATASETS`) into memory."""
     if name == "mnist5k":
         return load_mnist5k()
     if name in ("mnist", "fashion-mnist"):
         return _load_torchvision(name, data_dir)
+    if name == "ring8":
+        return ring_split()
     raise DataUnavailableError(
         f"データセット {name!r} は知りません (選択肢: {', '.join(DATASETS)})"
     )

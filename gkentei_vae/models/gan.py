@@ -2,9 +2,10 @@
 
 Images go into D and come out of G in [−1, 1] (tanh output, as DCGAN); the rest of
 the package works in [0, 1], so :meth:`GAN.images` and :func:`to_gan_range`
-convert at the boundary. Two architectures share one interface: small MLPs (fast
-enough to train live beside a VAE) and a small DCGAN (better samples, trained
-offline for the bundled model).
+convert at the boundary. Three architectures share one interface: small MLPs (fast
+enough to train live beside a VAE), a small DCGAN (better samples, trained
+offline for the bundled model) and ``point``, MLPs on 2-D points (the ``ring8``
+mode-collapse demo) whose G has a linear output: points are not squashed into [−1, 1].
 """
 
 from __future__ import annotations
@@ -21,8 +22,10 @@ from gkentei_vae.models.config_dict import DictConfig
 from gkentei_vae.models.model import IMAGE_PIXELS, IMAGE_SIDE
 from gkentei_vae.models.train_config import GAN_LOSSES
 
-ARCHS = ("mlp", "conv")
+ARCHS = ("mlp", "conv", "point")
 ACTIVATIONS = ("leaky_relu", "relu")
+POINT_DIMS = 2
+"""``point`` arch: G's output and D's input are 2-D points."""
 LEAK = 0.2
 """Slope of LeakyReLU below 0 (DCGAN's value)."""
 
@@ -32,7 +35,7 @@ class GANConfig(DictConfig):
     """Everything needed to rebuild both networks; saved inside every checkpoint."""
 
     arch: str = "mlp"
-    """``mlp`` (fully connected) or ``conv`` (a small DCGAN)."""
+    """``mlp`` (fully connected), ``conv`` (a small DCGAN) or ``point`` (MLPs on 2-D points)."""
     latent_dim: int = 64
     """Dimensions of the noise z ~ N(0, I) that G turns into an image."""
     g_hidden: tuple[int, ...] = (128, 256)
@@ -43,6 +46,8 @@ class GANConfig(DictConfig):
     """Conv: D's channels after each stride-2 convolution (28 → 14 → 7); G mirrors them."""
     activation: str = "leaky_relu"
     """Hidden-layer activation of both networks: ``leaky_relu`` (slope 0.2) or ``relu``."""
+    pack: int = 1
+    """``point``: D judges this many samples at once, concatenated (PacGAN, Lin et al. 2018)."""
 
     def __post_init__(self) -> None:
         if self.arch not in ARCHS:
@@ -53,6 +58,8 @@ class GANConfig(DictConfig):
             raise ValueError("latent_dim must be at least 1")
         if self.arch == "conv" and len(self.channels) != 2:
             raise ValueError("conv needs exactly two channel counts (28 → 14 → 7)")
+        if self.pack < 1 or (self.pack > 1 and self.arch != "point"):
+            raise ValueError("pack is a positive count, above 1 only for the point arch")
 
 
 PRESETS: dict[str, dict[str, Any]] = {
@@ -61,12 +68,19 @@ PRESETS: dict[str, dict[str, Any]] = {
     "mlp": {"arch": "mlp", "g_hidden": (128, 256), "d_hidden": (256, 128)},
     # A small DCGAN (strided convolutions, batch norm in G): slower a step, sharper digits.
     "conv": {"arch": "conv", "channels": (32, 64)},
+    # Metz et al. 2016's ring networks, narrower: G z-128-128-2, D 2-128-128-1, ReLU.
+    "point": {
+        "arch": "point",
+        "g_hidden": (128, 128),
+        "d_hidden": (128, 128),
+        "activation": "relu",
+    },
 }
 
 
-def preset_config(name: str, latent_dim: int) -> GANConfig:
+def preset_config(name: str, latent_dim: int, pack: int = 1) -> GANConfig:
     """The named architecture (see :data:`PRESETS`) with ``latent_dim`` noise dimensions."""
-    return GANConfig(latent_dim=latent_dim, **PRESETS[name])
+    return GANConfig(latent_dim=latent_dim, pack=pack, **PRESETS[name])
 
 
 def _act(name: str) -> nn.Module:
@@ -86,15 +100,19 @@ class GAN(nn.Module):
         self.config = config
         act = config.activation
         k = config.latent_dim
-        if config.arch == "mlp":
+        self.points = config.arch == "point"
+        if config.arch in ("mlp", "point"):
+            out = POINT_DIMS if self.points else IMAGE_PIXELS
             g: list[nn.Module] = []
             prev = k
             for h in config.g_hidden:
                 g += [nn.Linear(prev, h), _act(act)]
                 prev = h
-            g += [nn.Linear(prev, IMAGE_PIXELS), nn.Unflatten(1, (1, IMAGE_SIDE, IMAGE_SIDE))]
+            g += [nn.Linear(prev, out)]
+            if not self.points:
+                g += [nn.Unflatten(1, (1, IMAGE_SIDE, IMAGE_SIDE))]
             d: list[nn.Module] = [nn.Flatten()]
-            prev = IMAGE_PIXELS
+            prev = out * config.pack
             for h in config.d_hidden:
                 d += [nn.Linear(prev, h), _act(act)]
                 prev = h
@@ -121,15 +139,26 @@ class GAN(nn.Module):
                 nn.Flatten(),
                 nn.Linear(c2 * 7 * 7, 1),
             ]
-        self.generator = nn.Sequential(*g, nn.Tanh())
+        self.generator = nn.Sequential(*g) if self.points else nn.Sequential(*g, nn.Tanh())
         self.discriminator = nn.Sequential(*d)
 
     def generate(self, z: Tensor) -> Tensor:
-        """z [B, K] → images [B, 1, 28, 28] in [−1, 1]."""
+        """z [B, K] → images [B, 1, 28, 28] in [−1, 1] (``point``: points [B, 2])."""
         return self.generator(z)
 
+    def to_model_space(self, x: Tensor) -> Tensor:
+        """Training data as D sees it: pixels [0, 1] → [−1, 1]; points unchanged."""
+        return x if self.points else to_gan_range(x)
+
     def discriminate(self, x: Tensor) -> Tensor:
-        """Images in [−1, 1] → logits [B]: positive means "real"."""
+        """Images in [−1, 1] → logits [B]: positive means "real".
+
+        With ``pack`` p > 1, each p consecutive samples are judged together: [B / p] logits.
+        """
+        p = self.config.pack
+        if p > 1:
+            # A last batch that is not a multiple of p loses its few leftover samples.
+            x = x[: len(x) - len(x) % p].reshape(len(x) // p, -1)
         return self.discriminator(x).squeeze(1)
 
     def images(self, z: Tensor) -> Tensor:

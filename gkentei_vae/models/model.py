@@ -3,11 +3,14 @@
 Images are float tensors of shape [B, 1, 28, 28] with values in [0, 1]. Two
 architectures share one interface: a small MLP (the one pytorch/examples uses,
 fast enough for a live training demo) and a small convolutional net (the
-bundled main model; better held-out ELBO for the same size).
+bundled main model; better held-out ELBO for the same size). A third, ``point``,
+models 2-D points (the ``ring8`` mode-collapse demo) with a Gaussian likelihood:
+the decoder gives the mean, one learned log-variance per coordinate the spread.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, fields
 from typing import Any, NamedTuple
 
@@ -17,7 +20,9 @@ from torch import Tensor, nn
 
 IMAGE_SIDE = 28
 IMAGE_PIXELS = IMAGE_SIDE * IMAGE_SIDE
-ARCHS = ("mlp", "conv")
+ARCHS = ("mlp", "conv", "point")
+POINT_DIMS = 2
+"""``point`` arch: the data are 2-D points."""
 ACTIVATIONS = {"relu": nn.ReLU, "silu": nn.SiLU, "elu": nn.ELU}
 
 
@@ -28,7 +33,7 @@ class VAEConfig:
     arch: str = "conv"
     latent_dim: int = 16
     hidden: tuple[int, ...] = (400,)
-    """MLP: widths of the encoder's hidden layers (the decoder mirrors them)."""
+    """MLP / point: widths of the encoder's hidden layers (the decoder mirrors them)."""
     channels: tuple[int, ...] = (32, 64)
     """Conv: channels after each stride-2 convolution (28 → 14 → 7)."""
     fc: int = 0
@@ -70,6 +75,8 @@ PRESETS: dict[str, dict[str, Any]] = {
     # The bundled main model: ELU (ReLU left this net with worse held-out ELBO) and a
     # 3×3 refinement at full resolution; ~0.9 M parameters, 3.6 MB as float32.
     "conv": {"arch": "conv", "channels": (32, 64), "fc": 128, "refine": 1, "activation": "elu"},
+    # 2-D points, Gaussian likelihood: as wide as the ring GAN's networks.
+    "point": {"arch": "point", "hidden": (128, 128), "activation": "relu"},
 }
 
 
@@ -81,7 +88,7 @@ def preset_config(name: str, latent_dim: int) -> VAEConfig:
 class Output(NamedTuple):
     """One forward pass."""
 
-    logits: Tensor  # [B, 1, 28, 28] Bernoulli logits of p(x|z)
+    logits: Tensor  # [B, 1, 28, 28] Bernoulli logits of p(x|z) (point: means [B, 2])
     mu: Tensor  # [B, K]
     logvar: Tensor  # [B, K] log σ²
     z: Tensor  # [B, K]
@@ -106,6 +113,11 @@ def reconstruction_error(logits: Tensor, x: Tensor) -> Tensor:
     return bce.flatten(1).sum(dim=1)
 
 
+def gaussian_nll(mean: Tensor, log_var: Tensor, x: Tensor) -> Tensor:
+    """−log N(x; mean, diag(exp log_var)) per point [B], summed over coordinates."""
+    return 0.5 * ((x - mean).pow(2) / log_var.exp() + log_var + math.log(2 * math.pi)).sum(dim=1)
+
+
 def reparameterize(mu: Tensor, logvar: Tensor, eps: Tensor | None = None) -> Tensor:
     """z = μ + σ⊙ε with ε ~ N(0, I) as an input, so gradients reach μ and σ."""
     if eps is None:
@@ -121,9 +133,15 @@ class VAE(nn.Module):
         self.config = config
         act = ACTIVATIONS[config.activation]
         k = config.latent_dim
-        if config.arch == "mlp":
+        # point: log σ² of p(x|z) per coordinate, learned. Only there, so the image
+        # models' checkpoints keep exactly their parameters.
+        self.log_var: nn.Parameter | None = None
+        if config.arch == "point":
+            self.log_var = nn.Parameter(torch.zeros(POINT_DIMS))
+        if config.arch in ("mlp", "point"):
+            out = POINT_DIMS if config.arch == "point" else IMAGE_PIXELS
             enc: list[nn.Module] = [nn.Flatten()]
-            width = IMAGE_PIXELS
+            width = out
             for h in config.hidden:
                 enc += [nn.Linear(width, h), act()]
                 width = h
@@ -133,7 +151,9 @@ class VAE(nn.Module):
             for h in reversed(config.hidden):
                 dec += [nn.Linear(prev, h), act()]
                 prev = h
-            dec += [nn.Linear(prev, IMAGE_PIXELS), nn.Unflatten(1, (1, IMAGE_SIDE, IMAGE_SIDE))]
+            dec += [nn.Linear(prev, out)]
+            if config.arch == "mlp":
+                dec += [nn.Unflatten(1, (1, IMAGE_SIDE, IMAGE_SIDE))]
             self.decoder = nn.Sequential(*dec)
         else:
             c1, c2 = config.channels
@@ -184,6 +204,12 @@ class VAE(nn.Module):
         """z [B, K] → Bernoulli logits [B, 1, 28, 28]; sigmoid gives pixel means."""
         return self.decoder(z)
 
+    def recon_error(self, decoded: Tensor, x: Tensor) -> Tensor:
+        """−log p(x|z) per item: Bernoulli over pixels, or (point) Gaussian over 2 coordinates."""
+        if self.log_var is None:
+            return reconstruction_error(decoded, x)
+        return gaussian_nll(decoded, self.log_var, x)
+
     def forward(self, x: Tensor, eps: Tensor | None = None) -> Output:
         mu, logvar = self.encode(x)
         z = reparameterize(mu, logvar, eps)
@@ -192,7 +218,7 @@ class VAE(nn.Module):
     def loss_terms(self, x: Tensor, beta: float = 1.0, eps: Tensor | None = None) -> LossTerms:
         """Reconstruction and KL per image; ``loss`` weights KL by β."""
         out = self(x, eps)
-        recon = reconstruction_error(out.logits, x)
+        recon = self.recon_error(out.logits, x)
         kl = kl_divergence(out.mu, out.logvar)
         return LossTerms(recon, kl, recon + beta * kl)
 

@@ -36,7 +36,6 @@ from gkentei_vae.models.gan import (
     discriminator_loss,
     gan_samples,
     generator_loss,
-    to_gan_range,
 )
 from gkentei_vae.models.judge import judge, real_reference
 from gkentei_vae.models.model import (
@@ -44,7 +43,6 @@ from gkentei_vae.models.model import (
     VAEConfig,
     kl_divergence,
     preset_config,
-    reconstruction_error,
 )
 from gkentei_vae.models.schedule import parse_beta_schedule
 from gkentei_vae.models.train_config import EVAL_DRAWS, TrainConfig, TrainConfigError
@@ -226,6 +224,7 @@ class EncoderDecoder(Protocol):
 
     def encode(self, x: Tensor) -> tuple[Tensor, Tensor]: ...
     def decode(self, z: Tensor) -> Tensor: ...
+    def recon_error(self, decoded: Tensor, x: Tensor) -> Tensor: ...
 
 
 def resolve_device(name: str) -> torch.device:
@@ -262,7 +261,7 @@ def evaluate(
         recon = torch.zeros(len(x), device=x.device)
         for _ in range(draws):
             eps = torch.randn(mu.shape, generator=gen).to(mu.device)
-            recon += reconstruction_error(model.decode(mu + std * eps), x)
+            recon += model.recon_error(model.decode(mu + std * eps), x)
         total_recon += (recon / draws).sum().item()
         total_kl += kl_divergence(mu, logvar).sum().item()
     if was_training and hasattr(model, "train"):
@@ -348,6 +347,8 @@ class BaseTrainer:
         synced: dict[str, Any] = {"model": self.kind, "arch": model_config.arch}
         if hasattr(model_config, "latent_dim"):
             synced["latent_dim"] = model_config.latent_dim
+        if hasattr(model_config, "pack"):
+            synced["gan_pack"] = model_config.pack
         self.config = replace(train_config, **synced)
         if self.config.threads:
             torch.set_num_threads(self.config.threads)  # process-wide, as the option says
@@ -555,24 +556,34 @@ class GANTrainer(BaseTrainer):
         ]
 
     def train_step(self, x: Tensor) -> GANStepRecord:
-        """One D update and one G update on the real batch ``x`` (pixels in [0, 1])."""
+        """One D update, then ``gan_g_steps`` G updates, on the real batch ``x``.
+
+        ``x`` is pixels in [0, 1] or (``point``) 2-D points. G's first update uses the
+        fakes D just saw; each further one draws new z.
+        """
         lr = self.set_lr()
-        real = to_gan_range(self.augment(x))
-        z = torch.randn((len(x), self.model_config.latent_dim), generator=self.gen)
-        fake = self.model.generate(z.to(self.device))
+        real = self.model.to_model_space(self.augment(x))
+        fake = self.model.generate(self._noise(len(x)))
         d = discriminator_loss(self.model, real, fake)
         self.d_optimizer.zero_grad(set_to_none=True)
         d.d_loss.backward()
         self.d_optimizer.step()
-        g_loss, fooled = generator_loss(self.model, fake, self.config.gan_loss)
-        self.g_optimizer.zero_grad(set_to_none=True)
-        g_loss.backward()
-        self.g_optimizer.step()
+        for extra in range(self.config.gan_g_steps):
+            if extra:
+                fake = self.model.generate(self._noise(len(x)))
+            g_loss, fooled = generator_loss(self.model, fake, self.config.gan_loss)
+            self.g_optimizer.zero_grad(set_to_none=True)
+            g_loss.backward()
+            self.g_optimizer.step()
         self.step += 1
         d_loss, d_real, d_fake, g = torch.stack(
             [d.d_loss.detach(), d.d_real, d.d_fake, fooled]
         ).tolist()
         return GANStepRecord(self.step, self.epoch + 1, d_loss, g, d_real, d_fake, lr, len(x), 0.0)
+
+    def _noise(self, count: int) -> Tensor:
+        z = torch.randn((count, self.model_config.latent_dim), generator=self.gen)
+        return z.to(self.device)
 
     def step_on(self, idx: Tensor) -> GANStepRecord:
         return self.train_step(self.train_images[idx])
@@ -581,9 +592,9 @@ class GANTrainer(BaseTrainer):
         """Load the bundled classifier and its view of the held-out digits (once).
 
         Raises ``CheckpointError`` if the classifier is missing: evaluations and the
-        checkpoint metadata both need it.
+        checkpoint metadata both need it. A ``point`` GAN needs none (the ring's modes judge it).
         """
-        if self._judge is None:
+        if self._judge is None and not self.model.points:
             clf = load_bundled("classifier").model
             self._judge = (clf, real_reference(clf, self.heldout_images.cpu()))
 
@@ -594,8 +605,19 @@ class GANTrainer(BaseTrainer):
         images = gan_samples(self.model, GAN_EVAL_SAMPLES, EVAL_SEED)
         return judge(clf, reference, images).to_dict()
 
+    def ring_judgement(self) -> dict[str, Any]:
+        """A ``point`` GAN's 1,000 samples measured against the ring's modes (``ring.measure``),
+        in the judgement's keys: ``classes`` is the modes covered; there is no FD or grey share.
+        """
+        from gkentei_vae.models.ring import measure, sample_points
+
+        m = measure(sample_points(self.model, GAN_EVAL_SAMPLES, EVAL_SEED))
+        return {"fd": None, "grey": None, "classes": m.covered, "ring": m.to_dict()}
+
     def end_epoch(self, means: dict[str, float], due: bool) -> GANEpochRecord:
-        j = self.judgement() if due else None
+        j: Any = None
+        if due:
+            j = self.ring_judgement() if self.model.points else self.judgement()
         if j is not None:
             self.last_judgement = j
         return GANEpochRecord(
@@ -612,11 +634,17 @@ class GANTrainer(BaseTrainer):
         )
 
     def kind_metadata(self) -> dict[str, Any]:
-        j = self.last_judgement or self.judgement()
+        j: Any = self.last_judgement
+        if j is None:
+            j = self.ring_judgement() if self.model.points else self.judgement()
         return {
             "gan_loss": self.config.gan_loss,
             "gan_beta1": self.config.gan_beta1,
-            "judge": {**j, "classifier": "bundled classifier", "eval_seed": EVAL_SEED},
+            "judge": {
+                **j,
+                "classifier": "ring modes" if self.model.points else "bundled classifier",
+                "eval_seed": EVAL_SEED,
+            },
         }
 
 
@@ -690,7 +718,8 @@ AnyTrainer = Trainer | GANTrainer | ClassifierTrainer
 def make_trainer(config: TrainConfig, data: Split | None = None) -> AnyTrainer:
     """The trainer for ``config.model``, its network built from the ``arch`` preset."""
     if config.model == "gan":
-        return GANTrainer(gan_module.preset_config(config.arch, config.latent_dim), config, data)
+        model_config = gan_module.preset_config(config.arch, config.latent_dim, config.gan_pack)
+        return GANTrainer(model_config, config, data)
     if config.model == "classifier":
         return ClassifierTrainer(classifier_module.preset_config(config.arch), config, data)
     if config.model == "vae":

