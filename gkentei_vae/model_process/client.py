@@ -11,7 +11,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,11 @@ class ModelClient:
         self._write_lock = threading.Lock()
         self._next_id = 0
         self._last_used = time.monotonic()
+        self._to_prepare: list[str] = []
+        """The demos the app's sessions can open, in the order they were named."""
+        self._told: subprocess.Popen[bytes] | None = None
+        """The warm child that was sent ``_to_prepare`` (later names go to it one by one)."""
+        self._prepare_lock = threading.Lock()
 
     # -- lifecycle -----------------------------------------------------------------
 
@@ -113,17 +118,40 @@ class ModelClient:
                 else:
                     if message.get("kind") == "ready":
                         self.info = message.get("info", {})
+                        with self._prepare_lock:
+                            self._told, demos = proc, list(self._to_prepare)
+                        self._send_prepare(proc, demos)
                     else:
                         self.error = message.get("message", "モデルを準備できませんでした")
                 self._ready.set()
                 self._last_used = time.monotonic()
         return self.ready
 
+    def prepare(self, demos: Iterable[str]) -> None:
+        """Have the child run ``demos`` once in the background as soon as it is warm (again
+        after an idle release), so their first frame waits for nothing; other demos load
+        when they are first asked for. Never blocks."""
+        with self._prepare_lock:
+            new = [d for d in dict.fromkeys(demos) if d not in self._to_prepare]
+            self._to_prepare += new
+            proc = self._told  # None until warm: then wait_ready sends the whole list
+        if proc is not None and proc is self._proc:
+            self._send_prepare(proc, new)
+
+    def _send_prepare(self, proc: subprocess.Popen[bytes], demos: list[str]) -> None:
+        if demos:
+            try:
+                self._send_to(proc, {"kind": "prepare", "demos": demos})
+            except OSError:
+                pass  # it is gone: the next request reports that
+
     def close(self) -> None:
         """Ask the child to exit; kill it if it doesn't within ``EXIT_GRACE`` seconds."""
         with self._ready_lock:
             proc, self._proc = self._proc, None
             self._ready.clear()
+        with self._prepare_lock:
+            self._told = None
         if proc is None:
             return
         try:

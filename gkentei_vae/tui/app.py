@@ -73,6 +73,8 @@ class GkenteiApp(App[int]):
         self.idle_minutes = idle_minutes
         """Minutes without a request before the model process exits (0: never)."""
         self._owns_model = False
+        self.demos: list[str] = []
+        """The demos this app's sessions can open (``prepare_demos``), in the order named."""
         self.warmed = False
         """True once the model is warm and the demo screens are imported (benchmarks wait)."""
 
@@ -89,6 +91,14 @@ class GkenteiApp(App[int]):
     def on_mount(self) -> None:
         if self.warm_model and self.warm_at_start:
             self.set_timer(WARM_DELAY, self.model_client)
+
+    def prepare_demos(self, demos: list[str]) -> None:
+        """The session being opened can open ``demos``: the model process runs each once in
+        the background when it is warm (``ModelClient.prepare``); no other demo is loaded
+        before it is asked for."""
+        self.demos += [d for d in demos if d not in self.demos]
+        if self.model is not None:
+            self.model.prepare(self.demos)
 
     def model_client(self) -> ModelClient | None:
         """The model process for a demo, created now if this app may have one and has none yet.
@@ -108,6 +118,7 @@ class GkenteiApp(App[int]):
 
             self.model = ModelClient(paths.model_log_path(), idle_seconds=self.idle_minutes * 60)
             self._owns_model = True
+            self.model.prepare(self.demos)
         self._warm(self.model)  # waits for nothing if it is warm already
 
     @work(thread=True, group="warm-model", exit_on_error=False)
