@@ -13,11 +13,11 @@ import json
 import os
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import asdict, fields, is_dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from gkentei_vae.banks.limits import MAX_BANK_BYTES
 from gkentei_vae.banks.models import Bank
@@ -79,24 +79,24 @@ def store(path: Path, bank: Bank) -> None:
 
 def from_plain(cls: type[_T], data: Any) -> _T:
     """Rebuild a dataclass tree from the plain data ``asdict`` made of it."""
-    result: _T = _converter(cls)(data)
+    result: _T = _converter(cast(Hashable, cls))(data)
     return result
 
 
 @cache
-def _converter(tp: Any) -> Callable[[Any], Any]:
+def _converter(tp: Hashable) -> Callable[[Any], Any]:
     """How to rebuild a value of type ``tp``, worked out once per type: the type hints of a
     class with string annotations are evaluated only here (per object, that was most of a
     warm start's bank load; issue 19)."""
-    if is_dataclass(tp):
-        hints = typing.get_type_hints(tp)
-        # fields() wants a dataclass type; every tp here is one (Bank and its parts).
-        plan = [(f.name, _converter(hints[f.name])) for f in fields(tp)]  # type: ignore[arg-type]
+    if isinstance(tp, type) and is_dataclass(tp):
+        cls: type[Any] = tp
+        hints = typing.get_type_hints(cls)
+        plan = [(f.name, _converter(hints[f.name])) for f in fields(cls)]
 
         def build(data: Any) -> Any:
             if not isinstance(data, dict):
-                raise TypeError(f"{tp.__name__}: expected a mapping")
-            return tp(**{name: convert(data[name]) for name, convert in plan if name in data})
+                raise TypeError(f"{cls.__name__}: expected a mapping")
+            return cls(**{name: convert(data[name]) for name, convert in plan if name in data})
 
         return build
     origin = typing.get_origin(tp)
