@@ -106,7 +106,12 @@ class GkenteiApp(App[int]):
             # Imported only now: the client brings numpy, which the first screen doesn't need.
             from gkentei_vae.model_process.client import ModelClient
 
-            self.model = ModelClient(paths.model_log_path(), idle_seconds=self.idle_minutes * 60)
+            # In a serve tab, serve's one model process (shared by every tab); else our own.
+            self.model = ModelClient(
+                paths.model_log_path(),
+                idle_seconds=self.idle_minutes * 60,
+                socket_path=paths.model_socket(),
+            )
             self._owns_model = True
         self._warm(self.model)  # waits for nothing if it is warm already
 
