@@ -103,7 +103,7 @@ def _warm() -> dict[str, Any] | str:
         return str(exc)
     # The log says what this process computes with (GKENTEI_VAE_TORCH_THREADS sets the threads).
     print(
-        f"model process {os.getpid()}: torch {info['torch']}, torch threads: {info['threads']}",
+        f"model process: torch {info['torch']}, torch threads: {info['threads']}, pid {os.getpid()}",
         file=sys.stderr,
     )
     sys.stderr.flush()
