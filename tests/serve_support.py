@@ -306,6 +306,53 @@ async def open_demo_of(
     raise AssertionError(f"no question with the demo {demo} in {bank}")
 
 
+async def shown_picture(ws: Any, demo: str, timeout: float = 120) -> None:
+    """Open ``demo`` in a tab on a ``bank_with_demo`` bank and wait for its picture."""
+    screen = Screen(100, 30)
+    await open_demo(ws, screen, demo, timeout)
+    await read_screen(ws, screen, "▀", timeout)
+
+
+async def seconds_to_picture(ws: Any, bank: Path, demo: str, timeout: float = 120) -> float:
+    """Open ``demo`` in a tab on a ``bank_with_demos`` bank: seconds from ``e`` to its picture."""
+    screen = Screen(100, 30)
+    pressed = await open_demo_of(ws, screen, bank, demo, timeout)
+    await read_screen(ws, screen, "▀", timeout)
+    return time.monotonic() - pressed
+
+
+class FrameCounter:
+    """Reads a tab in the background, as an open browser tab does, counting what it draws."""
+
+    def __init__(self, ws: Any) -> None:
+        import asyncio
+
+        self.ws = ws
+        self.frames = 0
+        """Binary frames received so far (a test may reset it)."""
+        self._stop = asyncio.Event()
+        self._task = asyncio.ensure_future(self._read())
+
+    async def _read(self) -> None:
+        import aiohttp
+
+        while not self._stop.is_set():
+            try:
+                message = await self.ws.receive(timeout=0.5)
+            except TimeoutError:
+                continue
+            if message.type == aiohttp.WSMsgType.BINARY:
+                self.frames += 1
+            elif message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED):
+                return
+
+    async def stop(self) -> int:
+        """Stop reading; the frames counted."""
+        self._stop.set()
+        await self._task
+        return self.frames
+
+
 # -- banks -------------------------------------------------------------------------------------
 
 
