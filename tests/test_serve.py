@@ -10,6 +10,7 @@ page's script does (``/TOKEN/ws?width=…&height=…``). Tests that only look sh
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
 import json
 import os
@@ -23,7 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import aiohttp
@@ -417,6 +418,17 @@ OTHER_USER = 65534
 """nobody: the local user who must not reach the learner's model process."""
 
 
+@contextlib.asynccontextmanager
+async def serving_demo(
+    tmp_path: Path, demo: str
+) -> AsyncIterator[tuple[Served, aiohttp.ClientSession]]:
+    """A server on ``tmp_path/data`` whose bank's every question has ``demo``, and a client."""
+    bank = bank_with_demo(tmp_path / f"{demo}.yaml", demo)
+    with serving(tmp_path / "data", "--bank", str(bank)) as served:
+        async with aiohttp.ClientSession() as client:
+            yield served, client
+
+
 def other_user_connects(path: Path) -> str:
     """As ``OTHER_USER`` (needs root), connect to the unix socket ``path``: "" or the error's type."""
     python = shutil.which("python3", path="/usr/bin:/bin")  # one they may run (not root's venv)
@@ -457,25 +469,23 @@ def test_the_other_user_probe_connects_where_it_may() -> None:
 async def test_three_tabs_with_demos_share_one_model_process_in_a_private_folder(
     tmp_path: Path,
 ) -> None:
-    bank = bank_with_demo(tmp_path / "samples.yaml", "samples")
-    with serving(tmp_path / "data", "--bank", str(bank)) as served:
-        async with aiohttp.ClientSession() as client:
-            tabs = [await open_session(client, served) for _ in range(3)]
-            await asyncio.gather(*(shown_picture(ws, "samples") for ws in tabs))
-            apps, workers = served.tree()
-            print(f"\n3 tabs, each showing a demo: {len(apps)} apps, {len(workers)} model process")
-            assert len(apps) == 3
-            assert len(served.workers()) == 1 and workers == served.workers(), "serve's child"
-            # Its socket: in a folder only the learner can open, itself only theirs.
-            sock = served.model_socket()
-            folder = sock.parent.stat()
-            assert stat.S_IMODE(folder.st_mode) == 0o700 and folder.st_uid == os.getuid()
-            assert stat.S_ISSOCK(sock.stat().st_mode) and sock.stat().st_uid == os.getuid()
-            if os.geteuid() == 0:
-                # As root: become the probe's other local user and try to connect.
-                assert other_user_connects(sock) == "PermissionError"
-            for ws in tabs:
-                await ws.close()
+    async with serving_demo(tmp_path, "samples") as (served, client):
+        tabs = [await open_session(client, served) for _ in range(3)]
+        await asyncio.gather(*(shown_picture(ws, "samples") for ws in tabs))
+        apps, workers = served.tree()
+        print(f"\n3 tabs, each showing a demo: {len(apps)} apps, {len(workers)} model process")
+        assert len(apps) == 3
+        assert len(served.workers()) == 1 and workers == served.workers(), "serve's child"
+        # Its socket: in a folder only the learner can open, itself only theirs.
+        sock = served.model_socket()
+        folder = sock.parent.stat()
+        assert stat.S_IMODE(folder.st_mode) == 0o700 and folder.st_uid == os.getuid()
+        assert stat.S_ISSOCK(sock.stat().st_mode) and sock.stat().st_uid == os.getuid()
+        if os.geteuid() == 0:
+            # As root: become the probe's other local user and try to connect.
+            assert other_user_connects(sock) == "PermissionError"
+        for ws in tabs:
+            await ws.close()
         # No tab uses it any more: it gives its memory back.
         start = time.monotonic()
         served.wait(lambda: not served.workers(), 20, "the model process once no tab is open")
@@ -513,26 +523,24 @@ async def test_the_shared_model_process_ends_after_the_idle_time_and_comes_back(
     data = tmp_path / "data"
     with Store.open(data_dir=data) as store:
         store.set_setting(MODEL_IDLE_KEY, "0.05")  # 3 s
-    bank = bank_with_demo(tmp_path / "samples.yaml", "samples")
-    with serving(data, "--bank", str(bank)) as served:
-        async with aiohttp.ClientSession() as client:
-            ws = await open_session(client, served)
-            screen = Screen(100, 30)
-            await open_demo(ws, screen, "samples")
-            await read_screen(ws, screen, "▀")
-            (first,) = served.workers()
-            start = time.monotonic()
-            served.wait(lambda: not served.workers(), 30, "the idle model process to exit")
-            print(f"\nidle 3 s → the model process gone {time.monotonic() - start:.2f} s later")
-            assert len(served.apps()) == 1, "the tab stays"
-            # The next demo brings one back.
-            await ws.send_str(json.dumps(["stdin", "\x1b"]))
-            await read_screen(ws, screen, "n / Enter で次へ")
-            screen.clear()
-            await ws.send_str(json.dumps(["stdin", "e"]))
-            await read_screen(ws, screen, "▀", 60)
-            assert len(served.workers()) == 1 and served.workers() != [first]
-            await ws.close()
+    async with serving_demo(tmp_path, "samples") as (served, client):
+        ws = await open_session(client, served)
+        screen = Screen(100, 30)
+        await open_demo(ws, screen, "samples")
+        await read_screen(ws, screen, "▀")
+        (first,) = served.workers()
+        start = time.monotonic()
+        served.wait(lambda: not served.workers(), 30, "the idle model process to exit")
+        print(f"\nidle 3 s → the model process gone {time.monotonic() - start:.2f} s later")
+        assert len(served.apps()) == 1, "the tab stays"
+        # The next demo brings one back.
+        await ws.send_str(json.dumps(["stdin", "\x1b"]))
+        await read_screen(ws, screen, "n / Enter で次へ")
+        screen.clear()
+        await ws.send_str(json.dumps(["stdin", "e"]))
+        await read_screen(ws, screen, "▀", 60)
+        assert len(served.workers()) == 1 and served.workers() != [first]
+        await ws.close()
 
 
 # -- own servers: stopping and killing ---------------------------------------------------------
@@ -575,41 +583,35 @@ async def test_sighup_ends_every_session_and_the_server(tmp_path: Path) -> None:
 
 
 async def test_kill_9_of_serve_ends_every_app_and_model_process(tmp_path: Path) -> None:
-    bank = bank_with_demo(tmp_path / "kl.yaml", "kl-training")
-    with serving(tmp_path / "data", "--bank", str(bank)) as served:
-        async with aiohttp.ClientSession() as client:
-            streaming, idle = await open_session(client, served), await open_session(client, served)
-            screen = Screen(100, 30)
-            await open_demo(streaming, screen, "kl-training")
-            served.wait(
-                lambda: app_count(served) == 2 and served.workers(), 30, "two apps, a model"
-            )
-            print(f"\nbefore kill -9: {len(served.apps())} apps, {len(served.workers())} models")
-            start = time.monotonic()
-            served.proc.kill()
-            served.proc.wait(10)
-            wait_until(lambda: not tagged(served.tag), 20, "every app and model process")
-            print(f"kill -9 of serve → 0 apps, 0 models in {time.monotonic() - start:.2f} s")
-            await asyncio.gather(streaming.close(), idle.close(), return_exceptions=True)
+    async with serving_demo(tmp_path, "kl-training") as (served, client):
+        streaming, idle = await open_session(client, served), await open_session(client, served)
+        screen = Screen(100, 30)
+        await open_demo(streaming, screen, "kl-training")
+        served.wait(lambda: app_count(served) == 2 and served.workers(), 30, "two apps, a model")
+        print(f"\nbefore kill -9: {len(served.apps())} apps, {len(served.workers())} models")
+        start = time.monotonic()
+        served.proc.kill()
+        served.proc.wait(10)
+        wait_until(lambda: not tagged(served.tag), 20, "every app and model process")
+        print(f"kill -9 of serve → 0 apps, 0 models in {time.monotonic() - start:.2f} s")
+        await asyncio.gather(streaming.close(), idle.close(), return_exceptions=True)
 
 
 async def test_killing_the_only_tabs_app_ends_the_model_process_and_its_session(
     tmp_path: Path,
 ) -> None:
-    bank = bank_with_demo(tmp_path / "samples.yaml", "samples")
-    with serving(tmp_path / "data", "--bank", str(bank)) as served:
-        async with aiohttp.ClientSession() as client:
-            ws = await open_session(client, served)
-            await open_demo(ws, Screen(100, 30), "samples")
-            served.wait(lambda: served.apps() and served.workers(), 30, "app and model process")
-            (app,) = served.apps()
-            os.kill(app, signal.SIGKILL)
-            start = time.monotonic()
-            # Its connection closed with it: no tab uses the model process any more.
-            wait_until(lambda: not served.workers(), 20, "the unused model process to exit")
-            print(f"\napp SIGKILLed → the model process gone in {time.monotonic() - start:.2f} s")
-            # The server notices the app is gone and ends the tab's session.
-            await assert_closed_by_server(ws, 10)
+    async with serving_demo(tmp_path, "samples") as (served, client):
+        ws = await open_session(client, served)
+        await open_demo(ws, Screen(100, 30), "samples")
+        served.wait(lambda: served.apps() and served.workers(), 30, "app and model process")
+        (app,) = served.apps()
+        os.kill(app, signal.SIGKILL)
+        start = time.monotonic()
+        # Its connection closed with it: no tab uses the model process any more.
+        wait_until(lambda: not served.workers(), 20, "the unused model process to exit")
+        print(f"\napp SIGKILLed → the model process gone in {time.monotonic() - start:.2f} s")
+        # The server notices the app is gone and ends the tab's session.
+        await assert_closed_by_server(ws, 10)
 
 
 @pytest.mark.skipif(shutil.which("prlimit") is None, reason="prlimit (util-linux) がありません")

@@ -641,7 +641,12 @@ class StudyServer(Server):
         factory = runner.server
         try:
             if self.model is not None:
-                self.model.listen()
+                try:
+                    self.model.listen()
+                except OSError as exc:
+                    raise ServeError(
+                        f"モデルのプロセス用のソケットを作れません: {exc.strerror or exc}"
+                    ) from None
             try:
                 listener = await loop.create_server(
                     lambda: self.gate.admit(factory()),
