@@ -15,7 +15,9 @@ import pytest
 
 from gkentei_vae.model_process.client import ModelClient
 from gkentei_vae.paths import torch_threads
+from gkentei_vae.tui.launch import quiz_app
 from gkentei_vae.web.model_host import SharedModel
+from tests.conftest import question_with
 
 
 @pytest.fixture
@@ -74,6 +76,9 @@ async def test_one_process_serves_clients_at_once_and_ends_with_the_last(
         result = await asyncio.to_thread(later.call, "samples", seed=0, count=2)
         assert result["images"].shape == (2, 28, 28)
         assert later.pid is not None and later.pid != first and host.starts == 2
+        # The help screen says whose model it is and when it lets go.
+        status = quiz_app(question_with("samples"), model=later).model_status()
+        assert "全てのタブで共有" in status and "どのタブも" in status, status
         await gone(host)
         assert later.releases == 1
     finally:

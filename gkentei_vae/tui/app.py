@@ -138,6 +138,9 @@ class GkenteiApp(App[int]):
             return f"デモのモデル: 使えません({model.error})"
         if model.ready:
             idle = model.idle_seconds / 60
+            if model.socket_path is not None:  # serve's, shared by every tab
+                let_go = f"。どのタブも {idle:g} 分使わなければ終了してメモリを返します"
+                return f"デモのモデル: 読み込み済み(全てのタブで共有){let_go if idle > 0 else ''}"
             let_go = f"。{idle:g} 分使わなければ終了してメモリを返します" if idle > 0 else ""
             return f"デモのモデル: 読み込み済み{let_go}"
         if model.started:
