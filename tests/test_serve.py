@@ -587,14 +587,17 @@ async def test_kill_9_of_serve_ends_every_app_and_model_process(tmp_path: Path) 
         streaming, idle = await open_session(client, served), await open_session(client, served)
         screen = Screen(100, 30)
         await open_demo(streaming, screen, "kl-training")
+        await read_screen(streaming, screen, "▀", 60)  # the live run streams
         served.wait(lambda: app_count(served) == 2 and served.workers(), 30, "two apps, a model")
         print(f"\nbefore kill -9: {len(served.apps())} apps, {len(served.workers())} models")
+        folder = served.model_socket().parent
         start = time.monotonic()
         served.proc.kill()
         served.proc.wait(10)
         wait_until(lambda: not tagged(served.tag), 20, "every app and model process")
         print(f"kill -9 of serve → 0 apps, 0 models in {time.monotonic() - start:.2f} s")
         await asyncio.gather(streaming.close(), idle.close(), return_exceptions=True)
+        shutil.rmtree(folder)  # a killed serve cannot remove its socket's folder (docs/serve.md)
 
 
 async def test_killing_the_only_tabs_app_ends_the_model_process_and_its_session(
