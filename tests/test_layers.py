@@ -128,7 +128,7 @@ ALLOWED: dict[str, set[str]] = {
         "tui", "study", "banks", "demo_registry", "demo_data", "halfblock", "model_process", "paths",
         "jatext",
     },
-    "web": {"web", "control_chars", "paths"},
+    "web": {"web", "control_chars", "paths", "model_process"},
     "commands": {
         "commands", "banks", "study", "export", "tui", "models", "demos", "web", "demo_registry", "halfblock",
         "paths", "control_chars", "demo_data", "jatext",
