@@ -42,8 +42,10 @@ from gkentei_vae.cli import build_parser
 from gkentei_vae.commands.common import mode_app
 from gkentei_vae.tui.quiz_screen import QuizScreen
 
-# What `gkentei-vae quiz --seed 1` runs (commands/quiz_cmd.py → common.run_mode), headless.
-args = build_parser().parse_args(["quiz", "--seed", "1"])
+# What `gkentei-vae quiz --seed 1` runs (cli.main → commands/quiz_cmd.py → common.run_mode),
+# headless: the app as the mode builder makes it, its model process due 0.3 s after mount.
+argv = ["quiz", "--seed", "1"]
+args = build_parser(argv).parse_args(argv)
 
 async def first_question(pilot):
     while not isinstance(pilot.app.screen, QuizScreen):

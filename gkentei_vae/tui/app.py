@@ -153,10 +153,10 @@ class GkenteiApp(App[int]):
         the first open of each kind of demo paid for that, and no later one (issue 19).
         Done here, once, the push finds its stylesheet read and re-parses nothing.
         """
-        from gkentei_vae.demo_registry import DEMOS, resolve
-        from gkentei_vae.tui.demo_screen import DemoScreen
+        from gkentei_vae.demo_registry import DEMOS, ONE_SHOT_SCREEN, resolve
 
-        screens = {DemoScreen, *(resolve(d.view) for d in DEMOS.values() if d.streams)}
+        views = [ONE_SHOT_SCREEN, *(d.view for d in DEMOS.values() if d.streams)]
+        screens: list[type[Screen[Any]]] = [resolve(view) for view in views]
         read = False
         for screen in screens:
             css = screen.CSS_PATH
