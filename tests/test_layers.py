@@ -123,7 +123,7 @@ ALLOWED: dict[str, set[str]] = {
     "export": {"export", "banks", "demo_registry", "study"},
     "model_process": {"model_process", "demo_registry", "demo_data", "paths"},
     "models": {"models", "paths", "halfblock", "demo_data"},
-    "demos": {"demos", "models", "paths", "halfblock", "demo_data"},
+    "demos": {"demos", "models", "paths", "halfblock", "demo_data", "jatext"},
     "tui": {
         "tui", "study", "banks", "demo_registry", "demo_data", "halfblock", "model_process", "paths",
         "jatext",
