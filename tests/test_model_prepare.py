@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from gkentei_vae.model_process.client import ModelClient
-from gkentei_vae.model_process.worker import NICENESS, PREPARED
+from gkentei_vae.model_process.worker import PREPARED
 from gkentei_vae.study.selection import demos_of
 from gkentei_vae.tui.launch import quiz_app
 from tests.conftest import SIZE, question_with, wait_for, wait_until
@@ -52,15 +51,5 @@ async def test_the_demo_screens_stylesheets_are_read_before_the_first_demo(tmp_p
             for screen in map(resolve, views):
                 for path in screen(next(iter(DEMOS))).css_path:
                     assert app.stylesheet.has_source(str(path), ""), path
-    finally:
-        client.close()
-
-
-def test_the_model_process_runs_at_a_lower_priority_than_its_app(tmp_path: Path) -> None:
-    client = ModelClient(tmp_path / "worker.log")
-    try:
-        assert client.wait_ready() and client.pid is not None
-        ours = os.getpriority(os.PRIO_PROCESS, 0)
-        assert os.getpriority(os.PRIO_PROCESS, client.pid) == min(19, ours + NICENESS)
     finally:
         client.close()

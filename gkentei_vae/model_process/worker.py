@@ -274,16 +274,8 @@ def _exit_with_parent(parent: int) -> None:
     os._exit(0)
 
 
-NICENESS = 10
-"""How much lower than its app's the model process's CPU priority is: warming up (torch's
-import, ~2 s of CPU) or training live, it never delays the app's own frames on a machine
-with few cores; with an idle core it runs as fast as before."""
-
-
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
-    if hasattr(os, "nice"):  # POSIX
-        os.nice(NICENESS)
     # The pid the app (or serve) passed: it may have died before this line (then it differs).
     parent = model_parent()
     threading.Thread(
