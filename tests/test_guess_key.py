@@ -85,6 +85,55 @@ async def test_review_g_logs_again_and_the_forecast_counts_the_card_unseen(
     assert forecast.estimates.guesses == 1 and forecast.estimates.guesses_right == 1
 
 
+async def test_review_header_counts_a_right_guess_as_right_and_says_it_was_a_guess(
+    store: Store, banks: list[Bank]
+) -> None:
+    session = ReviewSession.for_questions(
+        store, banks, srs=srs_for(store), clock=Clock(SATURDAY), new_per_day=3
+    )
+    app = review_app(session, seed=1)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+
+        async def answer(*, right: bool, guess: bool = False) -> None:
+            item = screen.item
+            assert item is not None
+            if guess:
+                await pilot.press("g")
+            choice = item.correct_index if right else (item.correct_index + 1) % 4
+            await pilot.press(str(choice + 1))
+
+        await answer(right=True, guess=True)  # right by luck: rated Again, still right
+        progress = widget_text(screen, "#progress")
+        assert "正解 1/1(うち勘 1)" in progress
+        await pilot.press("n")
+        await answer(right=False, guess=True)  # a wrong guess is wrong, and not a right guess
+        assert "正解 1/2(うち勘 1)" in widget_text(screen, "#progress")
+        await pilot.press("n")
+        await answer(right=True)
+        assert "正解 2/3(うち勘 1)" in widget_text(screen, "#progress")
+    assert [r.rating == Rating.Again for r in store.log_rows()] == [True, True, False]
+    assert (session.right, session.right_guesses) == (2, 1)
+
+
+async def test_review_header_without_guesses_says_nothing_of_them(
+    store: Store, banks: list[Bank]
+) -> None:
+    session = ReviewSession.for_questions(
+        store, banks, srs=srs_for(store), clock=Clock(SATURDAY), new_per_day=2
+    )
+    app = review_app(session, seed=1)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        item = screen.item
+        assert item is not None
+        await pilot.press(str((item.correct_index + 1) % 4 + 1))  # wrong
+        progress = widget_text(screen, "#progress")
+        assert "正解 0/1" in progress and "勘" not in progress
+
+
 async def test_exam_g_marks_the_question_and_is_logged_on_submission(store: Store) -> None:
     exam = ExamSession.select(load_banks([MINI_BANK]), seed=2, levels=())
     app = exam_app(exam, exam_recorder(store, srs_for(store)))
