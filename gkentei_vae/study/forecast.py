@@ -75,7 +75,7 @@ NEW_PRIOR_WEIGHT = 4.0
 """How many first answers the prior on a is worth (tuned on seeds 0–299)."""
 STABILITY_SD = 0.7
 """Prior log-sd of the learner's memory-strength factor m on FSRS stability (tuned on seeds
-0–299); the record's past reviews narrow it (``memory_factor``)."""
+0–299); the record's past reviews narrow it (``_memory_posterior``)."""
 MODEL_SD = 0.7
 """Log-sd of a further factor on m in each draw whose forgetting curve is not FSRS's own
 (decay other than ``DECAYS[0]``): how far FSRS's growth of memory over the reviews to come
@@ -474,8 +474,7 @@ def whole_quantiles(scores: Array, qs: Sequence[float]) -> list[float]:
     cdf = np.concatenate([[0.0], np.cumsum(counts) / counts.sum()])
     out = []
     for q in qs:
-        k = min(int(np.searchsorted(cdf, q, side="left")), values.size) - 1
-        k = max(k, 0)
+        k = int(np.clip(np.searchsorted(cdf, q) - 1, 0, values.size - 1))  # cdf[k] < q ≤ cdf[k+1]
         share = (q - cdf[k]) / (cdf[k + 1] - cdf[k])
         out.append(float(values[k] - 0.5 + share))
     return out
