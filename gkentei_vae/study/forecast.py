@@ -46,6 +46,7 @@ The model (docs/study.md, 「試験日の予測」, says it for learners and rev
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -485,11 +486,13 @@ def _span(scores: Array, questions: int) -> Span:
     if questions == 0:
         return Span(0.0, 0.0, 0.0)
     low, high = whole_quantiles(scores, INTERVAL)
+    # The whole scores within (it always holds one): the same scores, said as scores.
+    low, high = math.ceil(low - 1e-9), math.floor(high + 1e-9)
     mean = float(scores.mean())
     # On a few questions the interval may not reach the mean (all draws but a few at the top
-    # score); it is widened to hold it, and kept within 0 and the question count.
-    low, high = max(min(low, mean), 0.0), min(max(high, mean), float(questions))
-    return Span(mean / questions, low / questions, high / questions)
+    # score); it is widened to hold it.
+    low_f, high_f = min(float(low), mean), max(float(high), mean)
+    return Span(mean / questions, low_f / questions, high_f / questions)
 
 
 @dataclass(frozen=True)
