@@ -5,10 +5,15 @@ Each part starts a real ``serve`` (``tests/serve_support.py``) on 127.0.0.1 and 
 as plain websockets, as the page's script does:
 
 1. ``--max-sessions TABS``, TABS tabs that never open a demo: app and model processes,
-   and the total RSS of serve, its apps and their model processes.
-2. DEMO_TABS tabs that each open the ``samples`` demo: the same counts.
-3. Tab DEMO_TABS + 1 with ``--max-sessions DEMO_TABS``: the HTTP status, new processes.
-4. serve under ``prlimit --nofile=NOFILE:NOFILE`` and IDLE connections without the token:
+   and the total RSS of serve, its apps and the model process.
+2. DEMO_TABS tabs that each open the ``samples`` demo: the same counts (one model process,
+   shared by every tab).
+3. The plain ``samples`` demo in one tab while another streams ``gan-training`` (the shared
+   model process serves both at once): seconds from ``e`` to the picture; references in
+   the same run: the first demo of all (it starts the model process) and the same demo
+   with nothing streaming.
+4. Tab DEMO_TABS + 1 with ``--max-sessions DEMO_TABS``: the HTTP status, new processes.
+5. serve under ``prlimit --nofile=NOFILE:NOFILE`` and IDLE connections without the token:
    the learner's page time (the reference: the same page with no idle connection, in the
    same run), serve's open fds and its log lines.
 
@@ -34,7 +39,17 @@ from yarl import URL
 
 from benchmarks.memory import rss_mb
 from benchmarks.tables import print_table
-from tests.serve_support import Screen, Served, bank_with_demo, open_demo, read_screen, serving
+from tests.serve_support import (
+    FrameCounter,
+    Screen,
+    Served,
+    bank_with_demo,
+    bank_with_demos,
+    read_screen,
+    seconds_to_picture,
+    serving,
+    shown_picture,
+)
 
 SETTLE_S = 20.0
 """How long the idle tabs are left before counting (a model process would have started)."""
@@ -57,7 +72,7 @@ async def tabs(served: Served, count: int, demo: str | None) -> tuple[int, int, 
             # Reading all along: the client answers the server's heartbeat pings as it reads.
             await asyncio.gather(*(keep_reading(ws, SETTLE_S) for ws in sockets))
         else:
-            await asyncio.gather(*(shown_demo(ws, demo) for ws in sockets))
+            await asyncio.gather(*(shown_picture(ws, demo, 300) for ws in sockets))
         elapsed = time.monotonic() - start
         result = (
             len(served.apps()),
@@ -81,11 +96,22 @@ async def keep_reading(ws: aiohttp.ClientWebSocketResponse, seconds: float) -> N
             return
 
 
-async def shown_demo(ws: aiohttp.ClientWebSocketResponse, demo: str) -> None:
-    """Open ``demo`` and wait for its picture: the model process has computed it."""
-    screen = Screen(100, 30)
-    await open_demo(ws, screen, demo, 300)
-    await read_screen(ws, screen, "▀", 300)
+async def latency(served: Served, bank: Path) -> tuple[float, float, float, int, int]:
+    """(first demo s, same demo s, same demo while another tab streams gan-training s,
+    the live run's frames meanwhile, model processes)."""
+    print("plain demo while another tab streams gan-training…", file=sys.stderr, flush=True)
+    async with aiohttp.ClientSession() as client:
+        tabs = [await client.ws_connect(served.ws_url(), origin=served.origin) for _ in range(4)]
+        first = await seconds_to_picture(tabs[0], bank, "samples", 300)
+        alone = await seconds_to_picture(tabs[1], bank, "samples", 300)
+        await seconds_to_picture(tabs[2], bank, "gan-training", 300)  # the run draws
+        run = FrameCounter(tabs[2])
+        streaming = await seconds_to_picture(tabs[3], bank, "samples", 300)
+        frames = await run.stop()
+        models = len(served.workers())
+        for ws in tabs:
+            await ws.close()
+    return first, alone, streaming, frames, models
 
 
 async def read_until_home(ws: aiohttp.ClientWebSocketResponse) -> None:
@@ -161,6 +187,7 @@ def main() -> None:
         bank = bank_with_demo(root / "samples.yaml", "samples")
         rows = [("case", "tabs", "apps", "models", "RSS MB", "s")]
         a = b = (0, 0, 0.0, 0.0)
+        first = alone = streaming = 0.0
         if not args.no_tabs:
             with serving(root / "a", "--max-sessions", str(args.tabs), timeout=120) as served:
                 a = asyncio.run(tabs(served, args.tabs, None))
@@ -169,6 +196,19 @@ def main() -> None:
                 b = asyncio.run(tabs(served, args.demo_tabs, "samples"))
             rows.append(("each opened a demo", str(args.demo_tabs), *cells(b)))
             print_table(rows)
+            print()
+            two = bank_with_demos(root / "two.yaml", ["gan-training", "samples"])
+            with serving(root / "l", "--bank", str(two), timeout=120) as served:
+                first, alone, streaming, frames, models = asyncio.run(latency(served, two))
+            print_table(
+                [
+                    ("samples demo, e → picture", "s"),
+                    ("first of all (starts the model process)", f"{first:.2f}"),
+                    ("reference: model warm, nothing else running", f"{alone:.2f}"),
+                    ("while another tab streams gan-training", f"{streaming:.2f}"),
+                ]
+            )
+            print(f"(the live run drew {frames} frames meanwhile; {models} model process)")
             print()
         with serving(root / "c", "--max-sessions", str(args.demo_tabs), timeout=120) as served:
             status, added = asyncio.run(cap(served, args.demo_tabs))
@@ -186,6 +226,7 @@ def main() -> None:
         )
         print(
             f"idle_models={a[1]} idle_rss_mb={a[2]:.0f} demo_models={b[1]} demo_rss_mb={b[2]:.0f} "
+            f"first_demo_s={first:.2f} demo_alone_s={alone:.2f} demo_while_streaming_s={streaming:.2f} "
             f"cap_status={status} cap_new_processes={added} page_s={loaded:.3f} "
             f"reference_s={reference:.3f} log_lines={lines} serve_up={int(alive)}"
         )

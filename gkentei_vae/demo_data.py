@@ -306,6 +306,8 @@ class GanRecord(TypedDict):
 class RingFrame(TypedDict):
     """``mode-collapse``: one model's samples at one snapshot, measured by ``models.ring``."""
 
+    step: int
+    """That model's optimizer steps at this snapshot."""
     near: list[float]
     """Per mode: share of all samples within 0.2 of it."""
     hq: list[float]
@@ -359,12 +361,13 @@ class RingFinal(TypedDict):
 
 
 class ModeCollapseRecord(TypedDict):
-    """``mode-collapse``: one snapshot of the recorded GAN and the live VAE."""
+    """``mode-collapse``: a point of the replay, where the recorded GAN, the live VAE or both
+    have a new frame (the two runs laid on one timeline, ending together)."""
 
-    step: int
-    """Optimizer steps of this snapshot."""
-    steps: int
-    """Steps of the whole replay."""
+    gan_steps: int
+    """Steps of the recorded GAN run."""
+    vae_steps: int
+    """Steps of the live VAE run."""
     setup: str
     """The replayed GAN setup's name (``ring_runs.SETUPS``)."""
     label: str
@@ -376,9 +379,9 @@ class ModeCollapseRecord(TypedDict):
     live_seconds: float
     """Seconds since the live part started."""
     gan: NotRequired[RingFrame]
-    """The recorded GAN at this step (absent once its recording has ended)."""
+    """The recorded GAN's new frame at this point of the timeline, if any."""
     vae: NotRequired[RingFrame]
-    """The live VAE at this step (absent once it has ended)."""
+    """The live VAE's new frame at this point of the timeline, if any."""
     final: NotRequired[RingFinal]
     """Last record only, as are the keys below."""
     claims: NotRequired[dict[str, bool]]

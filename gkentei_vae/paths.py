@@ -9,6 +9,9 @@ keep something, or a new setting from the environment, is one function here.
 | ``GKENTEI_VAE_CACHE`` | caches, downloads, the model-process log | the user cache folder |
 | ``GKENTEI_VAE_CHECKPOINTS`` | the model checkpoints | the bundled ones |
 | ``GKENTEI_VAE_TORCH_THREADS`` | torch threads of the model process (and the tests) | 1 |
+| ``GKENTEI_VAE_MODEL_ON_DEMAND`` | 1: start the model at the first demo (``serve`` sets it) | unset |
+| ``GKENTEI_VAE_MODEL_SOCKET`` | serve's shared model process, instead of a private one | unset |
+| ``GKENTEI_VAE_MODEL_PARENT`` | the process a model process lives as long as | its parent |
 """
 
 from __future__ import annotations
@@ -29,7 +32,11 @@ MODEL_ON_DEMAND_ENV = "GKENTEI_VAE_MODEL_ON_DEMAND"
 """Set to 1 (by ``serve``, for each tab): the app starts its model process at the first
 demo, not at start-up (``GkenteiApp.warm_at_start``)."""
 MODEL_PARENT_ENV = "GKENTEI_VAE_MODEL_PARENT"
-"""The pid of the app that started a model process: it exits once that one is gone."""
+"""The pid of the process (an app, or serve) that started a model process: it exits once
+that one is gone."""
+MODEL_SOCKET_ENV = "GKENTEI_VAE_MODEL_SOCKET"
+"""Set by ``serve`` for each tab: the unix socket of serve's one model process, which the
+app's ``ModelClient`` connects to instead of starting a model process of its own."""
 TORCH_THREADS_ENV = "GKENTEI_VAE_TORCH_THREADS"
 """Environment variable setting how many threads torch uses in the model process."""
 DEFAULT_TORCH_THREADS = 1
@@ -113,6 +120,12 @@ def torch_threads() -> int:
 def model_on_demand() -> bool:
     """True in a ``serve`` tab: start the model process at the first demo."""
     return os.environ.get(MODEL_ON_DEMAND_ENV) == "1"
+
+
+def model_socket() -> Path | None:
+    """In a ``serve`` tab: the shared model process's socket; None: start a private one."""
+    raw = os.environ.get(MODEL_SOCKET_ENV)
+    return Path(raw) if raw else None
 
 
 def model_process_environment() -> dict[str, str]:

@@ -26,6 +26,7 @@ import yaml
 from yarl import URL
 
 from gkentei_vae.model_process.client import WORKER_MODULE
+from gkentei_vae.paths import MODEL_SOCKET_ENV
 from gkentei_vae.study.store import LogRow, Store
 from tests.conftest import MINI_BANK, REPO, polls, wait_until
 
@@ -65,6 +66,16 @@ class Served:
         return (
             URL(self.url).join(URL("ws")).with_scheme("ws").with_query(width=width, height=height)
         )
+
+    def model_socket(self) -> Path:
+        """The shared model process's socket, as serve told its tabs' apps (one must run)."""
+        for pid in self.apps():
+            environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+            for entry in environ:
+                name, _, value = entry.partition(b"=")
+                if name == MODEL_SOCKET_ENV.encode():
+                    return Path(os.fsdecode(value))
+        raise AssertionError(f"no app with {MODEL_SOCKET_ENV}")
 
     def rss_kb(self) -> int:
         """The serve process's resident memory."""
@@ -230,10 +241,19 @@ def tagged(tag: str) -> dict[int, str]:
 async def read_screen(ws: Any, screen: Screen, needle: str, timeout: float = 30) -> bytes:
     """Feed a tab's frames (an aiohttp websocket) to ``screen`` until it shows ``needle``;
     returns what was received."""
+    return await read_until(
+        ws, screen, lambda: screen.find(needle) is not None, f"{needle!r} on screen", timeout
+    )
+
+
+async def read_until(
+    ws: Any, screen: Screen, check: Callable[[], Any], what: str, timeout: float = 30
+) -> bytes:
+    """Feed a tab's frames to ``screen`` until ``check()`` is true; returns what was received."""
     import aiohttp
 
     received = b""
-    for _ in polls(lambda: screen.find(needle) is not None, f"{needle!r} on screen", timeout):
+    for _ in polls(check, what, timeout):
         try:
             message = await ws.receive(timeout=0.5)
         except TimeoutError:
@@ -242,7 +262,7 @@ async def read_screen(ws: Any, screen: Screen, needle: str, timeout: float = 30)
             received += message.data
             screen.feed(message.data)
         elif message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED):
-            raise AssertionError(f"session closed while waiting for {needle!r}")
+            raise AssertionError(f"session closed while waiting for {what}")
     return received
 
 
@@ -252,6 +272,85 @@ async def open_demo(ws: Any, screen: Screen, demo: str, timeout: float = 60) -> 
     for key, shown in (("1", "問 1/"), ("1", "n / Enter で次へ"), ("e", f"[{demo}]")):
         await ws.send_str(json.dumps(["stdin", key]))
         await read_screen(ws, screen, shown, timeout)
+
+
+async def open_demo_of(
+    ws: Any, screen: Screen, bank: Path, demo: str, timeout: float = 60
+) -> float:
+    """From home, on a ``bank_with_demos`` bank: quiz, skip to a question whose demo is
+    ``demo`` (its stem's marker says which it is), answer it, ``e``; when ``e`` was sent
+    (``time.monotonic``; ``screen`` was cleared then)."""
+    demos = marked_demos(bank)
+    seen: set[str] = set()
+
+    def new_marker() -> str | None:
+        return next((m for m in demos if m not in seen and screen.find(m) is not None), None)
+
+    await read_screen(ws, screen, "クイズ", timeout)
+    await ws.send_str(json.dumps(["stdin", "1"]))
+    for number in range(1, len(demos) + 1):
+        await read_screen(ws, screen, f"問 {number}/", timeout)
+        await read_until(ws, screen, new_marker, f"question {number}'s stem", timeout)
+        marker = new_marker()
+        assert marker is not None
+        seen.add(marker)
+        await ws.send_str(json.dumps(["stdin", "1"]))
+        await read_screen(ws, screen, "n / Enter で次へ", timeout)
+        if demos[marker] == demo:
+            screen.clear()  # the demo screen draws everything anew
+            pressed = time.monotonic()
+            await ws.send_str(json.dumps(["stdin", "e"]))
+            await read_screen(ws, screen, f"[{demo}]", timeout)
+            return pressed
+        await ws.send_str(json.dumps(["stdin", "n"]))
+    raise AssertionError(f"no question with the demo {demo} in {bank}")
+
+
+async def shown_picture(ws: Any, demo: str, timeout: float = 120) -> None:
+    """Open ``demo`` in a tab on a ``bank_with_demo`` bank and wait for its picture."""
+    screen = Screen(100, 30)
+    await open_demo(ws, screen, demo, timeout)
+    await read_screen(ws, screen, "▀", timeout)
+
+
+async def seconds_to_picture(ws: Any, bank: Path, demo: str, timeout: float = 120) -> float:
+    """Open ``demo`` in a tab on a ``bank_with_demos`` bank: seconds from ``e`` to its picture."""
+    screen = Screen(100, 30)
+    pressed = await open_demo_of(ws, screen, bank, demo, timeout)
+    await read_screen(ws, screen, "▀", timeout)
+    return time.monotonic() - pressed
+
+
+class FrameCounter:
+    """Reads a tab in the background, as an open browser tab does, counting what it draws."""
+
+    def __init__(self, ws: Any) -> None:
+        import asyncio
+
+        self.ws = ws
+        self.frames = 0
+        """Binary frames received so far (a test may reset it)."""
+        self._stop = asyncio.Event()
+        self._task = asyncio.ensure_future(self._read())
+
+    async def _read(self) -> None:
+        import aiohttp
+
+        while not self._stop.is_set():
+            try:
+                message = await self.ws.receive(timeout=0.5)
+            except TimeoutError:
+                continue
+            if message.type == aiohttp.WSMsgType.BINARY:
+                self.frames += 1
+            elif message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED):
+                return
+
+    async def stop(self) -> int:
+        """Stop reading; the frames counted."""
+        self._stop.set()
+        await self._task
+        return self.frames
 
 
 # -- banks -------------------------------------------------------------------------------------
@@ -267,6 +366,30 @@ def bank_with_demo(path: Path, demo: str, copies: int = 1) -> Path:
     data["questions"] = questions
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
+
+
+DEMO_MARK = "DEMO{n}-{demo}"
+"""What ``bank_with_demos`` puts before each stem: which demo the question opens."""
+
+
+def bank_with_demos(path: Path, demos: Sequence[str]) -> Path:
+    """The mini bank with question n's demo set to ``demos[n % len(demos)]`` and its stem
+    starting with ``DEMO_MARK``, so that a test reading the screen knows which it is asked."""
+    data = yaml.safe_load(MINI_BANK.read_text(encoding="utf-8"))
+    for n, question in enumerate(data["questions"]):
+        demo = demos[n % len(demos)]
+        question["demo"] = demo
+        question["stem"] = f"{DEMO_MARK.format(n=n, demo=demo)} {question['stem']}"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def marked_demos(bank: Path) -> dict[str, str]:
+    """A ``bank_with_demos`` bank's stem markers → the demo each question opens."""
+    data = yaml.safe_load(bank.read_text(encoding="utf-8"))
+    return {
+        DEMO_MARK.format(n=n, demo=q["demo"]): q["demo"] for n, q in enumerate(data["questions"])
+    }
 
 
 # -- the browser -------------------------------------------------------------------------------
@@ -389,6 +512,10 @@ class Screen:
                     if width == 2 and self.col + 1 < self.cols:
                         self.cells[self.row][self.col + 1] = ""
                 self.col += width
+
+    def clear(self) -> None:
+        """Forget what is shown (what the tab draws next is all that ``find`` sees)."""
+        self.cells = [[" "] * self.cols for _ in range(self.rows)]
 
     def lines(self) -> list[str]:
         return ["".join(row) for row in self.cells]

@@ -135,12 +135,12 @@ ALLOWED: dict[str, set[str]] = {
     "export": {"export", "banks", "demo_registry", "study"},
     "model_process": {"model_process", "demo_registry", "demo_data", "paths"},
     "models": {"models", "paths", "halfblock", "demo_data"},
-    "demos": {"demos", "models", "paths", "halfblock", "demo_data"},
+    "demos": {"demos", "models", "paths", "halfblock", "demo_data", "jatext"},
     "tui": {
         "tui", "study", "banks", "demo_registry", "demo_data", "halfblock", "model_process", "paths",
         "jatext",
     },
-    "web": {"web", "control_chars", "paths"},
+    "web": {"web", "control_chars", "paths", "model_process"},
     "commands": {
         "commands", "banks", "study", "export", "tui", "models", "demos", "web", "demo_registry", "halfblock",
         "paths", "control_chars", "demo_data", "jatext",

@@ -19,6 +19,7 @@ from gkentei_vae.demos.mode_collapse import (
     SHOWN_POINTS,
     load_recording,
     mode_collapse,
+    replayed,
     ring_claims,
     ring_sentences,
 )
@@ -40,14 +41,16 @@ def test_the_recording_is_small_plain_data_and_agrees_with_itself() -> None:
     assert set(runs) == {GAN_SETUP, REMEDY_SETUP}
     for run in runs.values():
         assert set(run.summaries) == set(RECORD_SEEDS)
-        assert run.points.shape == (len(run.steps), SHOWN_POINTS, 2)
+        assert run.shown == replayed(run.steps)
+        assert run.points.shape == (len(run.shown), SHOWN_POINTS, 2)
         assert run.steps[-1] == SETUPS[run.setup].steps
         # The stored summary of the replayed seed is what its stored snapshots measure.
         again = summarize(run.steps, run.measures, run.seconds[-1])
         assert again == run.summaries[run.seed]
         # The stored points are the measured samples' first ones: their top mode agrees
         # wherever the measured samples sit on a mode.
-        for m, pts in zip(run.measures, run.points, strict=True):
+        for i, pts in zip(run.shown, run.points, strict=True):
+            m = run.measures[i]
             if m.top_share >= 0.5:
                 assert ring.measure(pts.astype(np.float32)).top_mode == m.top_mode
 
@@ -99,15 +102,21 @@ def test_sentences_say_collapse_only_when_measured() -> None:
 
 
 def test_a_short_run_pairs_the_recording_with_a_live_vae() -> None:
-    records = list(mode_collapse(seed=1, vae_steps=200))
+    records = list(mode_collapse(seed=1, vae_steps=250))
     run = load_recording()[GAN_SETUP]
-    assert ["gan" in r for r in records] == [True] * len(run.steps)
-    assert [r["step"] for r in records[:3]] == [0, 100, 200]
-    assert all("vae" not in r for r in records[3:])
+    # Every replayed GAN snapshot once, in order; the live VAE's snapshots once, in order.
+    gan_steps = [r["gan"]["step"] for r in records if "gan" in r]
+    assert gan_steps == [run.steps[i] for i in run.shown]
+    assert [r["vae"]["step"] for r in records if "vae" in r] == [0, 100, 200, 250]
+    # Both start on the first record and end on the last: one timeline.
+    assert "gan" in records[0] and "vae" in records[0]
     last = records[-1]
+    assert "gan" in last and "vae" in last
+    assert all("sentences" not in r for r in records[:-1])
     assert "sentences" in last and "final" in last
+    assert last["gan_steps"] == SETUPS[GAN_SETUP].steps and last["vae_steps"] == 250
     assert last["final"]["gan"] == run.summaries[run.seed].to_dict()
-    assert last["final"]["vae"]["steps"] == 200
+    assert last["final"]["vae"]["steps"] == 250
     for r in records:
         for frame in (r.get("gan"), r.get("vae")):
             if frame is not None:
@@ -135,6 +144,8 @@ async def test_the_screen_shows_the_runs_own_numbers_and_says_it_is_recorded() -
         assert "0.2 以内" in result  # the radius, and why, is said
         status = widget_text(screen, "#mc-status").replace("\n", "")
         assert "記録した実行" in status and last["label"] in status
+        assert f"GAN ステップ {last['gan']['step']}/{last['gan_steps']}" in status
+        assert f"VAE ステップ {last['vae']['step']}/{last['vae_steps']}" in status
         gan_side = widget_text(screen, "#mc-gan")
         assert f"覆ったモード {last['gan']['covered']}/8" in gan_side
 

@@ -10,6 +10,8 @@ page's script does (``/TOKEN/ws?width=…&height=…``). Tests that only look sh
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import ipaddress
 import json
 import os
 import re
@@ -17,15 +19,20 @@ import shlex
 import shutil
 import signal
 import socket
+import stat
+import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import aiohttp
 import pytest
 from yarl import URL
 
+from gkentei_vae.study.settings import MODEL_IDLE_KEY
+from gkentei_vae.study.store import Store
 from gkentei_vae.web.serve import (
     MAX_COLS,
     MAX_ROWS,
@@ -40,12 +47,16 @@ from gkentei_vae.web.serve import (
 )
 from tests.conftest import polls, run_cli, wait_until
 from tests.serve_support import (
+    FrameCounter,
     Screen,
     Served,
     bank_with_demo,
+    bank_with_demos,
     open_demo,
     read_screen,
+    seconds_to_picture,
     serving,
+    shown_picture,
     tagged,
 )
 
@@ -177,6 +188,16 @@ def test_a_server_off_loopback_without_a_token_refuses_to_start() -> None:
     assert StudyServer(command, "0.0.0.0", 0, "a-token").prefix == "/a-token"
 
 
+def test_on_the_ipv6_wildcard_the_printed_urls_are_ipv6_addresses() -> None:
+    # Bound to "::", serve listens on IPv6 only: a host name may resolve to IPv4 alone.
+    urls = StudyServer(app_command(Path("/tmp/x")), "::", 0, "tok")._urls(8000)
+    assert urls[0] == "http://[::1]:8000/tok/"
+    for url in urls[1:]:
+        address = ipaddress.ip_address(URL(url).host or "")
+        assert address.version == 6 and not address.is_link_local, url
+        assert URL(url).port == 8000 and URL(url).path == "/tok/"
+
+
 def test_loopback_is_decided_by_address() -> None:
     for host in ("127.0.0.1", "127.0.0.2", "::1", "[::1]", "localhost"):
         assert is_loopback(host), host
@@ -188,8 +209,10 @@ def test_loopback_is_decided_by_address() -> None:
 def test_the_tab_command_names_home_and_quotes_every_path() -> None:
     data = Path("/tmp/a b/it's $(x)")
     banks = [Path("/tmp/bank `y`.yaml"), Path("/tmp/two;rm -rf.yaml")]
-    argv = shlex.split(app_command(data, banks, parent=1234))
+    sock = Path("/tmp/gkentei-vae-serve-a b/model.sock")
+    argv = shlex.split(app_command(data, banks, parent=1234, model_socket=sock))
     assert argv == [
+        f"GKENTEI_VAE_MODEL_SOCKET={sock}",
         "GKENTEI_VAE_MODEL_ON_DEMAND=1",
         "exec",
         sys.executable,
@@ -389,6 +412,137 @@ async def test_the_session_cap_and_every_message_checked(served: Served) -> None
     served.wait(lambda: app_count(served) == 0, 20, "every app to end")
 
 
+# -- own servers: the shared model process ------------------------------------------------------
+
+OTHER_USER = 65534
+"""nobody: the local user who must not reach the learner's model process."""
+
+
+@contextlib.asynccontextmanager
+async def serving_demo(
+    tmp_path: Path, demo: str
+) -> AsyncIterator[tuple[Served, aiohttp.ClientSession]]:
+    """A server on ``tmp_path/data`` whose bank's every question has ``demo``, and a client."""
+    bank = bank_with_demo(tmp_path / f"{demo}.yaml", demo)
+    with serving(tmp_path / "data", "--bank", str(bank)) as served:
+        async with aiohttp.ClientSession() as client:
+            yield served, client
+
+
+def other_user_connects(path: Path) -> str:
+    """As ``OTHER_USER`` (needs root), connect to the unix socket ``path``: "" or the error's type."""
+    python = shutil.which("python3", path="/usr/bin:/bin")  # one they may run (not root's venv)
+    assert python is not None
+    probe = (
+        "import socket, sys\n"
+        "try:\n    socket.socket(socket.AF_UNIX).connect(sys.argv[1])\n"
+        "except OSError as e:\n    print(type(e).__name__)"
+    )
+    done = subprocess.run(
+        [python, "-I", "-c", probe, str(path)],
+        user=OTHER_USER,
+        group=OTHER_USER,
+        extra_groups=[],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="another user's view needs root (setuid)")
+def test_the_other_user_probe_connects_where_it_may() -> None:
+    # The control for the check below: in a folder anyone may open, the probe connects.
+    folder = Path(tempfile.mkdtemp(prefix="gkentei-probe-"))
+    try:
+        folder.chmod(0o755)
+        with socket.socket(socket.AF_UNIX) as listener:
+            listener.bind(str(folder / "open.sock"))
+            (folder / "open.sock").chmod(0o777)
+            listener.listen()
+            assert other_user_connects(folder / "open.sock") == ""
+    finally:
+        shutil.rmtree(folder)
+
+
+async def test_three_tabs_with_demos_share_one_model_process_in_a_private_folder(
+    tmp_path: Path,
+) -> None:
+    async with serving_demo(tmp_path, "samples") as (served, client):
+        tabs = [await open_session(client, served) for _ in range(3)]
+        await asyncio.gather(*(shown_picture(ws, "samples") for ws in tabs))
+        apps, workers = served.tree()
+        print(f"\n3 tabs, each showing a demo: {len(apps)} apps, {len(workers)} model process")
+        assert len(apps) == 3
+        assert len(served.workers()) == 1 and workers == served.workers(), "serve's child"
+        # Its socket: in a folder only the learner can open, itself only theirs.
+        sock = served.model_socket()
+        folder = sock.parent.stat()
+        assert stat.S_IMODE(folder.st_mode) == 0o700 and folder.st_uid == os.getuid()
+        assert stat.S_ISSOCK(sock.stat().st_mode) and sock.stat().st_uid == os.getuid()
+        if os.geteuid() == 0:
+            # As root: become the probe's other local user and try to connect.
+            assert other_user_connects(sock) == "PermissionError"
+        for ws in tabs:
+            await ws.close()
+        # No tab uses it any more: it gives its memory back.
+        start = time.monotonic()
+        served.wait(lambda: not served.workers(), 20, "the model process once no tab is open")
+        print(f"tabs closed → the model process gone in {time.monotonic() - start:.2f} s")
+        assert served.stop() == 0
+        assert not sock.parent.exists(), "serve removes its folder when it stops"
+
+
+async def test_a_plain_demo_answers_while_another_tab_streams_gan_training(
+    tmp_path: Path,
+) -> None:
+    bank = bank_with_demos(tmp_path / "two.yaml", ["gan-training", "samples"])
+    with serving(tmp_path / "data", "--bank", str(bank)) as served:
+        async with aiohttp.ClientSession() as client:
+            streaming, plain = (
+                await open_session(client, served),
+                await open_session(client, served),
+            )
+            await seconds_to_picture(streaming, bank, "gan-training")  # it draws
+            run = FrameCounter(streaming)
+            answered = await seconds_to_picture(plain, bank, "samples")
+            run.frames = 0
+            await asyncio.sleep(1.5)
+            frames = await run.stop()
+            print(f"\nsamples answered in {answered:.2f} s while gan-training streamed")
+            assert frames > 0, "the live run goes on drawing"
+            assert answered <= 10.0  # the issue asks 2 s: benchmarks/serve_load.py measures it
+            assert len(served.workers()) == 1
+            await asyncio.gather(streaming.close(), plain.close())
+
+
+async def test_the_shared_model_process_ends_after_the_idle_time_and_comes_back(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "data"
+    with Store.open(data_dir=data) as store:
+        store.set_setting(MODEL_IDLE_KEY, "0.05")  # 3 s
+    async with serving_demo(tmp_path, "samples") as (served, client):
+        ws = await open_session(client, served)
+        screen = Screen(100, 30)
+        await open_demo(ws, screen, "samples")
+        await read_screen(ws, screen, "▀")
+        (first,) = served.workers()
+        start = time.monotonic()
+        served.wait(lambda: not served.workers(), 30, "the idle model process to exit")
+        print(f"\nidle 3 s → the model process gone {time.monotonic() - start:.2f} s later")
+        assert len(served.apps()) == 1, "the tab stays"
+        # The next demo brings one back.
+        await ws.send_str(json.dumps(["stdin", "\x1b"]))
+        await read_screen(ws, screen, "n / Enter で次へ")
+        screen.clear()
+        await ws.send_str(json.dumps(["stdin", "e"]))
+        await read_screen(ws, screen, "▀", 60)
+        assert len(served.workers()) == 1 and served.workers() != [first]
+        await ws.close()
+
+
 # -- own servers: stopping and killing ---------------------------------------------------------
 
 
@@ -429,38 +583,38 @@ async def test_sighup_ends_every_session_and_the_server(tmp_path: Path) -> None:
 
 
 async def test_kill_9_of_serve_ends_every_app_and_model_process(tmp_path: Path) -> None:
-    bank = bank_with_demo(tmp_path / "kl.yaml", "kl-training")
-    with serving(tmp_path / "data", "--bank", str(bank)) as served:
-        async with aiohttp.ClientSession() as client:
-            streaming, idle = await open_session(client, served), await open_session(client, served)
-            screen = Screen(100, 30)
-            await open_demo(streaming, screen, "kl-training")
-            served.wait(
-                lambda: app_count(served) == 2 and served.workers(), 30, "two apps, a model"
-            )
-            print(f"\nbefore kill -9: {len(served.apps())} apps, {len(served.workers())} models")
-            start = time.monotonic()
-            served.proc.kill()
-            served.proc.wait(10)
-            wait_until(lambda: not tagged(served.tag), 20, "every app and model process")
-            print(f"kill -9 of serve → 0 apps, 0 models in {time.monotonic() - start:.2f} s")
-            await asyncio.gather(streaming.close(), idle.close(), return_exceptions=True)
+    async with serving_demo(tmp_path, "kl-training") as (served, client):
+        streaming, idle = await open_session(client, served), await open_session(client, served)
+        screen = Screen(100, 30)
+        await open_demo(streaming, screen, "kl-training")
+        await read_screen(streaming, screen, "▀", 60)  # the live run streams
+        served.wait(lambda: app_count(served) == 2 and served.workers(), 30, "two apps, a model")
+        print(f"\nbefore kill -9: {len(served.apps())} apps, {len(served.workers())} models")
+        folder = served.model_socket().parent
+        start = time.monotonic()
+        served.proc.kill()
+        served.proc.wait(10)
+        wait_until(lambda: not tagged(served.tag), 20, "every app and model process")
+        print(f"kill -9 of serve → 0 apps, 0 models in {time.monotonic() - start:.2f} s")
+        await asyncio.gather(streaming.close(), idle.close(), return_exceptions=True)
+        shutil.rmtree(folder)  # a killed serve cannot remove its socket's folder (docs/serve.md)
 
 
-async def test_killing_a_tabs_app_ends_its_model_process_and_its_session(tmp_path: Path) -> None:
-    bank = bank_with_demo(tmp_path / "samples.yaml", "samples")
-    with serving(tmp_path / "data", "--bank", str(bank)) as served:
-        async with aiohttp.ClientSession() as client:
-            ws = await open_session(client, served)
-            await open_demo(ws, Screen(100, 30), "samples")
-            served.wait(lambda: served.apps() and served.workers(), 30, "app and model process")
-            (app,) = served.apps()
-            os.kill(app, signal.SIGKILL)
-            start = time.monotonic()
-            wait_until(lambda: not served.workers(), 20, "the orphaned model process to exit")
-            print(f"\napp SIGKILLed → its model process gone in {time.monotonic() - start:.2f} s")
-            # The server notices the app is gone and ends the tab's session.
-            await assert_closed_by_server(ws, 10)
+async def test_killing_the_only_tabs_app_ends_the_model_process_and_its_session(
+    tmp_path: Path,
+) -> None:
+    async with serving_demo(tmp_path, "samples") as (served, client):
+        ws = await open_session(client, served)
+        await open_demo(ws, Screen(100, 30), "samples")
+        served.wait(lambda: served.apps() and served.workers(), 30, "app and model process")
+        (app,) = served.apps()
+        os.kill(app, signal.SIGKILL)
+        start = time.monotonic()
+        # Its connection closed with it: no tab uses the model process any more.
+        wait_until(lambda: not served.workers(), 20, "the unused model process to exit")
+        print(f"\napp SIGKILLed → the model process gone in {time.monotonic() - start:.2f} s")
+        # The server notices the app is gone and ends the tab's session.
+        await assert_closed_by_server(ws, 10)
 
 
 @pytest.mark.skipif(shutil.which("prlimit") is None, reason="prlimit (util-linux) がありません")

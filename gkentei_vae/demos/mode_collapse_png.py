@@ -25,7 +25,7 @@ def _last(records: list[ModeCollapseRecord], side: str) -> tuple[int, RingFrame]
     for record in reversed(records):
         frame = _frame(record, side)
         if frame is not None:
-            return record["step"], frame
+            return frame["step"], frame
     raise ValueError(f"no {side} frame")
 
 

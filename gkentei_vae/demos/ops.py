@@ -35,6 +35,7 @@ from gkentei_vae.demos import vae_demos as demos
 from gkentei_vae.models.checkpoint import Loaded, load_bundled
 from gkentei_vae.models.data import Split, load_dataset
 from gkentei_vae.models.model import VAE, VAEConfig, kl_divergence, reconstruction_error
+from gkentei_vae.models.seeding import global_seed
 
 KL_PHASE_STEPS = 250
 """Steps per phase of the live kl-training run (β=0, then β=1): seconds each on 2 cores."""
@@ -221,10 +222,10 @@ def kl_training(
     between steps stops the run.
     """
     train = _state().data.train
-    torch.manual_seed(seed)
     gen = torch.Generator().manual_seed(seed)
     config = VAEConfig(arch="mlp", latent_dim=8, hidden=(256,))
-    vae = VAE(config)
+    with global_seed(seed):  # initial weights come from the global RNG
+        vae = VAE(config)
     opt = torch.optim.Adam(vae.parameters(), lr=2e-3)
     z_show = torch.randn((sample_count, config.latent_dim), generator=gen)
     last_refresh = -1e9

@@ -14,6 +14,7 @@ import torch
 from torch import Tensor
 
 from gkentei_vae.models.model import VAE
+from gkentei_vae.models.seeding import global_seed
 
 
 def _device(model: VAE) -> torch.device:
@@ -153,9 +154,7 @@ def reparam_gradients(
         sigma if sigma is not None else [1.0, 0.5, 0.2], dtype=torch.float64, requires_grad=True
     )
     dist = torch.distributions.Normal(mu_t, sigma_t)
-    with torch.random.fork_rng(devices=[]):
-        # rsample takes no generator; seeding inside a fork leaves the caller's RNG alone.
-        torch.manual_seed(seed)
+    with global_seed(seed):  # rsample takes no generator
         z = dist.rsample()
         plain = dist.sample()
     eps = ((z - mu_t) / sigma_t).detach()

@@ -24,6 +24,7 @@ from gkentei_vae.demo_data import (
 )
 from gkentei_vae.demos.png_font import font_for
 from gkentei_vae.halfblock import paired_rows, tile
+from gkentei_vae.jatext import wrap
 
 SCALE = 3
 BG = (24, 24, 24)
@@ -61,16 +62,20 @@ def label(text: str, width: int, colour: tuple[int, int, int] = FG) -> Image.Ima
 
 
 def paragraph(text: str, width: int, colour: tuple[int, int, int] = FG) -> Image.Image:
-    """``text`` wrapped into lines no wider than ``width`` pixels (Japanese wraps anywhere)."""
+    """``text`` wrapped by phrase with 禁則 (``jatext``, as on screen) into lines no wider
+    than ``width`` pixels: a cell is half a CJK glyph's advance; a line that still does
+    not fit (wide Latin glyphs) is cut where it overflows."""
     font = font_for(text)
+    cell = font.getlength("あ") / 2
     lines: list[str] = []
-    line = ""
-    for ch in text:
-        if line and font.getlength(line + ch) > width:
-            lines.append(line)
-            line = ""
-        line += ch
-    lines.append(line)
+    for phrased in wrap(text, max(1, int(width // cell))):
+        line = ""
+        for ch in phrased:
+            if line and font.getlength(line + ch) > width:
+                lines.append(line)
+                line = ""
+            line += ch
+        lines.append(line)
     return stack([label(t, width, colour) for t in lines], gap=0)
 
 

@@ -1,49 +1,131 @@
-"""The UI side of the model process: start it when asked, one request at a time, let it go when idle.
+"""The UI side of the model process: reach it when asked, one request at a time, let go when idle.
 
-The child holds torch and the checkpoints, about 600 MB, so it is not kept for a learner
-who stopped asking: after ``idle_seconds`` without a request it is asked to exit, and the
-next request starts it again (the screen shows its loading indicator meanwhile).
+A terminal app starts a private child process and talks to it over its stdin and stdout.
+In a ``serve`` tab (``paths.MODEL_SOCKET_ENV`` names a socket) the app instead connects to
+serve's one model process, shared by every tab; the wire format is the same.
+
+The model process holds torch and the checkpoints, about 600 MB, so it is not kept for a
+learner who stopped asking: after ``idle_seconds`` without a request the client lets go
+(a private child is asked to exit; a shared one is disconnected from, and it exits once
+no tab is connected), and the next request reaches it again (the screen shows its
+loading indicator meanwhile).
 """
 
 from __future__ import annotations
 
+import socket
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from gkentei_vae.model_process.launch import WORKER_MODULE, worker_command
 from gkentei_vae.model_process.wire import WireClosed, read_message, write_message
 from gkentei_vae.paths import model_process_environment
 
-WORKER_MODULE = "gkentei_vae.model_process.worker"
+__all__ = ["WORKER_MODULE", "ModelClient", "ModelError"]
+
 EXIT_GRACE = 1.0
 """Seconds the child gets to exit on request before it is killed."""
+CONNECT_TIMEOUT_S = 10.0
+"""How long connecting to serve's model process may take (serve queues the connection)."""
 
 
 class ModelError(RuntimeError):
     """The model process reported an error, or is gone; the message is for the learner."""
 
 
-class ModelClient:
-    """One child process serving demo computations, one request at a time.
+class _Child:
+    """A private model process, spoken to over its stdin and stdout."""
 
-    ``idle_seconds`` > 0: the child exits after that long without a request and is
-    started again by the next one; 0 keeps it until ``close``.
+    def __init__(self, proc: subprocess.Popen[bytes]) -> None:
+        self.proc = proc
+        self.broken = False
+        """True once a read or write failed: the next request starts a new one."""
+
+    @property
+    def pid(self) -> int | None:
+        return self.proc.pid
+
+    def read_fd(self) -> int:
+        assert self.proc.stdout is not None
+        return self.proc.stdout.fileno()  # ValueError once closed
+
+    def write_fd(self) -> int:
+        assert self.proc.stdin is not None
+        return self.proc.stdin.fileno()
+
+    def alive(self) -> bool:
+        return not self.broken and self.proc.poll() is None
+
+    def end(self) -> None:
+        """Ask it to exit (``exit`` was sent); kill it if it doesn't within ``EXIT_GRACE``."""
+        try:
+            self.proc.wait(timeout=EXIT_GRACE)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        for stream in (self.proc.stdin, self.proc.stdout):
+            if stream is not None:
+                stream.close()
+
+
+class _Connection:
+    """A connection to serve's shared model process (a unix socket)."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self.broken = False
+        self.pid: int | None = None
+        """The shared process's pid, once it said ``ready``."""
+
+    def read_fd(self) -> int:
+        fd = self.sock.fileno()
+        if fd < 0:
+            raise ValueError("connection closed")
+        return fd
+
+    write_fd = read_fd
+
+    def alive(self) -> bool:
+        return not self.broken
+
+    def end(self) -> None:
+        """Disconnect; a thread blocked reading it wakes up (shutdown), then it is closed."""
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass  # the other side is gone already
+        self.sock.close()
+
+
+class ModelClient:
+    """Demo computations in a model process, one request at a time.
+
+    ``socket_path`` None: a private child process, started at the first request;
+    otherwise a connection to serve's shared one at that path. ``idle_seconds`` > 0: the
+    client lets go after that long without a request and the next one reaches the model
+    again; 0 keeps it until ``close``.
     """
 
-    def __init__(self, log_path: Path | None = None, idle_seconds: float = 0.0) -> None:
+    def __init__(
+        self,
+        log_path: Path | None = None,
+        idle_seconds: float = 0.0,
+        socket_path: Path | None = None,
+    ) -> None:
         self.log_path = log_path
         self.idle_seconds = idle_seconds
+        self.socket_path = socket_path
         self.info: dict[str, Any] = {}
         """What the child reported once warm: torch version, loaded checkpoints."""
         self.error: str | None = None
         """Why the model cannot be used (a missing checkpoint, a failed warm-up)."""
         self.releases = 0
-        """How many times an idle child was let go (tests and the help screen read it)."""
-        self._proc: subprocess.Popen[bytes] | None = None
+        """How many times an idle model was let go (tests and the help screen read it)."""
+        self._link: _Child | _Connection | None = None
         self._ready = threading.Event()
         self._ready_lock = threading.Lock()
         self._busy = threading.Lock()
@@ -54,41 +136,67 @@ class ModelClient:
     # -- lifecycle -----------------------------------------------------------------
 
     def start(self) -> None:
-        """Spawn the child (it imports torch and loads checkpoints); returns at once."""
+        """Spawn the child (it imports torch and loads checkpoints), or connect to serve's
+        shared one; returns at once (``wait_ready`` waits for it to be warm)."""
         with self._ready_lock:
-            if self._proc is not None or self.error is not None:
+            if self._link is not None or self.error is not None:
                 return
             self._ready.clear()
-            if self.log_path is not None:
-                self.log_path.parent.mkdir(parents=True, exist_ok=True)
-            log = open(self.log_path, "ab") if self.log_path else None
-            try:
-                self._proc = subprocess.Popen(
-                    [sys.executable, "-m", WORKER_MODULE],
+            if self.socket_path is not None:
+                link: _Child | _Connection | None = self._connect(self.socket_path)
+            else:
+                link = self._spawn()
+            if link is None:
+                self._ready.set()  # settled: ``error`` says why
+                return
+            self._link = link
+            self._last_used = time.monotonic()
+            if self.idle_seconds > 0:
+                threading.Thread(
+                    target=self._watch_idle, args=(link,), name="model-idle", daemon=True
+                ).start()
+
+    def _spawn(self) -> _Child:
+        if self.log_path is not None:
+            self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_path, "ab") if self.log_path else None
+        try:
+            return _Child(
+                subprocess.Popen(
+                    worker_command(),
                     stdin=subprocess.PIPE,
                     stdout=subprocess.PIPE,
                     stderr=log if log is not None else subprocess.DEVNULL,
                     close_fds=True,
                     env=model_process_environment(),
                 )
-            finally:
-                if log is not None:
-                    log.close()  # the child holds its own copy
-            self._last_used = time.monotonic()
-            if self.idle_seconds > 0:
-                threading.Thread(
-                    target=self._watch_idle, args=(self._proc,), name="model-idle", daemon=True
-                ).start()
+            )
+        finally:
+            if log is not None:
+                log.close()  # the child holds its own copy
+
+    def _connect(self, path: Path) -> _Connection | None:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            # serve starts the model process when this connection arrives (web/model_host.py).
+            sock.settimeout(CONNECT_TIMEOUT_S)
+            sock.connect(str(path))
+            sock.setblocking(True)
+        except OSError as exc:
+            sock.close()
+            self.error = f"serve のモデルのプロセスに接続できません({exc.strerror or exc})"
+            return None
+        return _Connection(sock)
 
     @property
     def started(self) -> bool:
-        """True while a child process exists (warming or warm)."""
-        return self._proc is not None
+        """True while the model is reached (a child exists, or serve's is connected to)."""
+        return self._link is not None
 
     @property
     def ready(self) -> bool:
-        """True once the child is warm and working (never blocks)."""
-        return self._proc is not None and self._ready.is_set() and self.error is None
+        """True once the model is warm and working (never blocks)."""
+        return self._link is not None and self._ready.is_set() and self.error is None
 
     @property
     def settled(self) -> bool:
@@ -97,22 +205,24 @@ class ModelClient:
 
     @property
     def pid(self) -> int | None:
-        """The child's process id while it runs."""
-        return self._proc.pid if self._proc is not None else None
+        """The model process's id while it is reached (serve's: once it said ``ready``)."""
+        return self._link.pid if self._link is not None else None
 
     def wait_ready(self) -> bool:
-        """Start the child if needed and block until it is warm; False (``error`` set) if it failed."""
+        """Reach the model if needed and block until it is warm; False (``error`` set) if it failed."""
         self.start()
         with self._ready_lock:
-            proc = self._proc
-            if proc is not None and not self._ready.is_set():
+            link = self._link
+            if link is not None and not self._ready.is_set():
                 try:
-                    message = self._read_from(proc)
+                    message = self._read_from(link)
                 except ModelError as exc:
                     self.error = str(exc)
                 else:
                     if message.get("kind") == "ready":
                         self.info = message.get("info", {})
+                        if isinstance(link, _Connection):
+                            link.pid = self.info.get("pid")
                     else:
                         self.error = message.get("message", "モデルを準備できませんでした")
                 self._ready.set()
@@ -120,27 +230,22 @@ class ModelClient:
         return self.ready
 
     def close(self) -> None:
-        """Ask the child to exit; kill it if it doesn't within ``EXIT_GRACE`` seconds."""
+        """Let the model go: a child is asked to exit (killed if it doesn't within
+        ``EXIT_GRACE`` seconds); serve's is disconnected from."""
         with self._ready_lock:
-            proc, self._proc = self._proc, None
+            link, self._link = self._link, None
             self._ready.clear()
-        if proc is None:
+        if link is None:
             return
         try:
-            self._send_to(proc, {"kind": "exit"})
+            self._send_to(link, {"kind": "exit"})
         except OSError:
             pass
-        try:
-            proc.wait(timeout=EXIT_GRACE)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        for stream in (proc.stdin, proc.stdout):
-            if stream is not None:
-                stream.close()
+        with self._write_lock:  # no stop() writes to an fd that is being closed
+            link.end()
 
     def release_if_idle(self) -> bool:
-        """Let a warm child go if it has served nothing for ``idle_seconds``; True if it did."""
+        """Let a warm model go if it has served nothing for ``idle_seconds``; True if it did."""
         if self.idle_seconds <= 0 or not self.ready:
             return False
         if not self._busy.acquire(blocking=False):
@@ -154,12 +259,12 @@ class ModelClient:
         finally:
             self._busy.release()
 
-    def _watch_idle(self, proc: subprocess.Popen[bytes]) -> None:
-        """Checks for idleness while ``proc`` is this client's child; ends with it."""
+    def _watch_idle(self, link: _Child | _Connection) -> None:
+        """Checks for idleness while ``link`` is how this client reaches the model; ends with it."""
         interval = min(5.0, self.idle_seconds / 4)
-        while self._proc is proc:
+        while self._link is link:
             time.sleep(interval)
-            if self._proc is proc and self.release_if_idle():
+            if self._link is link and self.release_if_idle():
                 return
 
     # -- requests ------------------------------------------------------------------
@@ -176,17 +281,18 @@ class ModelClient:
         with self._busy:
             if not self.wait_ready():
                 raise ModelError(self.error or "モデルを準備できませんでした")
-            proc = self._proc
-            assert proc is not None
+            link = self._link
+            assert link is not None
             self._next_id += 1
             rid = self._next_id
             try:
                 try:
-                    self._send_to(proc, {"kind": "call", "id": rid, "op": op, "args": kwargs})
+                    self._send_to(link, {"kind": "call", "id": rid, "op": op, "args": kwargs})
                 except OSError:
+                    link.broken = True
                     raise ModelError("モデルのプロセスが終了しました") from None
                 while True:
-                    message = self._read_from(proc)
+                    message = self._read_from(link)
                     if message.get("id") != rid:
                         continue  # the tail of an earlier, abandoned request
                     kind = message.get("kind")
@@ -197,37 +303,35 @@ class ModelClient:
                     else:
                         raise ModelError(message.get("message", f"{op}: 失敗しました"))
             except ModelError:
-                if proc.poll() is not None:
-                    self.close()  # it died: the next request starts a new one
+                if not link.alive():
+                    self.close()  # it died: the next request reaches a new one
                 raise
             finally:
                 self._last_used = time.monotonic()
 
     def stop(self) -> None:
         """Ask a running stream to end after its current step (safe from any thread)."""
-        proc = self._proc
-        if proc is not None:
+        link = self._link
+        if link is not None:
             try:
-                self._send_to(proc, {"kind": "stop"})
+                self._send_to(link, {"kind": "stop"})
             except OSError:
                 pass
 
     # -- plumbing ------------------------------------------------------------------
 
-    def _send_to(self, proc: subprocess.Popen[bytes], message: dict[str, Any]) -> None:
-        assert proc.stdin is not None
+    def _send_to(self, link: _Child | _Connection, message: dict[str, Any]) -> None:
         try:
             with self._write_lock:
-                write_message(proc.stdin.fileno(), message)
-        except ValueError as exc:  # the pipe was closed by close() in another thread
+                write_message(link.write_fd(), message)
+        except ValueError as exc:  # closed by close() in another thread
             raise OSError(str(exc)) from None
 
-    def _read_from(self, proc: subprocess.Popen[bytes]) -> dict[str, Any]:
-        if proc.stdout is None:
-            raise ModelError("モデルのプロセスが起動していません")
+    def _read_from(self, link: _Child | _Connection) -> dict[str, Any]:
         try:
-            message: dict[str, Any] = read_message(proc.stdout.fileno())
+            message: dict[str, Any] = read_message(link.read_fd())
         except (WireClosed, OSError, ValueError):
+            link.broken = True
             where = f"(ログ: {self.log_path})" if self.log_path else ""
             raise ModelError(f"モデルのプロセスが終了しました{where}") from None
         return message

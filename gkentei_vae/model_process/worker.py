@@ -1,17 +1,30 @@
-"""The model process: ``python -m gkentei_vae.model_process.worker``, driven by ``client.py``.
+"""The model process: ``python -m gkentei_vae.model_process.worker [--listen-fd N]``.
 
 It imports torch and loads the bundled checkpoints (``WARM``), says ``ready``, then
-serves one request at a time: a request names a demo id, and the demo's ``compute``
-function from ``gkentei_vae.demo_registry`` runs with the request's arguments. A
-streaming computation (live training) checks for ``stop`` between steps, so the
-learner's Esc ends it after the current step; a closed pipe (the app is gone) ends the
-process.
+serves requests: a request names a demo id, and the demo's ``compute`` function from
+``gkentei_vae.demo_registry`` runs with the request's arguments. A streaming computation
+(live training) checks for ``stop`` between steps, so the learner's Esc ends it after
+the current step.
+
+Two ways to be started (``launch.py``):
+
+- **Private** (the terminal app's ``ModelClient``): one client, on stdin and stdout; a
+  closed pipe or ``exit`` (the app is gone) ends the process.
+- **Shared** (``serve``, ``--listen-fd N``): serve hands over a listening unix socket and
+  every tab's app connects to it. Each connection gets its own thread, so a plain demo
+  in one tab is answered while another tab streams a live run (torch releases the GIL
+  inside its ops). The process ends once no client is connected and none is waiting:
+  the apps disconnect when idle (``ModelClient.idle_seconds``) or when they end, and a
+  client that connects later finds serve starting a new process.
+
+Either way it also ends when the process that started it is gone (``MODEL_PARENT_ENV``).
 """
 
 from __future__ import annotations
 
 import os
 import select
+import socket
 import sys
 import threading
 import time
@@ -20,6 +33,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from gkentei_vae.demo_registry import DEMOS, resolve
+from gkentei_vae.model_process.launch import LISTEN_FD_OPTION
 from gkentei_vae.model_process.wire import WireClosed, read_message, write_message
 from gkentei_vae.paths import model_parent
 
@@ -30,15 +44,19 @@ PREPARED = "_prepared"
 _prepared = threading.Event()
 
 
+class _ClientGone(Exception):
+    """The client closed its end or said ``exit``: this connection is over."""
+
+
 def _stop_requested(fd: int) -> bool:
-    """True if the UI sent ``stop`` since the last step; exits if the UI went away."""
+    """True if the client sent ``stop`` since the last step; _ClientGone if it went away."""
     while select.select([fd], [], [], 0)[0]:
         try:
             message = read_message(fd)
-        except WireClosed:
-            raise SystemExit(0) from None
+        except (WireClosed, OSError, ValueError):
+            raise _ClientGone from None
         if message.get("kind") == "exit":
-            raise SystemExit(0)
+            raise _ClientGone
         if message.get("kind") == "stop":
             return True
     return False
@@ -76,25 +94,37 @@ def _prepare() -> None:
         _prepared.set()
 
 
-def serve(in_fd: int, out_fd: int) -> None:
-    """Warm up, then answer requests until ``exit`` or a closed pipe."""
+def _warm() -> dict[str, Any] | str:
+    """Load torch and the checkpoints: what was loaded, or why it failed (for the clients)."""
     try:
-        info = resolve(WARM)()
+        info: dict[str, Any] = resolve(WARM)()
     except Exception as exc:  # report any failure to warm as one clear message
         traceback.print_exc()
-        write_message(out_fd, {"kind": "failed", "message": str(exc)})
-        return
+        return str(exc)
     # The log says what this process computes with (GKENTEI_VAE_TORCH_THREADS sets the threads).
     print(
-        f"model process: torch {info['torch']}, torch threads: {info['threads']}", file=sys.stderr
+        f"model process: torch {info['torch']}, torch threads: {info['threads']}, pid {os.getpid()}",
+        file=sys.stderr,
     )
     sys.stderr.flush()
-    write_message(out_fd, {"kind": "ready", "info": info})
     threading.Thread(target=_prepare, name="prepare-demos", daemon=True).start()
+    return {**info, "pid": os.getpid()}
+
+
+def _greet(out_fd: int, warmed: dict[str, Any] | str) -> None:
+    """A new client's first message: ``ready`` with what was loaded, or ``failed``."""
+    if isinstance(warmed, str):
+        write_message(out_fd, {"kind": "failed", "message": warmed})
+    else:
+        write_message(out_fd, {"kind": "ready", "info": warmed})
+
+
+def serve_client(in_fd: int, out_fd: int) -> None:
+    """Answer one client's requests, one at a time, until ``exit`` or a closed connection."""
     while True:
         try:
             message = read_message(in_fd)
-        except WireClosed:
+        except (WireClosed, OSError, ValueError):
             return
         kind = message.get("kind")
         if kind == "exit":
@@ -103,38 +133,107 @@ def serve(in_fd: int, out_fd: int) -> None:
             continue  # a stop that arrived after its stream had already ended
         rid, op = message["id"], message["op"]
         try:
-            items = _run(op, message.get("args", {}))
-            for item in items:
-                write_message(out_fd, {"kind": "item", "id": rid, "data": item})
-                if _stop_requested(in_fd):
-                    close = getattr(items, "close", None)
-                    if close is not None:
-                        close()
-                    break
-            write_message(out_fd, {"kind": "end", "id": rid})
-        except Exception as exc:
-            traceback.print_exc()
-            write_message(out_fd, {"kind": "error", "id": rid, "message": f"{op}: {exc}"})
+            try:
+                items = _run(op, message.get("args", {}))
+                for item in items:
+                    write_message(out_fd, {"kind": "item", "id": rid, "data": item})
+                    if _stop_requested(in_fd):
+                        close = getattr(items, "close", None)
+                        if close is not None:
+                            close()
+                        break
+                write_message(out_fd, {"kind": "end", "id": rid})
+            except (_ClientGone, OSError):
+                raise
+            except Exception as exc:
+                traceback.print_exc()
+                write_message(out_fd, {"kind": "error", "id": rid, "message": f"{op}: {exc}"})
+        except (_ClientGone, OSError):
+            return  # the client went away mid-request (its app ended or let go of us)
+
+
+def serve(in_fd: int, out_fd: int) -> None:
+    """Private: warm up, then answer the one client on ``in_fd``/``out_fd``."""
+    warmed = _warm()
+    _greet(out_fd, warmed)
+    if not isinstance(warmed, str):
+        serve_client(in_fd, out_fd)
+
+
+ACCEPT_POLL_S = 0.5
+"""How often a shared model process with no client checks whether one is waiting."""
+
+
+def _serve_connection(
+    conn: socket.socket, warmed: dict[str, Any], clients: set[socket.socket]
+) -> None:
+    try:
+        _greet(conn.fileno(), warmed)
+        serve_client(conn.fileno(), conn.fileno())
+    except OSError:
+        pass  # the client left before its greeting
+    finally:
+        conn.close()
+        clients.discard(conn)
+
+
+def serve_shared(listener: socket.socket) -> None:
+    """Shared: warm up, then serve every client that connects to ``listener``, each in a
+    thread of its own, until none is connected and none is waiting."""
+    warmed = _warm()
+    # Accepting with a timeout puts the socket in non-blocking mode: serve, which holds the
+    # same socket, only polls it, so that is fine for it too.
+    listener.settimeout(ACCEPT_POLL_S)
+    if isinstance(warmed, str):
+        # Tell everyone waiting now, then end: serve starts a new process for the next client.
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except (TimeoutError, BlockingIOError):
+                return
+            with conn:
+                conn.setblocking(True)
+                _greet(conn.fileno(), warmed)
+    clients: set[socket.socket] = set()
+    while True:
+        try:
+            conn, _ = listener.accept()
+        except (TimeoutError, BlockingIOError):
+            if not clients:
+                return  # nobody connected, nobody waiting: give the memory back
+            continue
+        conn.setblocking(True)
+        clients.add(conn)
+        threading.Thread(
+            target=_serve_connection, args=(conn, warmed, clients), name="client", daemon=True
+        ).start()
 
 
 PARENT_POLL_S = 0.5
-"""How often the model process checks that the app that started it is still alive."""
+"""How often the model process checks that the process that started it is still alive."""
 
 
 def _exit_with_parent(parent: int) -> None:
-    """End the process once its app is gone, even mid-stream or while loading torch (its
-    stdin's EOF is only read between steps)."""
+    """End the process once its app (or serve) is gone, even mid-stream or while loading
+    torch (a closed connection is only noticed between steps)."""
     while os.getppid() == parent:
         time.sleep(PARENT_POLL_S)
     os._exit(0)
 
 
-def main() -> None:
-    # The pid the app passed: the app may have died before this line (then it differs).
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    # The pid the app (or serve) passed: it may have died before this line (then it differs).
     parent = model_parent()
     threading.Thread(
         target=_exit_with_parent, args=(parent,), name="parent-watch", daemon=True
     ).start()
+    if args[:1] == [LISTEN_FD_OPTION]:
+        serve_shared(socket.socket(fileno=int(args[1])))
+        # Not a normal interpreter exit: the preparing thread may be inside torch, whose
+        # teardown then aborts (exit status -6, which serve would take for a crash).
+        sys.stderr.flush()
+        os._exit(0)
     in_fd, out_fd = sys.stdin.fileno(), os.dup(sys.stdout.fileno())
     # Anything printed by libraries goes to stderr, never into the protocol stream.
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())

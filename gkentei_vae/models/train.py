@@ -45,6 +45,7 @@ from gkentei_vae.models.model import (
     preset_config,
 )
 from gkentei_vae.models.schedule import parse_beta_schedule
+from gkentei_vae.models.seeding import global_seed
 from gkentei_vae.models.train_config import EVAL_DRAWS, TrainConfig, TrainConfigError
 
 __all__ = [
@@ -365,9 +366,7 @@ class BaseTrainer:
         self.train_labels = labels.to(self.device)
         self.heldout_images = data.heldout.to(self.device)
         self.heldout_labels = data.heldout_labels.to(self.device)
-        with torch.random.fork_rng(devices=[]):
-            # Seeded init without touching the caller's global RNG.
-            torch.manual_seed(self.config.seed)
+        with global_seed(self.config.seed):  # initial weights come from the global RNG
             self.model = self.build_model().to(self.device)
         self.optimizers = self.build_optimizers()
         self.steps_per_epoch = math.ceil(len(self.train_images) / self.config.batch_size)

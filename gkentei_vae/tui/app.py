@@ -106,7 +106,12 @@ class GkenteiApp(App[int]):
             # Imported only now: the client brings numpy, which the first screen doesn't need.
             from gkentei_vae.model_process.client import ModelClient
 
-            self.model = ModelClient(paths.model_log_path(), idle_seconds=self.idle_minutes * 60)
+            # In a serve tab, serve's one model process (shared by every tab); else our own.
+            self.model = ModelClient(
+                paths.model_log_path(),
+                idle_seconds=self.idle_minutes * 60,
+                socket_path=paths.model_socket(),
+            )
             self._owns_model = True
         self._warm(self.model)  # waits for nothing if it is warm already
 
@@ -133,6 +138,9 @@ class GkenteiApp(App[int]):
             return f"デモのモデル: 使えません({model.error})"
         if model.ready:
             idle = model.idle_seconds / 60
+            if model.socket_path is not None:  # serve's, shared by every tab
+                let_go = f"。どのタブも {idle:g} 分使わなければ終了してメモリを返します"
+                return f"デモのモデル: 読み込み済み(全てのタブで共有){let_go if idle > 0 else ''}"
             let_go = f"。{idle:g} 分使わなければ終了してメモリを返します" if idle > 0 else ""
             return f"デモのモデル: 読み込み済み{let_go}"
         if model.started:

@@ -20,6 +20,7 @@ from textual.widgets import Static
 
 from gkentei_vae.demo_data import ModeCollapseRecord, RingFrame
 from gkentei_vae.tui.demo_base import LiveDemoScreen
+from gkentei_vae.tui.jawrap import JaText
 from gkentei_vae.tui.scatter import scatter_text
 from gkentei_vae.tui.widgets import KeyBar
 
@@ -33,6 +34,8 @@ SHADES = " ░▒▓█"
 SHADE_AT = (0.005, 0.125, 0.25, 0.5)
 """Lower bounds of the shades after the blank (0.5 %: a few samples are not a mode)."""
 RECORDED = "記録した実行"
+LABEL_CELLS = 9
+"""Cells before a history row's shades: 「モードk 」 (8) and a gap to the other side."""
 
 
 def shade(share: float) -> str:
@@ -79,12 +82,12 @@ class ModeCollapseScreen(LiveDemoScreen[ModeCollapseRecord]):
 
     def draw(self, batch: list[ModeCollapseRecord], done: bool) -> None:
         last = self.records[-1]
-        self.query_one("#mc-status", Static).update(status_text(last))
+        self.query_one("#mc-status", Static).update(JaText(status_text(self.records), hang=1))
         width = max(20, (self.size.width - 6) // 2)
         for side in ("vae", "gan"):
             self.query_one(f"#mc-{side}", Static).update(side_view(self.records, side, width))
         if done and "sentences" in last:
-            self.query_one("#mc-result", Static).update(result_view(last))
+            self.query_one("#mc-result", Static).update(JaText(result_view(last), hang=2))
 
     def action_switch(self) -> None:
         for selector in ("#mc-vae", "#mc-gan", "#mc-result"):
@@ -92,11 +95,17 @@ class ModeCollapseScreen(LiveDemoScreen[ModeCollapseRecord]):
         self.start_run(remedy=not self.remedy)
 
 
-def status_text(last: ModeCollapseRecord) -> Text:
-    """Step, which GAN setting is replayed, and that it is a recording."""
-    text = Text(f" ステップ {last['step']}/{last['steps']}   ", style="bold")
+def status_text(records: list[ModeCollapseRecord]) -> Text:
+    """Each side's step, which GAN setting is replayed, and that it is a recording."""
+    last = records[-1]
+    gan, vae = (_last_frame(records, side) for side in ("gan", "vae"))
+    text = Text(
+        f" GAN ステップ {_step(gan)}/{last['gan_steps']}"
+        f"  VAE ステップ {_step(vae)}/{last['vae_steps']}\n",
+        style="bold",
+    )
     which = "対策あり" if last["remedy"] else "対策なし"
-    text.append(f"GAN ({which}): {last['label']}\n", style="bold magenta")
+    text.append(f" GAN ({which}): {last['label']}\n", style="bold magenta")
     text.append(
         f" GAN は{RECORDED} (seed {last['recorded_seed']}、同じ学習コードで事前に記録して再生)。"
         "VAE はいまこの場で学習しています。",
@@ -110,22 +119,25 @@ def frame_of(record: ModeCollapseRecord, side: str) -> RingFrame | None:
     return record.get("vae") if side == "vae" else record.get("gan")
 
 
-def _last_frame(records: list[ModeCollapseRecord], side: str) -> ModeCollapseRecord | None:
+def _last_frame(records: list[ModeCollapseRecord], side: str) -> RingFrame | None:
     for record in reversed(records):
-        if frame_of(record, side) is not None:
-            return record
+        frame = frame_of(record, side)
+        if frame is not None:
+            return frame
     return None
+
+
+def _step(frame: RingFrame | None) -> int:
+    return frame["step"] if frame is not None else 0
 
 
 def side_view(records: list[ModeCollapseRecord], side: str, width: int) -> RenderableType:
     """One model: scatter, its numbers now, and the per-mode shares over time."""
-    record = _last_frame(records, side)
+    frame = _last_frame(records, side)
     name = "VAE (この場で学習)" if side == "vae" else f"GAN ({RECORDED})"
     title = Text(f"{name}", style="bold cyan" if side == "vae" else "bold magenta")
-    if record is None:
+    if frame is None:
         return title
-    frame = frame_of(record, side)
-    assert frame is not None
     columns = min(width - 2, 36)
     rows = max(6, columns // 2 - 2)
     scatter = scatter_text(
@@ -137,13 +149,13 @@ def side_view(records: list[ModeCollapseRecord], side: str, width: int) -> Rende
         style="cyan" if side == "vae" else "magenta",
     )
     numbers = Text(
-        f"ステップ {record['step']}: 最大のモードに {frame['top_share']:.0%}"
+        f"ステップ {frame['step']}: 最大のモードに {frame['top_share']:.0%}"
         f" (モード {frame['top_mode']})\n"
         f"覆ったモード {frame['covered']}/8  高品質 {frame['hq_share']:.0%}"
         + ("  モード崩壊" if frame["collapsed"] else "")
     )
     history = [f for f in (frame_of(r, side) for r in records) if f is not None]
-    span = max(1, columns - 5)
+    span = max(1, columns - LABEL_CELLS)
     if len(history) > span:
         picks = np.linspace(0, len(history) - 1, span).round().astype(int)
         history = [history[i] for i in picks]
@@ -156,7 +168,7 @@ def side_view(records: list[ModeCollapseRecord], side: str, width: int) -> Rende
     return Group(title, scatter, numbers, lines)
 
 
-def result_view(last: ModeCollapseRecord) -> RenderableType:
+def result_view(last: ModeCollapseRecord) -> Text:
     """The sentences this run's numbers support, the radius used, and the keys."""
     text = Text()
     for sentence in last.get("sentences", []):

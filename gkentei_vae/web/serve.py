@@ -13,10 +13,14 @@ record shared by a household or a classroom needs on top (docs/serve.md):
 - **Bounded work per client.** At most ``max_sessions`` app processes; every websocket
   message is parsed, type-checked and clamped; connections that have not shown the
   token are few and short-lived; the log is plain, rate-limited and never holds the token.
+- **One model process for all tabs** (``gkentei_vae.web.model_host``): started at the
+  first demo of any tab, reached over a unix socket in a folder only the learner can
+  open, ended once no tab uses it.
 - **No leaked processes.** The server keeps every tab's app process; when the tab
   closes, or the server stops (Ctrl-C, SIGTERM, SIGHUP), the app is asked to quit, then
-  terminated, then killed, its output drained all along. If serve itself is killed, the
-  kernel kills the apps (``gkentei_vae.web.tab``), and their model processes follow.
+  terminated, then killed, its output drained all along; then the model process is
+  ended. If serve itself is killed, the kernel kills the apps (``gkentei_vae.web.tab``),
+  and the model process sees its parent gone and exits.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ import shlex
 import signal
 import socket
 import sys
+import tempfile
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
@@ -48,8 +53,9 @@ from textual_serve.server import Server
 from yarl import URL
 
 from gkentei_vae.control_chars import escape
-from gkentei_vae.paths import MODEL_ON_DEMAND_ENV
+from gkentei_vae.paths import MODEL_ON_DEMAND_ENV, MODEL_SOCKET_ENV, model_log_path
 from gkentei_vae.web import DEFAULT_MAX_SESSIONS
+from gkentei_vae.web.model_host import SharedModel
 
 log = logging.getLogger("gkentei-vae.serve")
 
@@ -145,20 +151,29 @@ def _names_loopback(hostname: str) -> bool:
         return False
 
 
-def app_command(data_dir: Path, banks: Sequence[Path] = (), parent: int | None = None) -> str:
+def app_command(
+    data_dir: Path,
+    banks: Sequence[Path] = (),
+    parent: int | None = None,
+    model_socket: Path | None = None,
+) -> str:
     """The shell command each tab runs: the home screen on ``data_dir`` and ``banks``.
 
     ``home`` is named explicitly (without a command and without a TTY the CLI prints
-    help); the app starts a model process only at its first demo
-    (``MODEL_ON_DEMAND_ENV``); ``gkentei_vae.web.tab`` ties the app's life to
-    ``parent`` (serve) and then execs it; ``exec`` makes the app the server's direct child, so that ending it
-    really ends the app and not just a shell around it.
+    help); the app reaches the model only at its first demo (``MODEL_ON_DEMAND_ENV``),
+    and then serve's shared model process at ``model_socket`` (``MODEL_SOCKET_ENV``);
+    ``gkentei_vae.web.tab`` ties the app's life to ``parent`` (serve) and then execs it;
+    ``exec`` makes the app the server's direct child, so that ending it really ends the
+    app and not just a shell around it.
     """
     argv = [sys.executable, "-m", "gkentei_vae.web.tab", str(parent or os.getpid())]
     argv += ["home", "--data-dir", str(data_dir)]
     for bank in banks:
         argv += ["--bank", str(bank)]
-    return f"{MODEL_ON_DEMAND_ENV}=1 exec " + shlex.join(argv)
+    env = f"{MODEL_ON_DEMAND_ENV}=1"
+    if model_socket is not None:
+        env = f"{MODEL_SOCKET_ENV}={shlex.quote(str(model_socket))} {env}"
+    return f"{env} exec " + shlex.join(argv)
 
 
 def raise_fd_limit(target: int = FD_SOFT_LIMIT) -> int:
@@ -191,6 +206,21 @@ async def _drain(stream: asyncio.StreamReader | None) -> None:
 
 def _url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
+
+
+def _global_ipv6() -> list[str]:
+    """This machine's IPv6 addresses that another device can reach (by its host name)."""
+    try:
+        infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET6)
+    except OSError:
+        return []
+    found = []
+    for info in infos:
+        address = ipaddress.IPv6Address(str(info[4][0]).split("%")[0])
+        if not (address.is_loopback or address.is_link_local or address.is_unspecified):
+            if str(address) not in found:
+                found.append(str(address))
+    return found
 
 
 def clamp(value: object, default: int, low: int, high: int) -> int:
@@ -316,6 +346,7 @@ class StudyServer(Server):
         port: int,
         token: str | None,
         max_sessions: int = DEFAULT_MAX_SESSIONS,
+        model: SharedModel | None = None,
     ) -> None:
         host = host.strip().strip("[]")  # "[::1]" as written in a URL; sockets want "::1"
         self.loopback = is_loopback(host)
@@ -332,6 +363,8 @@ class StudyServer(Server):
         self.prefix = f"/{self.token}" if self.token else ""
         """Every route's path starts with this (the token as the first path segment)."""
         self.gate = ConnectionGate()
+        self.model = model
+        """The tabs' shared model process (its socket is in the tabs' ``command``)."""
         self._sessions: dict[AppService, web.WebSocketResponse] = {}
         self._endings: dict[AppService, asyncio.Task[None]] = {}
 
@@ -555,6 +588,8 @@ class StudyServer(Server):
             if process is not None and process.returncode is None:
                 with contextlib.suppress(ProcessLookupError):
                     process.kill()
+        if self.model is not None:
+            self.model.kill()
 
     async def on_shutdown(self, app: web.Application) -> None:
         """The server stops: end every tab's app before the connections are dropped."""
@@ -605,6 +640,13 @@ class StudyServer(Server):
         assert runner.server is not None
         factory = runner.server
         try:
+            if self.model is not None:
+                try:
+                    self.model.listen()
+                except OSError as exc:
+                    raise ServeError(
+                        f"モデルのプロセス用のソケットを作れません: {exc.strerror or exc}"
+                    ) from None
             try:
                 listener = await loop.create_server(
                     lambda: self.gate.admit(factory()),
@@ -629,6 +671,9 @@ class StudyServer(Server):
             except TimeoutError:
                 log.warning("sessions did not stop in time: killing them")
                 self._kill_all()
+            if self.model is not None:
+                # After the apps: they have disconnected, so it is exiting by itself already.
+                await self.model.close()
 
     async def _sweep(self, stopping: asyncio.Event) -> None:
         while not stopping.is_set():
@@ -637,10 +682,12 @@ class StudyServer(Server):
                 await asyncio.wait_for(stopping.wait(), 0.5)
 
     def _urls(self, port: int) -> list[str]:
-        wildcard = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}
         hosts = [self.host]
-        if self.host in wildcard:
-            hosts = [wildcard[self.host], socket.gethostname()]
+        if self.host in ("", "0.0.0.0"):
+            hosts = ["127.0.0.1", socket.gethostname()]
+        elif self.host == "::":
+            # IPv6 only (asyncio sets IPV6_V6ONLY): the host name may resolve to IPv4 only.
+            hosts = ["::1", *_global_ipv6()[:1]]
         return [f"http://{_url_host(h)}:{port}{self.prefix}/" for h in hosts]
 
     def _announce(self) -> None:
@@ -667,7 +714,18 @@ def run_server(
     token: bool = True,
 ) -> None:
     """Serve the home screen on ``host:port`` until stopped (the command's entry point)."""
-    server = StudyServer(
-        app_command(data_dir, banks), host, port, new_token() if token else None, max_sessions
-    )
-    server.serve()
+    # mkdtemp: a fresh folder with mode 0700, so no other local user reaches the socket.
+    with tempfile.TemporaryDirectory(prefix="gkentei-vae-serve-") as folder:
+        try:
+            model = SharedModel(Path(folder), model_log_path())
+        except ValueError as exc:
+            raise ServeError(f"{exc}(TMPDIR を短いパスにしてください)") from None
+        server = StudyServer(
+            app_command(data_dir, banks, model_socket=model.path),
+            host,
+            port,
+            new_token() if token else None,
+            max_sessions,
+            model,
+        )
+        server.serve()
