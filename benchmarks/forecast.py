@@ -14,13 +14,24 @@ Then ``compute_forecast`` runs, and the truth is drawn twice from the learner's 
 Reported per family: coverage of the 80 % interval (target 75–85 %) with its mean width in
 points, the mean absolute error of the expected score in points, for both figures, and the
 per-question log loss of the forecast (keep-to-schedule) against the exam outcomes, beside
-a constant forecast equal to the learner's accuracy over their record. The last line is
-``coverage80_fsrs=… coverage80_powerlaw=… mae_pts=… logloss_fsrs=… logloss_const=…``
-(``logloss_*`` over both families; ``mae_pts`` of the keep-to-schedule figure).
+a constant forecast equal to the learner's accuracy over their record.
+
+Personal parameters: ``--personal N`` learners per family (seeds from the range's start; the
+FSRS family's parameters spread wider, exp(N(0, 0.5²)), so that they differ from the
+defaults) study every question for 120 days; ``optimize`` fits on the earlier 75 % of their
+qualifying reviews and the fit and FSRS's defaults predict the later 25 %: log loss of each,
+pooled over the held-out reviews.
+
+The last line is ``coverage80_fsrs=… coverage80_powerlaw=… mae_pts=… logloss_fsrs=…
+logloss_const=…`` (``logloss_fsrs``/``logloss_const``: the forecast and the constant over
+both families; ``mae_pts`` of the keep-to-schedule figure, mean of the families), then
+``width_fsrs=… width_powerlaw=…`` (mean width of the keep-to-schedule interval, points),
+``logloss_powerlaw=… logloss_const_powerlaw=…`` (the power-law family alone) and
+``logloss_personal=… logloss_defaults=…`` (held-out reviews, above).
 
 Tune on seeds 0–299, report on 300–599:
 
-    .venv/bin/python benchmarks/forecast.py --seeds 300:600
+    python -m benchmarks.forecast --seeds 300:600
 """
 
 from __future__ import annotations
@@ -37,13 +48,20 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.tables import print_table
+from gkentei_vae.study.calibration import Scores
 from gkentei_vae.study.forecast import Forecast, compute_forecast, level_items
+from gkentei_vae.study.optimize import optimize
+from gkentei_vae.study.review import question_items
 from gkentei_vae.study.selection import load_default_banks
 from gkentei_vae.study.simulate import FAMILIES, Learner, run_study
 from gkentei_vae.study.store import Store
 
 START = date(2026, 1, 5)
 """The first study day of every simulated learner."""
+PERSONAL_DAYS = 120
+"""Study days of the learners whose personal parameters are fitted."""
+PERSONAL_SPREAD = 0.5
+"""Log-sd of those FSRS learners' parameters around the defaults."""
 
 
 @dataclass(frozen=True)
@@ -96,6 +114,27 @@ def simulate(family: str, seed: int, folder: Path) -> Outcome:
     )  # fmt: skip
 
 
+def personal(family: str, seed: int, folder: Path) -> tuple[Scores, Scores, bool] | None:
+    """(defaults, fit) on the held-out reviews of one long learner, and whether it switched
+    (None when too few reviews to fit)."""
+    from gkentei_vae.models.fsrs_fit import fit_parameters
+
+    learner = Learner.draw(family, seed, spread=PERSONAL_SPREAD)
+    items = question_items(load_default_banks())
+    with Store.open(folder / f"personal-{family}-{seed}.sqlite3") as store:
+        run_study(store, items, learner, START, PERSONAL_DAYS, new_per_day=10, skip=0.1)
+        result = optimize(store, fit_parameters)
+    if result.before is None or result.after is None:
+        return None
+    return result.before, result.after, result.switched
+
+
+def pooled(scores: list[Scores]) -> float:
+    """Log loss over all the reviews the scores were computed on."""
+    total = sum(s.reviews for s in scores)
+    return sum(s.log_loss * s.reviews for s in scores) / total if total else float("nan")
+
+
 def log_loss(p: np.ndarray, y: np.ndarray) -> float:
     p = np.clip(p, 1e-6, 1 - 1e-6)
     return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
@@ -104,6 +143,9 @@ def log_loss(p: np.ndarray, y: np.ndarray) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seeds", default="300:600", help="seed range A:B (B excluded)")
+    parser.add_argument(
+        "--personal", type=int, default=8, help="learners per family for personal parameters"
+    )
     args = parser.parse_args(argv)
     first, last = (int(x) for x in args.seeds.split(":"))
     shm = Path("/dev/shm")
@@ -113,11 +155,18 @@ def main(argv: list[str] | None = None) -> int:
         for seed in range(first, last):
             for family in FAMILIES:
                 results.append(simulate(family, seed, Path(tmp)))
+        fits = {
+            family: [
+                personal(family, seed, Path(tmp)) for seed in range(first, first + args.personal)
+            ]
+            for family in FAMILIES
+        }
     elapsed = time.perf_counter() - started
 
     rows = [("family", "figure", "learners", "coverage80", "width_pts", "mae_pts")]
     coverage: dict[str, float] = {}
     mae: dict[str, float] = {}
+    widths: dict[str, float] = {}
     for family in FAMILIES:
         mine = [r for r in results if r.family == family]
         for figure in ("schedule", "stopped"):
@@ -133,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
                 (family, figure, str(len(mine)), f"{cov:.3f}", f"{width:.1f}", f"{err:.2f}")
             )
             if figure == "schedule":
-                coverage[family], mae[family] = cov, err
+                coverage[family], mae[family], widths[family] = cov, err, width
     print(f"forecast calibration, seeds {first}–{last - 1}, {elapsed:.0f} s")
     print_table(rows)
     losses = {}
@@ -147,6 +196,23 @@ def main(argv: list[str] | None = None) -> int:
         [("family", "logloss_forecast", "logloss_const")]
         + [(f, f"{a:.4f}", f"{b:.4f}") for f, (a, b) in losses.items()]
     )
+    rows = [("family", "learners", "switched", "reviews", "logloss_defaults", "logloss_personal")]
+    done: list[tuple[Scores, Scores, bool]] = []
+    for family, found in fits.items():
+        mine = [f for f in found if f is not None]
+        done += mine
+        rows.append(
+            (
+                family,
+                f"{len(mine)}/{len(found)}",
+                str(sum(f[2] for f in mine)),
+                str(sum(f[0].reviews for f in mine)),
+                f"{pooled([f[0] for f in mine]):.4f}",
+                f"{pooled([f[1] for f in mine]):.4f}",
+            )
+        )
+    print(f"personal parameters, held-out reviews ({PERSONAL_DAYS} study days)")
+    print_table(rows)
     y_all = np.concatenate([np.array(r.outcomes) for r in results])
     p_all = np.concatenate([np.array(r.forecast.p_schedule) for r in results])
     c_all = np.concatenate([np.full(len(r.outcomes), r.record_accuracy) for r in results])
@@ -157,6 +223,11 @@ def main(argv: list[str] | None = None) -> int:
         f"coverage80_fsrs={coverage['fsrs']:.3f} coverage80_powerlaw={coverage['powerlaw']:.3f}"
         f" mae_pts={mae_all:.2f} logloss_fsrs={log_loss(p_all, y_all):.4f}"
         f" logloss_const={log_loss(c_all, y_all):.4f}"
+        f" width_fsrs={widths['fsrs']:.1f} width_powerlaw={widths['powerlaw']:.1f}"
+        f" logloss_powerlaw={losses['powerlaw'][0]:.4f}"
+        f" logloss_const_powerlaw={losses['powerlaw'][1]:.4f}"
+        f" logloss_personal={pooled([f[1] for f in done]):.4f}"
+        f" logloss_defaults={pooled([f[0] for f in done]):.4f}"
     )
     return 0
 

@@ -38,6 +38,10 @@ from tests.replay import (
 SNAPSHOTS = REPO / "tests" / "__snapshots__"
 
 
+# One worker runs this module under pytest-xdist, so its module fixtures run once.
+pytestmark = pytest.mark.xdist_group("demo_recordings")
+
+
 @pytest.fixture(scope="module")
 def model(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModelClient]:
     client = ModelClient(log_path=tmp_path_factory.mktemp("log") / "worker.log")

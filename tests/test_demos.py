@@ -30,6 +30,10 @@ FAST_GAN = {"steps": 60, "refresh_seconds": 0.2}
 """Short live runs for the tests (the learner's are seconds long)."""
 
 
+# One worker runs this module under pytest-xdist, so its module fixtures run once.
+pytestmark = pytest.mark.xdist_group("demos")
+
+
 @pytest.fixture(scope="module")
 def model(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModelClient]:
     client = ModelClient(log_path=tmp_path_factory.mktemp("log") / "worker.log")
@@ -257,7 +261,9 @@ async def test_a_demo_opened_while_the_model_warms_shows_a_loading_indicator(
                 assert "モデルを準備しています" in widget_text(screen, "#demo-status")
                 start = time.monotonic()
                 await pilot.press("question_mark")  # keys still answer while it warms
-                assert time.monotonic() - start < 1.0
+                # Not a speed test (benchmarks/ measure speed): a frozen UI would wait for the
+                # seconds torch takes to load; a busy machine (a parallel run) may take ~1 s.
+                assert time.monotonic() - start < 3.0
                 await pilot.press("escape")
             await wait_for(
                 pilot, lambda: screen.data is not None or screen.error, LIVE_RUN, "the warm model"

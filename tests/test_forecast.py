@@ -12,17 +12,21 @@ import pytest
 from fsrs import Card, Rating, Scheduler, State
 
 from gkentei_vae.study.forecast import (
+    DEFAULT_STUDY_HOUR,
+    INTERVAL,
     MOSTLY_PRIOR,
     NEW_PRIOR_MEAN,
     PACE_TARGET,
     compute_forecast,
     level_items,
+    whole_quantiles,
 )
 from gkentei_vae.study.fsrs_sim import AGAIN, Fsrs
 from gkentei_vae.study.selection import load_default_banks
 from gkentei_vae.study.simulate import Learner, run_study
 from gkentei_vae.study.srs import Srs
 from gkentei_vae.study.store import Store
+from tests.conftest import JST
 
 T0 = datetime(2026, 3, 2, 19, tzinfo=UTC)
 
@@ -114,6 +118,56 @@ def test_guessed_answer_counts_as_unseen_and_is_rated_again(tmp_path: Path, bank
     assert f.seen == 0
     assert f.estimates.guesses == 1 and f.estimates.guesses_right == 1
     assert f.estimates.first_answers == 1 and f.estimates.first_right == 1
+
+
+def test_memory_fades_by_the_hour_before_the_exam(tmp_path: Path, banks: list) -> None:
+    # Answered at 19:00 the evening before the exam: five hours later it is not certain,
+    # though FSRS's whole days would call it R = 1; a week later it is less likely still.
+    item = level_items(banks)[0]
+    with Store.open(data_dir=tmp_path) as store:
+        srs = Srs(store, tz=UTC)
+        srs.record_choice(item.card_id, correct=True, duration_ms=12_000, mode="quiz", now=T0)
+        later = T0 + timedelta(hours=1)
+        evening = compute_forecast(
+            store, banks, day=T0.date() + timedelta(days=1), now=later, tz=UTC
+        )
+        week = compute_forecast(store, banks, day=T0.date() + timedelta(days=7), now=later, tz=UTC)
+    assert evening is not None and week is not None
+    p_evening = evening.p_stopped[evening.card_ids.index(item.card_id)]
+    p_week = week.p_stopped[week.card_ids.index(item.card_id)]
+    assert p_week < p_evening < 1.0
+
+
+def test_the_usual_hour_of_study_is_the_median_local_hour_of_the_answers(
+    tmp_path: Path, banks: list
+) -> None:
+    items = level_items(banks)[:3]
+    tz = JST
+    with Store.open(data_dir=tmp_path) as store:
+        srs = Srs(store, tz=tz)
+        for day, hour in ((0, 21), (1, 22), (2, 21)):
+            moment = datetime(2026, 3, 2 + day, hour, tzinfo=tz)
+            for item in items:
+                srs.record_choice(item.card_id, correct=True, duration_ms=12_000, mode="quiz",
+                                  now=moment)  # fmt: skip
+        f = compute_forecast(store, banks, day=date(2026, 4, 1), now=T0 + timedelta(days=3), tz=tz)
+    with Store.open(tmp_path / "empty.sqlite3") as fresh:
+        empty = compute_forecast(fresh, banks, day=date(2026, 4, 1), now=T0, tz=tz)
+    assert f is not None and f.estimates.study_hour == 21.0  # local hours, their median
+    assert empty is not None and empty.estimates.study_hour == DEFAULT_STUDY_HOUR
+
+
+def test_the_interval_of_a_whole_number_score_holds_its_share() -> None:
+    # Scores of 135 questions at 0.9: the 10th-90th percentile of the draws, ends included,
+    # holds about 85 % of fresh scores; spread over [k - 1/2, k + 1/2] it holds 80 %.
+    rng = np.random.default_rng(5)
+    draws = rng.binomial(135, 0.9, 20_000).astype(float)
+    truth = rng.binomial(135, 0.9, 20_000)
+    plain_low, plain_high = np.quantile(draws, INTERVAL)
+    low, high = whole_quantiles(draws, INTERVAL)
+    assert np.mean((truth >= plain_low) & (truth <= plain_high)) > 0.83
+    assert np.mean((truth >= low) & (truth <= high)) == pytest.approx(0.80, abs=0.015)
+    assert whole_quantiles(np.full(10, 3.0), (0.1, 0.5, 0.9)) == pytest.approx([2.6, 3.0, 3.4])
 
 
 def test_benchmark_small_scale(tmp_path: Path) -> None:

@@ -12,14 +12,13 @@ from fsrs import Scheduler
 from gkentei_vae.cli import main
 from gkentei_vae.study.calibration import (
     MIN_QUALIFYING,
-    PARAMS_KEY,
     histories,
     optimize_would_help,
-    personal_parameters,
     replay,
 )
 from gkentei_vae.study.forecast import level_items
 from gkentei_vae.study.optimize import optimize, qualifying_rows
+from gkentei_vae.study.parameters import PARAMS_KEY, personal_parameters
 from gkentei_vae.study.review import question_items
 from gkentei_vae.study.selection import load_default_banks
 from gkentei_vae.study.settings import EXAM_DATE_KEY

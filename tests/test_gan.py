@@ -35,7 +35,8 @@ LIVE_TEST_STEPS = 300
 FAILING_TEST_STEPS = 100  # rounds: 200 GAN steps
 
 
-pytestmark = pytest.mark.usefixtures("torch_threads")
+# One worker runs this module under pytest-xdist, so its module fixtures run once.
+pytestmark = [pytest.mark.usefixtures("torch_threads"), pytest.mark.xdist_group("gan")]
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,8 @@ from gkentei_vae.models.train import (
     make_trainer,
 )
 
-pytestmark = pytest.mark.usefixtures("torch_threads")
+# One worker runs this module under pytest-xdist, so its module fixtures run once.
+pytestmark = [pytest.mark.usefixtures("torch_threads"), pytest.mark.xdist_group("gan_train")]
 
 
 @pytest.fixture(scope="module")

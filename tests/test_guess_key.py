@@ -14,6 +14,7 @@ from gkentei_vae.study.recorders import exam_recorder, quiz_recorder
 from gkentei_vae.study.review import ReviewSession
 from gkentei_vae.study.session import QuizSession
 from gkentei_vae.study.store import Store
+from gkentei_vae.tui.app import GkenteiApp
 from gkentei_vae.tui.guess import GUESS_MARK
 from gkentei_vae.tui.launch import exam_app, quiz_app, review_app
 from gkentei_vae.tui.review_screen import ReviewScreen
@@ -49,13 +50,17 @@ async def test_quiz_g_marks_the_answer_and_a_right_guess_is_logged_again(store: 
     assert session.score == 2  # the quiz's own score still counts the right guess
 
 
+def _review(store: Store, banks: list[Bank], new_per_day: int) -> tuple[ReviewSession, GkenteiApp]:
+    session = ReviewSession.for_questions(
+        store, banks, srs=srs_for(store), clock=Clock(SATURDAY), new_per_day=new_per_day
+    )
+    return session, review_app(session, seed=1)
+
+
 async def test_review_g_logs_again_and_the_forecast_counts_the_card_unseen(
     store: Store, banks: list[Bank]
 ) -> None:
-    session = ReviewSession.for_questions(
-        store, banks, srs=srs_for(store), clock=Clock(SATURDAY), new_per_day=2
-    )
-    app = review_app(session, seed=1)
+    _, app = _review(store, banks, new_per_day=2)
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         assert isinstance(screen, ReviewScreen)
@@ -83,6 +88,34 @@ async def test_review_g_logs_again_and_the_forecast_counts_the_card_unseen(
     known_p = forecast.p_stopped[ids.index(item2.pick.card_id)]
     assert guessed_p < known_p
     assert forecast.estimates.guesses == 1 and forecast.estimates.guesses_right == 1
+
+
+async def test_review_header_counts_a_right_guess_as_right_and_says_it_was_a_guess(
+    store: Store, banks: list[Bank]
+) -> None:
+    session, app = _review(store, banks, new_per_day=4)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+
+        async def answer(*, right: bool, guess: bool = False) -> str:
+            item = screen.item
+            assert item is not None
+            if guess:
+                await pilot.press("g")
+            await pilot.press(str((item.correct_index + (0 if right else 1)) % 4 + 1))
+            progress = widget_text(screen, "#progress")
+            await pilot.press("n")
+            return progress
+
+        wrong = await answer(right=False)
+        assert "正解 0/1" in wrong and "勘" not in wrong  # no guess yet: nothing said of them
+        # Right by luck: rated Again (not recalled), but a right answer, said apart.
+        assert "正解 1/2(うち勘 1)" in await answer(right=True, guess=True)
+        assert "正解 1/3(うち勘 1)" in await answer(right=False, guess=True)
+        assert "正解 2/4(うち勘 1)" in await answer(right=True)
+    assert [r.rating == Rating.Again for r in store.log_rows()] == [True, True, True, False]
+    assert (session.right, session.right_guesses) == (2, 1)
 
 
 async def test_exam_g_marks_the_question_and_is_logged_on_submission(store: Store) -> None:

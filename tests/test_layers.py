@@ -115,6 +115,18 @@ asyncio.run(main())
     assert roots(mods, ("torch", "torchvision")) == set()
 
 
+def test_home_screen_import_leaves_the_forecast_and_numpy_to_its_worker() -> None:
+    # The readiness panel's forecast (numpy, Monte Carlo) and the optimize hint (numpy) are
+    # imported by the panel's worker after the first paint; home's own imports pay for neither.
+    mods = imported_after(
+        "import gkentei_vae.commands.home, gkentei_vae.tui.launch, gkentei_vae.tui.home_screen"
+    )
+    assert "textual" in mods and "fsrs" in mods  # the scheduler is home's; the forecast is not
+    assert "gkentei_vae.study.forecast" not in mods
+    assert "gkentei_vae.study.calibration" not in mods
+    assert roots(mods, ("numpy",)) == set()
+
+
 # -- the static import graph --------------------------------------------------------------
 
 ALLOWED: dict[str, set[str]] = {

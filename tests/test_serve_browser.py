@@ -24,6 +24,10 @@ NEXT = "n / Enter で次へ"
 """The feedback's last line: the answer is recorded and shown."""
 
 
+# One worker runs this module under pytest-xdist, so its module fixtures run once.
+pytestmark = pytest.mark.xdist_group("browser")
+
+
 @pytest.fixture(scope="module")
 def browser() -> str:
     path, why = find_browser()

@@ -14,6 +14,9 @@ import pytest
 
 from tests.conftest import REPO
 
+# One worker runs this module under pytest-xdist, so its module fixtures run once.
+pytestmark = pytest.mark.xdist_group("wheel")
+
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:

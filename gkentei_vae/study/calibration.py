@@ -13,13 +13,12 @@ open-spaced-repetition srs-benchmark reports:
 * AUC: the chance that a recalled review had a higher R than a forgotten one (ties ½).
 
 Beside them, a constant baseline predicting the learner's mean recall for every review,
-and FSRS's default parameters when the learner has personal ones (``PARAMS_KEY``, written
-by ``gkentei-vae optimize``).
+and FSRS's default parameters when the learner has personal ones (``parameters.PARAMS_KEY``,
+written by ``gkentei-vae optimize``).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -28,12 +27,9 @@ import numpy as np
 from fsrs import Card, Rating, Scheduler
 
 from gkentei_vae.study.clock import from_db
+from gkentei_vae.study.parameters import personal_parameters
 from gkentei_vae.study.store import LogRow, Store
 
-PARAMS_KEY = "_fsrs-parameters"
-"""Internal setting: the learner's own FSRS parameters (a JSON list), set by ``optimize``."""
-PREVIOUS_PARAMS_KEY = "_fsrs-parameters-previous"
-"""Internal setting: the parameters in force before the last switch (JSON; ``[]`` = defaults)."""
 BINS = 20
 """Equal-width bins of predicted R for RMSE (bins)."""
 MIN_QUALIFYING = 512
@@ -51,25 +47,6 @@ class Scores:
     rmse_bins: float
     auc: float | None
     """None when every review had the same outcome."""
-
-
-def personal_parameters(store: Store) -> tuple[float, ...] | None:
-    """The learner's own FSRS parameters, if ``optimize`` set them."""
-    text = store.get_setting(PARAMS_KEY)
-    if not text:
-        return None
-    try:
-        values = tuple(float(x) for x in json.loads(text))
-        Scheduler(parameters=values)  # validates the count and the bounds
-    except (ValueError, TypeError):
-        return None
-    return values
-
-
-def scheduler_for(store: Store) -> Scheduler:
-    """The scheduler in force: personal parameters when set, else FSRS's defaults."""
-    params = personal_parameters(store)
-    return Scheduler(parameters=params) if params else Scheduler()
 
 
 def recalled(row: LogRow) -> bool:

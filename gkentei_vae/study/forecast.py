@@ -16,15 +16,25 @@ The model (docs/study.md, 「試験日の予測」, says it for learners and rev
   before study) and weight ``NEW_PRIOR_WEIGHT``, updated by the first answer to every
   question of the level answered so far. An unseen question counts a, and so does a question
   whose latest answer was a guess (it is not known: the right answer was luck).
-* "Keeping to the schedule": each seen card is reviewed on its served due day (the exam-date
-  cap included) until the exam, each review recalled with its predicted R (Monte Carlo,
-  ``DRAWS`` futures, fixed seed), a lapse relearned the same day; FSRS updates the card as
-  the app's scheduler would (fsrs_sim.py, without fuzz). "Stopped today": no more reviews.
-* Uncertainty: each Monte Carlo draw takes its own a and g from their Beta posteriors and
-  its own memory-strength factor m = exp(``STABILITY_SD``·z), z ~ N(0, 1), that scales every
-  card's stability (the population FSRS parameters are not this learner's). Given a draw,
-  the score is Poisson-binomial over questions (drawn as independent Bernoullis); the 80 %
-  interval is the 10th–90th percentile of the score over draws, so it holds both.
+* The learner's memory against FSRS: a grid posterior over (decay, m) — the exponent of the
+  forgetting curve (FSRS-6's own or steeper ones, ``DECAYS``) and a factor m on every card's
+  FSRS stability (prior log-sd ``STABILITY_SD``) — from every past review a day or more after
+  the previous answer (``_memory_posterior``): R(t) = (1 + F·t/(S·m))^(−decay), t in hours
+  as well as days (memory fades by the hour; only FSRS's own updates count whole days).
+* "Keeping to the schedule": each seen card is reviewed at the learner's usual hour
+  (``study_hour``, the median local time of their answers) on the first day its served due
+  time (the exam-date cap included) has come, until the exam; each review recalled with
+  the draw's R (Monte Carlo, ``DRAWS`` futures, fixed seed), a lapse relearned the same day;
+  FSRS updates the card as the app's scheduler would (fsrs_sim.py, without fuzz). R at the
+  exam counts the hours since the last review. "Stopped today": no more reviews.
+* Uncertainty: each Monte Carlo draw takes its own a and g from their Beta posteriors, its
+  own (decay, m) from the grid posterior, times a further factor exp(sd·z) for how far
+  FSRS's growth of memory over the reviews to come may be from the learner's (sd
+  ``MODEL_SD_FSRS`` when the draw's curve is FSRS's own, ``MODEL_SD`` otherwise), a factor
+  per question (``ITEM_SD``) and one at each simulated future review (``FUTURE_SD``).
+  Given a draw, the score is Poisson-binomial over questions (drawn as independent
+  Bernoullis); the 80 % interval is the 10th–90th percentile of the score over draws, so
+  it holds both.
 * The pace: with ``n`` new questions a day from today (a new one is right first with a, then
   relearned in the session and reviewed on schedule), the smallest n whose expected score
   reaches ``PACE_TARGET``; reviews a day are the simulated reviews; minutes use the
@@ -36,6 +46,7 @@ The model (docs/study.md, 「試験日の予測」, says it for learners and rev
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -45,7 +56,6 @@ import numpy as np
 from fsrs import Card, Rating, Scheduler, State
 
 from gkentei_vae.banks import Bank
-from gkentei_vae.study.calibration import spaced_reviews
 from gkentei_vae.study.clock import as_utc, from_db, local_date, local_midnight, utcnow
 from gkentei_vae.study.exam import PASS_MARK
 from gkentei_vae.study.fsrs_sim import AGAIN, EASY, GOOD, Array, Fsrs
@@ -62,15 +72,19 @@ GUESS_PRIOR_WEIGHT = 8.0
 """How many marked guesses the prior on g is worth."""
 NEW_PRIOR_MEAN = 0.30
 """a before any first answer: a little above chance (some questions are known before study)."""
-NEW_PRIOR_WEIGHT = 10.0
-"""How many first answers the prior on a is worth."""
+NEW_PRIOR_WEIGHT = 4.0
+"""How many first answers the prior on a is worth (tuned on seeds 0–299)."""
 STABILITY_SD = 0.7
 """Prior log-sd of the learner's memory-strength factor m on FSRS stability (tuned on seeds
-0–299); the record's past reviews narrow it (``memory_factor``)."""
-MODEL_SD = 0.5
-"""Log-sd of a further factor on m in each draw: how far FSRS's shape of forgetting and of
-growth may be from this learner's even with m known (tuned on seeds 0–299)."""
-ITEM_SD = 0.8
+0–299); the record's past reviews narrow it (``_memory_posterior``)."""
+MODEL_SD = 0.7
+"""Log-sd of a further factor on m in each draw whose forgetting curve is not FSRS's own
+(decay other than ``DECAYS[0]``): how far FSRS's growth of memory over the reviews to come
+may be from this learner's even with m known (tuned on seeds 0–299)."""
+MODEL_SD_FSRS = 0.3
+"""The same for a draw whose forgetting curve is FSRS's own: a record that follows FSRS's
+shape of forgetting is trusted to follow its growth more closely (tuned on seeds 0–299)."""
+ITEM_SD = 0.5
 """Log-sd of a per-question factor on m in each draw: questions differ in how well they are
 remembered beyond what FSRS's difficulty says (tuned on seeds 0–299)."""
 FUTURE_SD = 0.3
@@ -83,11 +97,6 @@ DECAYS = (0.1542, 0.3, 0.5, 0.8)
 """The forgetting-curve exponents the posterior weighs: FSRS-6's default first."""
 DEFAULT_DECAY_PRIOR = 0.5
 """Prior probability of the default exponent (the rest shared by the others)."""
-GROWTHS = (0.6, 0.8, 1.0, 1.25)
-"""Values of γ the posterior weighs: m is m·γ^k for a card after k spaced reviews (γ < 1:
-this learner's memory grows more slowly with each review than FSRS's)."""
-DEFAULT_GROWTH_PRIOR = 0.5
-"""Prior probability of γ = 1 (FSRS's growth; the rest shared by the others)."""
 DRAWS = 300
 """Monte Carlo futures per forecast."""
 SEED = 20
@@ -100,6 +109,8 @@ MOSTLY_PRIOR = 0.5
 """Above this share of prior weight the forecast says it is mostly the prior."""
 DEFAULT_ANSWER_S = 30.0
 """Seconds an answer takes when the record has none to measure."""
+DEFAULT_STUDY_HOUR = 20.0
+"""Local hour of study when the record has no answers to measure it from."""
 
 
 @dataclass(frozen=True)
@@ -136,8 +147,11 @@ class Estimates:
     """Share of right answers fast enough to be rated Easy (the simulated reviews use it)."""
     answer_seconds: float
     """The learner's median seconds per answer (``DEFAULT_ANSWER_S`` without answers)."""
+    study_hour: float = DEFAULT_STUDY_HOUR
+    """The learner's usual local hour of study (median over their answers); the simulated
+    reviews happen then."""
     memory_weights: tuple[float, ...] = ()
-    """Posterior weights over the grid of (decay, γ, log m), flattened (empty: the prior)."""
+    """Posterior weights over the grid of (decay, log m), flattened (empty: the prior)."""
     memory_reviews: int = 0
     """Past reviews a day or more after the previous answer that informed m."""
 
@@ -145,11 +159,12 @@ class Estimates:
         """``draws`` memories from the posterior."""
         weights = np.array(self.memory_weights) if self.memory_weights else _GRID.prior
         idx = rng.choice(weights.size, size=draws, p=weights)
-        residual = MODEL_SD * rng.standard_normal(draws)
+        decay = _GRID.decay[idx]
+        sd = np.where(decay == DECAYS[0], MODEL_SD_FSRS, MODEL_SD)
+        residual = sd * rng.standard_normal(draws)
         return Memory(
             m=np.exp(_GRID.log_m[idx] + residual)[:, None],
-            decay=_GRID.decay[idx][:, None],
-            growth=_GRID.growth[idx][:, None],
+            decay=decay[:, None],
         )
 
 
@@ -161,16 +176,13 @@ class Memory:
     """Factor on FSRS stability."""
     decay: Array
     """Exponent of the forgetting curve."""
-    growth: Array
-    """γ: a further factor on m per spaced review of the card."""
 
 
 @dataclass(frozen=True)
 class _Grid:
-    """The (decay, γ, log m) grid, flattened, with its prior weights."""
+    """The (decay, log m) grid, flattened, with its prior weights."""
 
     decay: Array
-    growth: Array
     log_m: Array
     prior: Array
 
@@ -181,12 +193,11 @@ class _Grid:
             out[values.index(default)] = mass
             return out
 
-        d, g, lm = np.meshgrid(np.array(DECAYS), np.array(GROWTHS), _LOG_M_GRID, indexing="ij")
+        d, lm = np.meshgrid(np.array(DECAYS), _LOG_M_GRID, indexing="ij")
         wd = weights(DECAYS, DECAYS[0], DEFAULT_DECAY_PRIOR)
-        wg = weights(GROWTHS, 1.0, DEFAULT_GROWTH_PRIOR)
         wm = np.exp(-0.5 * (_LOG_M_GRID / STABILITY_SD) ** 2)
-        prior = wd[:, None, None] * wg[None, :, None] * (wm / wm.sum())[None, None, :]
-        return cls(d.ravel(), g.ravel(), lm.ravel(), prior.ravel())
+        prior = wd[:, None] * (wm / wm.sum())[None, :]
+        return cls(d.ravel(), lm.ravel(), prior.ravel())
 
 
 _GRID = _Grid.build()
@@ -285,32 +296,28 @@ def _memory_posterior(
 ) -> tuple[tuple[float, ...], int]:
     """Posterior weights of (decay, log m) given every past review a day or more after the
     previous answer: each right with R + (1 − R)·g, a marked guess not recalled (1 − R)."""
-    elapsed, stability, spaced, right, guessed = [], [], [], [], []
+    elapsed, stability, right, guessed = [], [], [], []
     for rows in rows_by_card.values():
-        k = 0
         for row in rows:
             if row.card_before is None:
                 continue
             before = Card.from_json(row.card_before)
             if before.last_review is None or before.stability is None:
                 continue
-            days = (from_db(row.reviewed_at) - as_utc(before.last_review)).days
-            if days < 1:
+            gap = from_db(row.reviewed_at) - as_utc(before.last_review)
+            if gap.days < 1:
                 continue
-            elapsed.append(days)
+            elapsed.append(gap.total_seconds() / 86400)
             stability.append(before.stability)
-            spaced.append(k)
             right.append(_is_right(row))
             guessed.append(row.guessed)
-            k += 1
     if not elapsed:
         return (), 0
     t = np.array(elapsed, dtype=float)[None, :]
     s = np.array(stability)[None, :]
     y = np.array(right)[None, :]
     gu = np.array(guessed)[None, :]
-    m = np.exp(_GRID.log_m)[:, None] * np.power(_GRID.growth[:, None], np.array(spaced)[None, :])
-    r = recall(t, s, m, _GRID.decay[:, None])
+    r = recall(t, s, np.exp(_GRID.log_m)[:, None], _GRID.decay[:, None])
     p = np.where(gu, 1 - r, np.where(y, r + (1 - r) * g, (1 - r) * (1 - g)))
     log_post = np.log(np.clip(p, 1e-12, 1)).sum(axis=1) + np.log(_GRID.prior)
     weights = np.exp(log_post - log_post.max())
@@ -318,7 +325,18 @@ def _memory_posterior(
     return tuple(float(w) for w in weights), len(elapsed)
 
 
-def estimate(rows_by_card: dict[str, list[LogRow]]) -> Estimates:
+def study_hour(rows: Sequence[LogRow], tz: tzinfo | None = None) -> float:
+    """The median local hour of day of the answers (``DEFAULT_STUDY_HOUR`` without any)."""
+    if not rows:
+        return DEFAULT_STUDY_HOUR
+    hours = []
+    for row in rows:
+        moment = from_db(row.reviewed_at).astimezone(tz)
+        hours.append(moment.hour + moment.minute / 60)
+    return float(statistics.median(hours))
+
+
+def estimate(rows_by_card: dict[str, list[LogRow]], tz: tzinfo | None = None) -> Estimates:
     """g, a, m and the answer habits from the logs of one level's questions."""
     guesses = [row for rows in rows_by_card.values() for row in rows if row.guessed]
     firsts = [rows[0] for rows in rows_by_card.values() if rows]
@@ -339,6 +357,7 @@ def estimate(rows_by_card: dict[str, list[LogRow]]) -> Estimates:
         first_right=a_right,
         easy_share=easy / len(right) if right else 0.0,
         answer_seconds=statistics.median(durations) / 1000 if durations else DEFAULT_ANSWER_S,
+        study_hour=study_hour(all_rows, tz),
         memory_weights=weights,
         memory_reviews=informed,
     )
@@ -357,8 +376,6 @@ class _Cards:
     """Last review, in days from now (≤ 0)."""
     due: Array
     """FSRS due, in days from now."""
-    spaced: Array
-    """Reviews so far a day or more after the previous answer (k of ``GROWTHS``)."""
 
 
 def _plain(scheduler: Scheduler) -> Scheduler:
@@ -388,64 +405,94 @@ def _days(moment: datetime, now: datetime) -> float:
     return (as_utc(moment) - now).total_seconds() / 86400
 
 
+@dataclass(frozen=True)
+class _Times:
+    """The forecast's moments, in days from now."""
+
+    exam: float
+    """The exam day's local midnight."""
+    window_start: float
+    """The start of the exam window (cards due after the exam are served from then)."""
+    first_session: float
+    """Today's session at the learner's usual hour (negative when already past)."""
+
+
 def _simulate(
     fsrs: Fsrs,
     cards: _Cards,
     memory: Memory,
     item: Array,
-    exam: float,
-    window_start: float,
+    times: _Times,
     easy_share: float,
     rng: np.random.Generator,
 ) -> tuple[Array, Array]:
     """Keep to the schedule until ``exam`` (days from now) in every draw.
 
-    ``item``: a per-question factor on m, (draws, cards) or (draws, 1). Returns (R at the
-    exam, reviews made), each (draws, cards).
+    ``item``: a per-question factor on m, (draws, cards) or (draws, 1). A card is reviewed
+    at the first session (one a day, at ``times.first_session`` + whole days, not before now)
+    at or after its served due time. Returns (R at the exam, reviews made), each
+    (draws, cards).
     """
     shape = (memory.m.shape[0], cards.stability.shape[0])
     d = np.broadcast_to(cards.difficulty, shape).copy()
     s = np.broadcast_to(cards.stability, shape).copy()
     last = np.broadcast_to(cards.last, shape).copy()
     due = np.broadcast_to(cards.due, shape).copy()
-    k = np.broadcast_to(cards.spaced, shape).copy()
     base = np.broadcast_to(memory.m * item, shape).copy()
     reviews = np.zeros(shape)
+    exam = times.exam
     for _ in range(200):
-        capped = np.where((last < window_start) & (due >= exam), window_start, due)
-        when = np.maximum(np.maximum(capped, 0.0), last + 1)
+        capped = np.where((last < times.window_start) & (due >= exam), times.window_start, due)
+        ready = np.maximum(capped, 0.0)
+        when = times.first_session + np.ceil(ready - times.first_session - 1e-9)
         active = when < exam
         if not active.any():
             break
-        elapsed = np.floor(when - last + 1e-9)
-        m = base * np.power(memory.growth, k)
-        ok = rng.random(shape) < recall(elapsed, s, m, memory.decay)
+        ok = rng.random(shape) < recall(when - last, s, base, memory.decay)
         rating = np.where(ok, np.where(rng.random(shape) < easy_share, EASY, GOOD), AGAIN)
-        nd, ns = fsrs.review(d, s, elapsed, rating.astype(float))
+        # FSRS counts whole days; memory forgets by the hour.
+        nd, ns = fsrs.review(d, s, np.floor(when - last + 1e-9), rating.astype(float))
         d = np.where(active, nd, d)
         s = np.where(active, ns, s)
         last = np.where(active, when, last)
         due = np.where(active, when + fsrs.interval(ns), due)
-        k = k + active
         reviews += active
         base = np.where(active, base * np.exp(FUTURE_SD * rng.standard_normal(shape)), base)
-    # Whole days, as FSRS counts them and as m, decay and γ were fitted (a fitted curve says
-    # nothing about hours).
-    elapsed = np.maximum(np.floor(exam - last + 1e-9), 0.0)
-    m = base * np.power(memory.growth, k)
-    return recall(elapsed, s, m, memory.decay), reviews
+    # Hours count: a card reviewed the evening before the exam has had hours to fade.
+    return recall(np.maximum(exam - last, 0.0), s, base, memory.decay), reviews
+
+
+def whole_quantiles(scores: Array, qs: Sequence[float]) -> list[float]:
+    """Quantiles of whole-number draws, each whole number k spread evenly over
+    [k − ½, k + ½].
+
+    Plain quantiles of whole numbers are whole numbers, and an interval between two of them,
+    ends included, holds more than its share: on a score that varies by a few questions the
+    10th–90th percentile interval of the draws held the true score about 85 % of the time,
+    not 80 %. Spread so, the interval holds its share.
+    """
+    values, counts = np.unique(np.rint(scores), return_counts=True)
+    cdf = np.concatenate([[0.0], np.cumsum(counts) / counts.sum()])
+    out = []
+    for q in qs:
+        k = int(np.clip(np.searchsorted(cdf, q) - 1, 0, values.size - 1))  # cdf[k] < q ≤ cdf[k+1]
+        share = (q - cdf[k]) / (cdf[k + 1] - cdf[k])
+        out.append(float(values[k] - 0.5 + share))
+    return out
 
 
 def _span(scores: Array, questions: int) -> Span:
     """Span of score draws (counts) over ``questions``."""
     if questions == 0:
         return Span(0.0, 0.0, 0.0)
-    low, high = np.quantile(scores, INTERVAL)
+    low, high = whole_quantiles(scores, INTERVAL)
+    # The whole scores within (it always holds one): the same scores, said as scores.
+    low, high = math.ceil(low - 1e-9), math.floor(high + 1e-9)
     mean = float(scores.mean())
-    # Scores are whole numbers: on a few questions the 10th percentile can be the top score
-    # while the mean is just below it. The interval is widened to hold the mean.
-    low, high = min(float(low), mean), max(float(high), mean)
-    return Span(mean / questions, low / questions, high / questions)
+    # On a few questions the interval may not reach the mean (all draws but a few at the top
+    # score); it is widened to hold it.
+    low_f, high_f = min(float(low), mean), max(float(high), mean)
+    return Span(mean / questions, low_f / questions, high_f / questions)
 
 
 @dataclass(frozen=True)
@@ -456,8 +503,6 @@ class CardState:
     line_id: str
     card: Card | None
     """The FSRS card; None when unseen or when its latest answer was a guess."""
-    spaced: int = 0
-    """Its answers a day or more after the previous one."""
 
 
 def forecast_cards(
@@ -479,9 +524,13 @@ def forecast_cards(
     fsrs = Fsrs.of(scheduler)
     exam_at = local_midnight(exam_day, tz)
     exam = max(_days(exam_at, now), 0.0)
-    window_start = _days(local_midnight(exam_day - timedelta(days=EXAM_WINDOW_DAYS), tz), now)
     today = local_date(now, tz)
     days_left = (exam_day - today).days
+    times = _Times(
+        exam=exam,
+        window_start=_days(local_midnight(exam_day - timedelta(days=EXAM_WINDOW_DAYS), tz), now),
+        first_session=_days(local_midnight(today, tz), now) + estimates.study_hour / 24,
+    )
 
     seen = [(i, st.card) for i, st in enumerate(states) if st.card is not None]
     seen_idx = [i for i, _ in seen]
@@ -491,7 +540,6 @@ def forecast_cards(
         stability=np.array([c.stability or 1.0 for c in review_cards]),
         last=np.array([_days(c.last_review or now, now) for c in review_cards]),
         due=np.array([_days(c.due, now) for c in review_cards]),
-        spaced=np.array([float(states[i].spaced) for i in seen_idx]),
     )
     g = rng.beta(estimates.guess.alpha, estimates.guess.beta, size=(draws, 1))
     a = rng.beta(estimates.new_accuracy.alpha, estimates.new_accuracy.beta, size=(draws, 1))
@@ -503,12 +551,9 @@ def forecast_cards(
     reviews = np.zeros((draws, 0))
     if seen_idx:
         item = np.exp(ITEM_SD * rng.standard_normal((draws, len(seen_idx))))
-        r_sched, reviews = _simulate(
-            fsrs, cards, memory, item, exam, window_start, estimates.easy_share, rng
-        )
-        elapsed = np.maximum(np.floor(exam - cards.last + 1e-9), 0.0)
-        m_now = memory.m * item * np.power(memory.growth, cards.spaced)
-        r_stop = recall(elapsed, cards.stability, m_now, memory.decay)
+        r_sched, reviews = _simulate(fsrs, cards, memory, item, times, estimates.easy_share, rng)
+        elapsed = np.maximum(exam - cards.last, 0.0)
+        r_stop = recall(elapsed, cards.stability, memory.m * item, memory.decay)
         p_sched[:, seen_idx] = r_sched + (1 - r_sched) * g
         p_stop[:, seen_idx] = r_stop + (1 - r_stop) * g
 
@@ -544,8 +589,7 @@ def forecast_cards(
             g,
             memory,
             now,
-            exam,
-            window_start,
+            times,
             days_left,
             rng,
         )
@@ -576,8 +620,7 @@ def _new_card_curve(
     g: Array,
     memory: Memory,
     now: datetime,
-    exam: float,
-    window_start: float,
+    times: _Times,
     days_left: int,
     rng: np.random.Generator,
 ) -> tuple[Array, Array]:
@@ -588,16 +631,16 @@ def _new_card_curve(
     for first in (Rating.Good, Rating.Again):
         card, _ = plain.review_card(Card(due=now), first, now)
         starts.append(_to_review(card, scheduler, now))
-    shifts = np.arange(days_left, dtype=float)
+    # First answered at each day's session (the cards were answered "now" above).
+    shifts = np.arange(days_left, dtype=float) + times.first_session
     cells = _Cards(
         difficulty=np.repeat([c.difficulty or 5.0 for c in starts], days_left),
         stability=np.repeat([c.stability or 1.0 for c in starts], days_left),
         last=np.concatenate([_days(c.last_review or now, now) + shifts for c in starts]),
         due=np.concatenate([_days(c.due, now) + shifts for c in starts]),
-        spaced=np.zeros(2 * days_left),
     )
     item = np.ones((1, 1))
-    r, n_rev = _simulate(fsrs, cells, memory, item, exam, window_start, estimates.easy_share, rng)
+    r, n_rev = _simulate(fsrs, cells, memory, item, times, estimates.easy_share, rng)
     p = r + (1 - r) * g
     first_ok = a
     p_new = first_ok * p[:, :days_left] + (1 - first_ok) * p[:, days_left:]
@@ -616,8 +659,7 @@ def _pace(
     g: Array,
     memory: Memory,
     now: datetime,
-    exam: float,
-    window_start: float,
+    times: _Times,
     days_left: int,
     rng: np.random.Generator,
 ) -> Pace:
@@ -626,9 +668,7 @@ def _pace(
     base = float(p_now.sum())
     p_unseen = float(a.mean())
     curve, curve_reviews = (
-        _new_card_curve(
-            fsrs, scheduler, estimates, a, g, memory, now, exam, window_start, days_left, rng
-        )
+        _new_card_curve(fsrs, scheduler, estimates, a, g, memory, now, times, days_left, rng)
         if unseen
         else (np.zeros(days_left), np.zeros(days_left))
     )
@@ -699,11 +739,11 @@ def compute_forecast(
         rows = rows_by_card.get(item.card_id)
         known = item.card_id in stored and rows and not rows[-1].guessed
         card = Card.from_json(stored[item.card_id].card_json) if known else None
-        states.append(CardState(item.card_id, item.line_id, card, spaced_reviews(rows or [])))
+        states.append(CardState(item.card_id, item.line_id, card))
     texts = {item.line_id: item.lyric.text for item in items}
     return forecast_cards(
         states,
-        estimate(rows_by_card),
+        estimate(rows_by_card, tz),
         scheduler=scheduler,
         now=now,
         exam_day=day,

@@ -25,17 +25,15 @@ from fsrs.scheduler import DEFAULT_PARAMETERS
 
 from gkentei_vae.study.calibration import (
     MIN_QUALIFYING,
-    PARAMS_KEY,
-    PREVIOUS_PARAMS_KEY,
     TRAIN_SHARE,
     Scores,
     histories,
-    personal_parameters,
     replay,
     score,
     spaced_rows,
 )
 from gkentei_vae.study.clock import from_db
+from gkentei_vae.study.parameters import PARAMS_KEY, PREVIOUS_PARAMS_KEY, personal_parameters
 from gkentei_vae.study.srs import fsrs_card_number
 from gkentei_vae.study.store import LogRow, Store
 

@@ -307,6 +307,16 @@ class ReviewSession:
         return len(self.history)
 
     @property
+    def right(self) -> int:
+        """Right answers in the session, right guesses included (``AnswerRecord.right``)."""
+        return sum(record.right for record in self.history)
+
+    @property
+    def right_guesses(self) -> int:
+        """Of ``right``, the answers marked 「勘」: right, but rated Again (not recalled)."""
+        return sum(record.right and record.guessed for record in self.history)
+
+    @property
     def can_undo(self) -> bool:
         return bool(self._undo)
 

@@ -45,8 +45,8 @@ from typing import Literal
 
 from fsrs import Card, Rating, Scheduler
 
-from gkentei_vae.study.calibration import scheduler_for
 from gkentei_vae.study.clock import as_utc, from_db, local_date, local_midnight, to_db, utcnow
+from gkentei_vae.study.parameters import scheduler_for
 from gkentei_vae.study.settings import EXAM_DATE_KEY
 from gkentei_vae.study.store import CardRow, Store, card_kind
 
@@ -140,6 +140,14 @@ class AnswerRecord:
     """True if this was the card's first answer."""
     guessed: bool = False
     """The learner marked it as a guess before answering."""
+    correct: bool | None = None
+    """Whether a multiple-choice answer was right (None: a self-rated card)."""
+
+    @property
+    def right(self) -> bool:
+        """A right answer: the multiple-choice outcome (a guess included: the exam counts it),
+        or for a self-rated card any rating above Again."""
+        return self.correct if self.correct is not None else self.rating > Rating.Again
 
     @property
     def capped(self) -> bool:
@@ -233,6 +241,7 @@ class Srs:
             due=from_db(new_row.due),
             was_new=row is None,
             guessed=guessed,
+            correct=correct,
         )
 
     def record_choice(

@@ -2,15 +2,17 @@
 first paint), the exam-date dialog, and the forecast as a screen of its own (``forecast``).
 
 The figures and their wording come from ``study.forecast`` and ``study.forecast_text``; this
-module only lays them out and keeps home from waiting for them.
+module only lays them out and keeps home from waiting for them. Both are imported by the
+worker, not here: the forecast brings numpy, which home's first paint must not wait for
+(``tests/test_layers.py`` checks it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING
 
-from fsrs import Scheduler
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,12 +21,15 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Static
 
 from gkentei_vae.banks import Bank
-from gkentei_vae.study.forecast import Forecast, compute_forecast
-from gkentei_vae.study.forecast_text import headline, line_rows, pace_text, prior_note
 from gkentei_vae.study.store import Store, StoreError
 from gkentei_vae.tui.app import GkenteiApp
 from gkentei_vae.tui.jawrap import JaText
 from gkentei_vae.tui.widgets import KeyBar
+
+if TYPE_CHECKING:
+    from fsrs import Scheduler
+
+    from gkentei_vae.study.forecast import Forecast
 
 EXAM_DATE_KEY_HINT = "t で試験日を設定"
 """How home says the exam date can be set."""
@@ -52,6 +57,8 @@ def _panel_text(forecast: Forecast | None) -> Text:
             f"試験日が未設定です({EXAM_DATE_KEY_HINT})。設定すると、試験日の予測と必要なペースを表示します。",
             style="dim",
         )
+    from gkentei_vae.study.forecast_text import headline, pace_text, prior_note
+
     text = Text(headline(forecast), style="bold")
     text.append(f"\n{pace_text(forecast)}")
     note = prior_note(forecast)
@@ -67,6 +74,8 @@ def lines_text(forecast: Forecast | None, hint: bool = False) -> Text:
         return Text(
             "試験日の予測: 試験日が未設定です(ホームの t か config set exam-date)。", style="dim"
         )
+    from gkentei_vae.study.forecast_text import line_rows
+
     rows = line_rows(forecast)
     return Text(rows[0], style="bold") + Text("\n" + "\n".join(rows[1:]))
 
@@ -106,6 +115,8 @@ class ReadinessPanel(Static):
             self.update(JaText(Text(COMPUTING, style="dim")))
 
         def work() -> None:
+            from gkentei_vae.study.forecast import compute_forecast
+
             try:
                 forecast = compute_forecast(store, banks, now=now, tz=tz, scheduler=scheduler)
                 hint = optimize_would_help(store)

@@ -30,6 +30,14 @@ from gkentei_vae.tui.session_keys import append_upcoming, quit_session, undo_las
 from gkentei_vae.tui.widgets import DEMO_TOOLTIP, UNDO_TOOLTIP, KeyBar, OptionCard, choice_bindings
 
 
+def right_text(session: ReviewSession) -> str:
+    """「正解 n 問」 for the session's end, with the right guesses among them said apart."""
+    text = f"正解 {session.right} 問"
+    if session.right_guesses:
+        text += f"、うち勘 {session.right_guesses} 問"
+    return text
+
+
 def rating_note(record: AnswerRecord) -> str:
     """How the answer was rated, in words (the fast-answer rule spelled out for Easy)."""
     label = RATING_LABELS[record.rating]
@@ -136,8 +144,7 @@ class ReviewScreen(Screen[None]):
             view.display = False
         text = Text("今日の復習はここまでです。\n\n", style="bold green")
         if s.answered:
-            right = sum(r.rating > Rating.Again for r in s.history)
-            text.append(f"このセッションで {s.answered} 問に解答しました(正解 {right} 問)。\n")
+            text.append(f"このセッションで {s.answered} 問に解答しました({right_text(s)})。\n")
         if not append_upcoming(text, s):
             text.append("まだ解答したカードがありません。\n")
         text.append("\nq で終了", style="italic")
@@ -154,8 +161,9 @@ class ReviewScreen(Screen[None]):
         number = s.answered + (0 if self.last or self.item is None else 1)
         text = Text(f" 復習 {number}", style="bold")
         text.append(f"   残り 期限 {s.due_left} / 新規 {s.new_left} / 学習中 {s.learning_left}")
-        right = sum(r.rating > Rating.Again for r in s.history)
-        text.append(f"   正解 {right}/{s.answered}")
+        text.append(f"   正解 {s.right}/{s.answered}")
+        if s.right_guesses:
+            text.append(f"(うち勘 {s.right_guesses})")
         text.append(guess_marker(self.guessing and self.last is None))
         self.query_one("#progress", Static).update(text)
 

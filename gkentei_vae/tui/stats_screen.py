@@ -211,7 +211,7 @@ class StatsScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        from gkentei_vae.study.calibration import scheduler_for
+        from gkentei_vae.study.parameters import scheduler_for
 
         store, banks, clock, tz = self._source
         # In a worker, as on home: the figures above are shown at once.
