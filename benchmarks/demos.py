@@ -1,10 +1,11 @@
 """Demo latency: pressing `e` on an answered question → the demo's first frame, torch warm.
 
 Headless Pilot on the real quiz and the real bundled model (in its process, warmed
-before timing, its background preparation of every demo done); the app is built as the
-CLI builds it and has finished its own warm-up (importing the demo screens) before the
-first press, as it has while a learner reads the question. Medians and the worst press
-(the first open of each demo included) per demo id. Two clocks:
+before timing). Each demo gets a fresh app over one question that opens it, built as the
+CLI builds it: the session's demo is prepared by the model process and the app has
+finished its own warm-up (importing the demo screens, reading their stylesheets) before
+the first press, as while a learner reads the question. Medians and the worst press
+(the first open in the fresh app included) per demo id. Two clocks:
 
 - in-app: from the moment the `e` key's action runs to the moment the first frame
   of the demo has been composed (a ``call_after_refresh`` after the data is drawn);
@@ -13,9 +14,11 @@ first press, as it has while a learner reads the question. Medians and the worst
   waits for idle; the help screen (`?`, no model work) is measured the same way in
   the same run as the reference.
 
-The last lines are ``demo_first_frame_ms_median_max=<x>`` (the slowest demo's median)
-and ``demo_first_frame_ms_max=<y>`` (the slowest single press, first opens included;
-in-app, target ≤ 150 for both).
+The budget (issue 19) is on one clock, the harness's: for each demo, its worst press
+divided by the median help-screen push of the same run; the last line is
+``demo_first_frame_ratio_max=<the largest of those>`` (target ≤ 1.5). The frame timed is
+the first one with the demo's data (a prepared demo has no loading frame before it), so
+the harness column is also its time to data.
 
     .venv/bin/python benchmarks/demos.py [--runs N] [--only ID ...]
 """
@@ -28,6 +31,7 @@ import statistics
 import time
 from typing import Any
 
+from benchmarks.tables import print_table
 from gkentei_vae.demo_registry import DEMOS
 from gkentei_vae.model_process.client import ModelClient
 from gkentei_vae.model_process.worker import PREPARED
@@ -40,6 +44,8 @@ from gkentei_vae.tui.launch import quiz_app
 from gkentei_vae.tui.quiz_screen import QuizScreen
 
 MARKS: dict[str, float] = {}
+READ_S = 0.5
+"""Seconds between the answer and the first `e`: the feedback is read first."""
 
 
 def _instrument() -> None:
@@ -75,12 +81,15 @@ async def measure(
     """(in-app ms, harness ms) for ``runs`` presses of `e` (or `?` when ``demo`` is None)."""
     in_app, harness = [], []
     pick = with_demo(load_default_banks(), demo or "samples")
-    # As the CLI builds it: the app warms up (here: imports the demo screens) after start.
+    # As the CLI builds it: the app warms up (imports the demo screens, reads their
+    # stylesheets) after start, and the model process prepares the session's demo.
     app = quiz_app(QuizSession.from_picks([pick], seed=0), model=model, warm_model=True)
     async with app.run_test(size=(110, 45)) as pilot:
         while not app.warmed:
             await pilot.pause(0.05)  # the learner reads the question meanwhile
+        await asyncio.to_thread(model.call, PREPARED)
         await pilot.press("1")
+        await pilot.pause(READ_S)  # the learner reads the feedback, then presses `e`
         for _ in range(runs):
             MARKS.clear()
             start = time.perf_counter()
@@ -109,25 +118,43 @@ async def main() -> None:
     model.start()
     if not model.wait_ready():
         raise SystemExit(model.error)
-    model.call(PREPARED)  # the model process has also prepared every demo in the background
     try:
         _, ref_harness = await measure(model, None, runs)
         rows = []
         for demo in [d for d in DEMOS if not only or d in only]:
             in_app, harness = await measure(model, demo, runs)
-            rows.append((demo, statistics.median(in_app), max(in_app), statistics.median(harness)))
+            rows.append((demo, in_app, harness))
     finally:
         model.close()
     ref = statistics.median(ref_harness)
-    print(
-        f"{'demo':<14} {'in-app median ms':>16} {'in-app max':>10} {'harness median ms':>17} {'harness × help':>14}"
-    )
-    print(f"{'(help screen)':<14} {'-':>16} {'':>10} {ref:17.1f} {1.0:14.2f}")
-    for demo, median, worst, harness in rows:
-        print(f"{demo:<14} {median:16.1f} {worst:10.1f} {harness:17.1f} {harness / ref:14.2f}")
-    print(f"runs={runs} (medians; torch and checkpoints warm in the model process)")
-    print(f"demo_first_frame_ms_median_max={max(m for _, m, _, _ in rows):.1f}")
-    print(f"demo_first_frame_ms_max={max(w for _, _, w, _ in rows):.1f}")
+    table = [
+        (
+            "demo",
+            "in-app median ms",
+            "in-app max",
+            "harness first ms",
+            "harness median",
+            "harness max",
+            "max × help",
+        ),
+        ("(help screen)", "-", "-", f"{ref_harness[0]:.1f}", f"{ref:.1f}", "", "1.00"),
+    ]
+    for demo, in_app, harness in rows:
+        table.append(
+            (
+                demo,
+                f"{statistics.median(in_app):.1f}",
+                f"{max(in_app):.1f}",
+                f"{harness[0]:.1f}",
+                f"{statistics.median(harness):.1f}",
+                f"{max(harness):.1f}",
+                f"{max(harness) / ref:.2f}",
+            )
+        )
+    print_table(table)
+    print(f"runs={runs} (torch and checkpoints warm, each session's demo prepared)")
+    print(f"demo_first_frame_ms_max={max(max(h) for _, _, h in rows):.1f} (harness)")
+    print(f"demo_first_frame_ratio_max={max(max(h) for _, _, h in rows) / ref:.2f}")
 
 
 if __name__ == "__main__":

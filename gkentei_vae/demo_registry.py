@@ -47,6 +47,9 @@ class Demo:
     slow measurements the demo's first frame must not wait for."""
 
 
+ONE_SHOT_SCREEN = "gkentei_vae.tui.demo_screen:DemoScreen"
+"""The screen a demo that does not stream is shown on (a streaming one names its own ``view``)."""
+
 _VAE = "gkentei_vae.demos.ops"
 _GAN = "gkentei_vae.demos.gan_demos"
 _VIEWS = "gkentei_vae.tui.demo_views"

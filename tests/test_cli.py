@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 
 import pytest
 
 from gkentei_vae.banks.vocab import TOPICS
-from gkentei_vae.cli import build_parser
+from gkentei_vae.cli import COMMANDS, build_parser
+from gkentei_vae.commands.common import ArgumentParser
 from tests.conftest import MINI_BANK, REPO, run_cli
 
 
@@ -28,6 +30,25 @@ def walk(parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()):  # type
             for name, sub in action.choices.items():
                 yield (*prefix, name), sub, helps.get(name)
                 yield from walk(sub, (*prefix, name))
+
+
+def test_the_command_map_names_what_each_module_registers() -> None:
+    commands = REPO / "gkentei_vae" / "commands"
+    modules = {p.stem for p in commands.glob("*.py")} - {"__init__", "common"}
+    assert set(COMMANDS) == modules
+    for module, names in COMMANDS.items():
+        sub = ArgumentParser(prog="x").add_subparsers()
+        importlib.import_module(f"gkentei_vae.commands.{module}").register(sub)
+        assert tuple(sub.choices) == names, module
+    assert list(subcommands()) == [name for names in COMMANDS.values() for name in names]
+
+
+def test_a_command_line_builds_its_own_command_as_the_full_parser_does() -> None:
+    argv = ["review", "--new", "3", "--level", "all"]
+    alone = build_parser(argv)
+    sub = next(a for a in alone._actions if isinstance(a, argparse._SubParsersAction))
+    assert sub.choices.keys() == {"review", "flashcards", "stats"}
+    assert vars(alone.parse_args(argv)) == vars(build_parser().parse_args(argv))
 
 
 def test_core_commands_exist() -> None:

@@ -82,3 +82,10 @@ def test_the_design_doc_checklist_names_what_this_test_checks() -> None:
         assert place in checklist, f"docs/design.md §6.3 no longer mentions {place}"
     for field in ("id", "title", "shows", "compute", "view", "png", "data", "streams", "redraw"):
         assert field in Demo.__dataclass_fields__
+
+
+def test_the_one_shot_screen_is_the_demo_screen() -> None:
+    from gkentei_vae.demo_registry import ONE_SHOT_SCREEN
+    from gkentei_vae.tui.demo_screen import DemoScreen
+
+    assert resolve(ONE_SHOT_SCREEN) is DemoScreen

@@ -13,10 +13,11 @@ import json
 import os
 import types
 import typing
+from collections.abc import Callable, Hashable
 from dataclasses import asdict, fields, is_dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from gkentei_vae.banks.limits import MAX_BANK_BYTES
 from gkentei_vae.banks.models import Bank
@@ -78,26 +79,39 @@ def store(path: Path, bank: Bank) -> None:
 
 def from_plain(cls: type[_T], data: Any) -> _T:
     """Rebuild a dataclass tree from the plain data ``asdict`` made of it."""
-    if not isinstance(data, dict):
-        raise TypeError(f"{cls.__name__}: expected a mapping")
-    hints = typing.get_type_hints(cls)
-    # fields() wants a dataclass type; every cls passed here is one (Bank and its parts).
-    kwargs = {f.name: _convert(hints[f.name], data[f.name]) for f in fields(cls) if f.name in data}  # type: ignore[arg-type]
-    return cls(**kwargs)
+    result: _T = _converter(cast(Hashable, cls))(data)
+    return result
 
 
-def _convert(tp: Any, value: Any) -> Any:
-    if is_dataclass(tp):
-        return from_plain(tp, value)  # type: ignore[arg-type]  # is_dataclass narrowed tp
+@cache
+def _converter(tp: Hashable) -> Callable[[Any], Any]:
+    """How to rebuild a value of type ``tp``, worked out once per type: the type hints of a
+    class with string annotations are evaluated only here (per object, that was most of a
+    warm start's bank load; issue 19)."""
+    if isinstance(tp, type) and is_dataclass(tp):
+        cls: type[Any] = tp
+        hints = typing.get_type_hints(cls)
+        plan = [(f.name, _converter(hints[f.name])) for f in fields(cls)]
+
+        def build(data: Any) -> Any:
+            if not isinstance(data, dict):
+                raise TypeError(f"{cls.__name__}: expected a mapping")
+            return cls(**{name: convert(data[name]) for name, convert in plan if name in data})
+
+        return build
     origin = typing.get_origin(tp)
     args = typing.get_args(tp)
     if origin is list:
-        return [_convert(args[0], v) for v in value]
+        item = _converter(args[0])
+        return lambda value: [item(v) for v in value]
     if origin is dict:
-        return {k: _convert(args[1], v) for k, v in value.items()}
+        entry = _converter(args[1])
+        return lambda value: {k: entry(v) for k, v in value.items()}
     if origin in (typing.Union, types.UnionType):
-        if value is None:
-            return None
-        inner = [a for a in args if a is not type(None)]
-        return _convert(inner[0], value)
+        inner = _converter(next(a for a in args if a is not type(None)))
+        return lambda value: None if value is None else inner(value)
+    return _same
+
+
+def _same(value: Any) -> Any:
     return value

@@ -32,6 +32,7 @@ from gkentei_vae.demo_data import (
     SamplesResult,
 )
 from gkentei_vae.demos import vae_demos as demos
+from gkentei_vae.models.adam import LiveAdam
 from gkentei_vae.models.checkpoint import Loaded, load_bundled
 from gkentei_vae.models.data import Split, load_dataset
 from gkentei_vae.models.model import VAE, VAEConfig, kl_divergence, reconstruction_error
@@ -226,7 +227,7 @@ def kl_training(
     config = VAEConfig(arch="mlp", latent_dim=8, hidden=(256,))
     with global_seed(seed):  # initial weights come from the global RNG
         vae = VAE(config)
-    opt = torch.optim.Adam(vae.parameters(), lr=2e-3)
+    opt = LiveAdam(vae.parameters(), lr=2e-3)  # torch.optim would import torch._dynamo
     z_show = torch.randn((sample_count, config.latent_dim), generator=gen)
     last_refresh = -1e9
     total = 2 * phase_steps
@@ -237,7 +238,7 @@ def kl_training(
         x = train[idx]
         eps = torch.randn((len(x), config.latent_dim), generator=gen)
         terms = vae.loss_terms(x, beta, eps)
-        opt.zero_grad(set_to_none=True)
+        opt.zero_grad()
         terms.loss.mean().backward()
         opt.step()
         record: KlRecord = {

@@ -17,7 +17,7 @@ import socket
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -132,6 +132,11 @@ class ModelClient:
         self._write_lock = threading.Lock()
         self._next_id = 0
         self._last_used = time.monotonic()
+        self._to_prepare: list[str] = []
+        """The demos the app's sessions can open, in the order they were named."""
+        self._told: _Child | _Connection | None = None
+        """The warm model that was sent ``_to_prepare`` (later names go to it one by one)."""
+        self._prepare_lock = threading.Lock()
 
     # -- lifecycle -----------------------------------------------------------------
 
@@ -223,11 +228,32 @@ class ModelClient:
                         self.info = message.get("info", {})
                         if isinstance(link, _Connection):
                             link.pid = self.info.get("pid")
+                        with self._prepare_lock:
+                            self._told, demos = link, list(self._to_prepare)
+                        self._send_prepare(link, demos)
                     else:
                         self.error = message.get("message", "モデルを準備できませんでした")
                 self._ready.set()
                 self._last_used = time.monotonic()
         return self.ready
+
+    def prepare(self, demos: Iterable[str]) -> None:
+        """Have the model run ``demos`` once in the background as soon as it is warm (again
+        after an idle release), so their first frame waits for nothing; other demos load
+        when they are first asked for. Never blocks."""
+        with self._prepare_lock:
+            new = [d for d in dict.fromkeys(demos) if d not in self._to_prepare]
+            self._to_prepare += new
+            link = self._told  # None until warm: then wait_ready sends the whole list
+        if link is not None and link is self._link:
+            self._send_prepare(link, new)
+
+    def _send_prepare(self, link: _Child | _Connection, demos: list[str]) -> None:
+        if demos:
+            try:
+                self._send_to(link, {"kind": "prepare", "demos": demos})
+            except OSError:
+                pass  # it is gone: the next request reports that
 
     def close(self) -> None:
         """Let the model go: a child is asked to exit (killed if it doesn't within
@@ -235,6 +261,8 @@ class ModelClient:
         with self._ready_lock:
             link, self._link = self._link, None
             self._ready.clear()
+        with self._prepare_lock:
+            self._told = None
         if link is None:
             return
         try:

@@ -18,18 +18,26 @@ Two ways to be started (``launch.py``):
   client that connects later finds serve starting a new process.
 
 Either way it also ends when the process that started it is gone (``MODEL_PARENT_ENV``).
+
+A ``prepare`` message names the demos a client's session can open; a thread runs each of
+them once in the background (their first frame then waits for nothing). Demos no one
+named are never run before they are asked for: the GAN demos' classifier, GAN and
+judgements, and a live run's optimizer, load only in a process whose sessions can open
+them (preparing every demo held ~430 MB more than a reparam quiz needs).
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
+import queue
 import select
 import socket
 import sys
 import threading
 import time
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from gkentei_vae.demo_registry import DEMOS, resolve
@@ -40,8 +48,9 @@ from gkentei_vae.paths import model_parent
 WARM = "gkentei_vae.demos.ops:warm"
 """Loads torch, the checkpoints and the data once; returns what was loaded (for the client)."""
 PREPARED = "_prepared"
-"""The op that waits until the background preparation is done (benchmarks, tests)."""
-_prepared = threading.Event()
+"""The op that waits until every demo named so far is prepared (benchmarks, tests)."""
+_to_prepare: queue.Queue[str] = queue.Queue()
+_prepared: set[str] = set()
 
 
 class _ClientGone(Exception):
@@ -59,13 +68,21 @@ def _stop_requested(fd: int) -> bool:
             raise _ClientGone
         if message.get("kind") == "stop":
             return True
+        _queue_prepare(message)
     return False
+
+
+def _queue_prepare(message: dict[str, Any]) -> None:
+    """A ``prepare`` message: its demos join the background thread's queue."""
+    if message.get("kind") == "prepare":
+        for demo_id in message.get("demos", []):
+            _to_prepare.put(demo_id)
 
 
 def _run(op: str, args: dict[str, Any]) -> Iterator[Any]:
     if op == PREPARED:
-        _prepared.wait()
-        return iter([{"prepared": True}])
+        _to_prepare.join()
+        return iter([{"prepared": sorted(_prepared)}])
     demo = DEMOS.get(op)
     if demo is None:
         raise ValueError(f"未知のデモ id です: {op}")
@@ -73,25 +90,58 @@ def _run(op: str, args: dict[str, Any]) -> Iterator[Any]:
     return result if isinstance(result, Iterator) else iter([result])
 
 
-def _prepare() -> None:
-    """While the learner is still reading: each demo's slow one-off measurements, then every
-    demo once (a live one up to its first record), so that torch's first call for each
-    network and every lazy load happen now, not when `e` is pressed."""
+def _prepare(demo_id: str) -> None:
+    """While the learner is still reading: the demo's slow one-off measurements, then the
+    demo once (a live one up to its first record), so that torch's first call for its
+    networks and its lazy loads happen now, not when `e` is pressed."""
+    demo = DEMOS.get(demo_id)
+    if demo is None or demo_id in _prepared:
+        return
     try:
-        for demo in DEMOS.values():
-            try:
-                if demo.prepare:
-                    resolve(demo.prepare)()
-                result = resolve(demo.compute)()
-                if isinstance(result, Iterator):
-                    next(result, None)
-                    close = getattr(result, "close", None)
-                    if close is not None:
-                        close()
-            except Exception:  # the demo itself reports the failure when it is opened
-                traceback.print_exc()
-    finally:
-        _prepared.set()
+        if demo.prepare:
+            resolve(demo.prepare)()
+        result = resolve(demo.compute)()
+        if isinstance(result, Iterator):
+            next(result, None)
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+    except Exception:  # the demo itself reports the failure when it is opened
+        traceback.print_exc()
+    _prepared.add(demo_id)
+
+
+def _preparing() -> None:
+    """The background thread: prepares each demo named by a ``prepare`` message, in order."""
+    while True:
+        demo_id = _to_prepare.get()
+        try:
+            _prepare(demo_id)
+            if _to_prepare.unfinished_tasks == 1:  # the last one named so far
+                release_freed()
+        finally:
+            _to_prepare.task_done()
+
+
+def _malloc_trim() -> Callable[[int], int] | None:
+    try:
+        return getattr(ctypes.CDLL(None), "malloc_trim", None)  # glibc only
+    except (OSError, TypeError):  # no C library to ask (Windows)
+        return None
+
+
+_TRIM = _malloc_trim()
+
+
+def release_freed() -> None:
+    """Give the memory freed by a computation back to the system.
+
+    glibc keeps freed heap pages for reuse, so after a live run or a large batch the
+    process's RSS stays at its peak; ``malloc_trim`` returns them (measured with
+    ``benchmarks/memory.py``). Other C libraries: nothing to do.
+    """
+    if _TRIM is not None:
+        _TRIM(0)
 
 
 def _warm() -> dict[str, Any] | str:
@@ -107,7 +157,8 @@ def _warm() -> dict[str, Any] | str:
         file=sys.stderr,
     )
     sys.stderr.flush()
-    threading.Thread(target=_prepare, name="prepare-demos", daemon=True).start()
+    release_freed()  # the warm-up's held-out batches
+    threading.Thread(target=_preparing, name="prepare-demos", daemon=True).start()
     return {**info, "pid": os.getpid()}
 
 
@@ -130,7 +181,8 @@ def serve_client(in_fd: int, out_fd: int) -> None:
         if kind == "exit":
             return
         if kind != "call":
-            continue  # a stop that arrived after its stream had already ended
+            _queue_prepare(message)  # else a stop that arrived after its stream had ended
+            continue
         rid, op = message["id"], message["op"]
         try:
             try:
@@ -150,6 +202,7 @@ def serve_client(in_fd: int, out_fd: int) -> None:
                 write_message(out_fd, {"kind": "error", "id": rid, "message": f"{op}: {exc}"})
         except (_ClientGone, OSError):
             return  # the client went away mid-request (its app ended or let go of us)
+        release_freed()
 
 
 def serve(in_fd: int, out_fd: int) -> None:

@@ -93,6 +93,11 @@ def with_demo(banks: Sequence[Bank], demo: str) -> Pick:
     raise SelectionError(f"デモ {demo} を開く問題がありません")
 
 
+def demos_of(picks: Iterable[Pick | None]) -> list[str]:
+    """The demos these questions open with `e`, each once, in order (None: not a question)."""
+    return list(dict.fromkeys(p.question.demo for p in picks if p and p.question.demo))
+
+
 def choose(picks: Sequence[Pick], count: int | None, seed: int | None) -> list[Pick]:
     """Up to ``count`` picks in a random order (reproducible for a given seed)."""
     rng = random.Random(seed)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
 from textual import work
@@ -73,6 +75,9 @@ class GkenteiApp(App[int]):
         self.idle_minutes = idle_minutes
         """Minutes without a request before the model process exits (0: never)."""
         self._owns_model = False
+        self._warming = False
+        self.demos: list[str] = []
+        """The demos this app's sessions can open (``prepare_demos``), in the order named."""
         self.warmed = False
         """True once the model is warm and the demo screens are imported (benchmarks wait)."""
 
@@ -90,13 +95,21 @@ class GkenteiApp(App[int]):
         if self.warm_model and self.warm_at_start:
             self.set_timer(WARM_DELAY, self.model_client)
 
+    def prepare_demos(self, demos: list[str]) -> None:
+        """The session being opened can open ``demos``: the model process runs each once in
+        the background when it is warm (``ModelClient.prepare``); no other demo is loaded
+        before it is asked for."""
+        self.demos += [d for d in demos if d not in self.demos]
+        if self.model is not None:
+            self.model.prepare(self.demos)
+
     def model_client(self) -> ModelClient | None:
         """The model process for a demo, created now if this app may have one and has none yet.
 
         Screens ask for it when they need it (never read ``model`` in ``on_mount``): the
         warm-up timer may not have fired yet. None: this app runs without a model.
         """
-        if self.model is None and self.warm_model:
+        if self.warm_model and not self._warming:
             self.start_model()
         return self.model
 
@@ -113,6 +126,8 @@ class GkenteiApp(App[int]):
                 socket_path=paths.model_socket(),
             )
             self._owns_model = True
+            self.model.prepare(self.demos)
+        self._warming = True
         self._warm(self.model)  # waits for nothing if it is warm already
 
     @work(thread=True, group="warm-model", exit_on_error=False)
@@ -127,7 +142,32 @@ class GkenteiApp(App[int]):
         from gkentei_vae.tui.image import prewarm
 
         prewarm()
+        self.call_from_thread(self._read_demo_css)
         self.warmed = True
+
+    def _read_demo_css(self) -> None:
+        """The demo screens' stylesheets, read while the learner reads the question.
+
+        Pushing a screen whose CSS_PATH the app has not read yet re-parses every stylesheet
+        of the app and re-applies them to every widget (Textual's ``_load_screen_css``):
+        the first open of each kind of demo paid for that, and no later one (issue 19).
+        Done here, once, the push finds its stylesheet read and re-parses nothing.
+        """
+        from gkentei_vae.demo_registry import DEMOS, ONE_SHOT_SCREEN, resolve
+
+        views = [ONE_SHOT_SCREEN, *(d.view for d in DEMOS.values() if d.streams)]
+        screens: list[type[Screen[Any]]] = [resolve(view) for view in views]
+        read = False
+        for screen in screens:
+            css = screen.CSS_PATH
+            for name in [] if css is None else [css] if isinstance(css, str | PurePath) else css:
+                path = (Path(inspect.getfile(screen)).parent / name).resolve()
+                if not self.stylesheet.has_source(str(path), ""):
+                    self.stylesheet.read(path)
+                    read = True
+        if read:
+            self.stylesheet.reparse()
+            self.stylesheet.update(self)
 
     def model_status(self) -> str:
         """One line for the learner: is the demos' model loaded, and when it lets go."""

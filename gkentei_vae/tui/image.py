@@ -34,11 +34,13 @@ def _style(top: tuple[int, ...], bottom: tuple[int, ...]) -> Style:
 
 def prewarm() -> None:
     """Make every style a picture can use (LEVELS² grey pairs, ~60 ms) ahead of the first
-    picture, which would otherwise pay for each new pair as it meets it."""
+    picture, which would otherwise pay for each new pair as it meets it; and shrink one
+    picture, so that the first one shown doesn't import Pillow (issue 19)."""
     greys = [round(255 * i / (LEVELS - 1)) for i in range(LEVELS)]
     for top in greys:
         for bottom in greys:
             _style((top, top, top), (bottom, bottom, bottom))
+    fit_width(np.zeros((2, 4), dtype=np.float32), 2)
 
 
 class PixelImage:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from gkentei_vae.study.defaults import DEFAULT_NEW_PER_DAY, DEFAULT_QUIZ_COUNT
-from gkentei_vae.study.selection import Pick, SelectionError, matching
+from gkentei_vae.study.selection import Pick, SelectionError, demos_of, matching
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -133,21 +133,36 @@ def quiz(session: QuizSession, recorder: QuizRecorder | None = None) -> ScreenMa
     """A quiz over ``session``; ``recorder`` logs each answer (a store failure is shown)."""
     from gkentei_vae.tui.quiz_screen import QuizScreen
 
-    return lambda app: QuizScreen(session, on_answer=_hook(app, recorder))
+    def make(app: GkenteiApp) -> Screen[Any]:
+        app.prepare_demos(demos_of(item.pick for item in session.items))
+        return QuizScreen(session, on_answer=_hook(app, recorder))
+
+    return make
 
 
 def exam(session: ExamSession, recorder: ExamRecorder | None = None) -> ScreenMaker:
     """A mock exam; ``recorder`` logs the answers when it is submitted."""
     from gkentei_vae.tui.exam_screen import ExamScreen
 
-    return lambda app: ExamScreen(session, on_submit=_hook(app, recorder))
+    def make(app: GkenteiApp) -> Screen[Any]:
+        app.prepare_demos(demos_of(item.pick for item in session.items))  # its summary's `e`
+        return ExamScreen(session, on_submit=_hook(app, recorder))
+
+    return make
 
 
 def review(session: ReviewSession, seed: int | None = None) -> ScreenMaker:
     """A review session (``seed`` fixes the option order, for tests)."""
     from gkentei_vae.tui.review_screen import ReviewScreen
 
-    return lambda app: ReviewScreen(session, seed=seed)
+    def make(app: GkenteiApp) -> Screen[Any]:
+        # The cards it starts with; a card that comes due later loads its demo when opened.
+        queue = session.queue
+        starts = [*queue.due, *(item for _, item in queue.ahead), *queue.new]
+        app.prepare_demos(demos_of(item.pick for item in starts))
+        return ReviewScreen(session, seed=seed)
+
+    return make
 
 
 def flashcards(session: ReviewSession) -> ScreenMaker:
