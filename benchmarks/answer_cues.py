@@ -16,6 +16,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+# Run as a script (``python benchmarks/NAME.py``): the repo's packages come first.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 from benchmarks.tables import print_table
 from gkentei_vae.banks import check_paths
 from gkentei_vae.banks.cues import report

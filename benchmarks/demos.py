@@ -28,8 +28,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
+import sys
 import time
+from pathlib import Path
 from typing import Any
+
+# Run as a script (``python benchmarks/NAME.py``): the repo's packages come first.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.tables import print_table
 from gkentei_vae.demo_registry import DEMOS

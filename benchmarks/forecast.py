@@ -47,6 +47,9 @@ from pathlib import Path
 
 import numpy as np
 
+# Run as a script (``python benchmarks/NAME.py``): the repo's packages come first.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 from benchmarks.tables import print_table
 from gkentei_vae.study.calibration import Scores
 from gkentei_vae.study.forecast import Forecast, compute_forecast, level_items

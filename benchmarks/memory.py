@@ -24,12 +24,16 @@ import argparse
 import asyncio
 import os
 import statistics
+import sys
 import tempfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
+
+# Run as a script (``python benchmarks/NAME.py``): the repo's packages come first.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.tables import print_table
 from gkentei_vae.cli import build_parser

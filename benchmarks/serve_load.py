@@ -37,6 +37,9 @@ from pathlib import Path
 import aiohttp
 from yarl import URL
 
+# Run as a script (``python benchmarks/NAME.py``): the repo's packages come first.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 from benchmarks.memory import rss_mb
 from benchmarks.tables import print_table
 from tests.serve_support import (
