@@ -25,12 +25,12 @@ import numpy as np
 
 from gkentei_vae.demo_data import ModeCollapseRecord, RingFrame
 from gkentei_vae.demos.ring_runs import (
-    EVERY,
     SAMPLES,
     SETUPS,
     RunSummary,
     Snapshot,
     search_row,
+    snapshot_steps,
     summarize,
     summary_of,
     train_ring,
@@ -260,7 +260,7 @@ def mode_collapse(
     steps = vae_setup.steps if vae_steps is None else vae_steps
     start = time.perf_counter()
     live = train_ring(vae_setup, seed, steps)
-    vae_count = -(-steps // EVERY) + 1  # train_ring: step 0, every EVERY, and ``steps``
+    vae_count = len(snapshot_steps(steps))
     gan_at = _progress(len(run.shown))
     vae_at = _progress(vae_count)
     vae_snaps: list[Snapshot] = []

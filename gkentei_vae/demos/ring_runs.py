@@ -136,10 +136,17 @@ class Snapshot:
     """The samples themselves, float32 [SAMPLES, 2]."""
 
 
+def snapshot_steps(steps: int) -> list[int]:
+    """The steps :func:`train_ring` snapshots in a run of ``steps``: 0, every :data:`EVERY`,
+    and the last."""
+    return sorted({0, *range(EVERY, steps, EVERY), steps})
+
+
 def train_ring(setup: Setup, seed: int, steps: int | None = None) -> Iterator[Snapshot]:
     """Train ``setup`` with ``seed``; a snapshot at step 0 and every :data:`EVERY` steps."""
     steps = setup.steps if steps is None else steps
     trainer = make_trainer(setup.config(seed))
+    due = set(snapshot_steps(steps))
 
     def snap() -> Snapshot:
         points = sample_points(trainer.model, SAMPLES, Z_SEED)
@@ -149,7 +156,7 @@ def train_ring(setup: Setup, seed: int, steps: int | None = None) -> Iterator[Sn
     for rec in trainer.run():
         if rec.kind != "step":
             continue
-        if rec.step % EVERY == 0 or rec.step == steps:
+        if rec.step in due:
             yield snap()
         if rec.step >= steps:
             return
