@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 import pytest
@@ -44,6 +45,18 @@ def test_damaged_mnist5k_file_is_reported(tmp_path: Path) -> None:
     bad = tmp_path / "mnist_5k.csv.gz"
     bad.write_bytes(b"not gzip")
     with pytest.raises(DataUnavailableError, match=str(bad)):
+        read_mnist5k(bad)
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [b"1,2,3\n", b"0," * 784 + b"x\n", b"0," * 784 + b"300\n"],
+    ids=["columns", "word", "range"],
+)
+def test_a_gzip_whose_rows_are_not_digits_is_reported(tmp_path: Path, rows: bytes) -> None:
+    bad = tmp_path / "mnist_5k.csv.gz"
+    bad.write_bytes(gzip.compress(rows))
+    with pytest.raises(DataUnavailableError, match="形式が想定と違います"):
         read_mnist5k(bad)
 
 

@@ -59,10 +59,9 @@ def warm(names: tuple[str, ...] = ("main", "z2", "beta0")) -> dict[str, Any]:
     if _STATE is None:
         # One thread by default: a core stays with the UI process (paths.torch_threads).
         torch.set_num_threads(paths.torch_threads())
+        # The held-out terms (beta-compare's, 0.7 s) are not computed here: a session
+        # that can open beta-compare has it prepared (worker.py's ``prepare``).
         _STATE = _Warm({name: load_bundled(name) for name in names}, load_dataset("mnist5k"), {})
-        for name in ("beta0", "main"):
-            if name in _STATE.models:
-                _heldout_terms(name)
     return {
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),

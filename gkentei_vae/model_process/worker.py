@@ -157,7 +157,7 @@ def _warm() -> dict[str, Any] | str:
         file=sys.stderr,
     )
     sys.stderr.flush()
-    release_freed()  # the warm-up's held-out batches
+    release_freed()  # what loading the checkpoints and the digits freed
     threading.Thread(target=_preparing, name="prepare-demos", daemon=True).start()
     return {**info, "pid": os.getpid()}
 
