@@ -24,6 +24,15 @@ if TYPE_CHECKING:
     from gkentei_vae.study.srs import Srs
     from gkentei_vae.study.store import Store
 
+# Python may cache bytecode here, as an installed package does: the suite starts ~200
+# Python processes (CLI runs, model processes, serve and its apps) and each xdist worker
+# rewrites every test module, so with PYTHONDONTWRITEBYTECODE set (some shells set it)
+# each of them compiled the package and the tests from source again (the caches land in
+# the git-ignored __pycache__ folders). Set here, before the workers start, it reaches them
+# and every process a test starts.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+sys.dont_write_bytecode = False
+
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"
 MINI_BANK = FIXTURES / "banks" / "mini.yaml"

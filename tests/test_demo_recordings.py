@@ -38,8 +38,9 @@ from tests.replay import (
 SNAPSHOTS = REPO / "tests" / "__snapshots__"
 
 
-# One worker runs this module under pytest-xdist, so its module fixtures run once.
-pytestmark = pytest.mark.xdist_group("demo_recordings")
+SHARES_THE_MODEL = pytest.mark.xdist_group("demo_recordings")
+"""On the tests that use the module's model process: pytest-xdist runs them on one worker,
+so it starts once; the other tests go to any worker."""
 
 
 @pytest.fixture(scope="module")
@@ -138,6 +139,7 @@ def test_every_recording_is_of_its_demos_type(demo_id: str) -> None:
         assert problems(record, schema, f"{demo_id}[{i}]") == []
 
 
+@SHARES_THE_MODEL
 @pytest.mark.parametrize("demo_id", list(DEMOS))
 async def test_a_real_run_has_the_recordings_shape_and_the_screen_draws_both(
     model: ModelClient, demo_id: str, tmp_path: Path

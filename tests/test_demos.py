@@ -30,8 +30,9 @@ FAST_GAN = {"steps": 60, "refresh_seconds": 0.2}
 """Short live runs for the tests (the learner's are seconds long)."""
 
 
-# One worker runs this module under pytest-xdist, so its module fixtures run once.
-pytestmark = pytest.mark.xdist_group("demos")
+SHARES_THE_MODEL = pytest.mark.xdist_group("demos")
+"""On the tests that use the module's model process: pytest-xdist runs them on one worker,
+so it starts once; the others (PNGs in this process, snapshots) go to any worker."""
 
 
 @pytest.fixture(scope="module")
@@ -53,6 +54,7 @@ def test_every_lyric_line_has_a_question_with_a_demo_and_every_demo_is_used() ->
     assert {q.demo for q in questions if q.demo} == set(DEMOS)
 
 
+@SHARES_THE_MODEL
 @pytest.mark.parametrize("demo", [d for d in DEMOS if not DEMOS[d].streams])
 async def test_demo_opens_from_the_question_and_esc_returns(model: ModelClient, demo: str) -> None:
     session = question_with(demo)
@@ -108,6 +110,7 @@ async def test_demo_opens_from_the_question_and_esc_returns(model: ModelClient, 
         assert isinstance(app.screen, QuizScreen) and app.screen.last is not None
 
 
+@SHARES_THE_MODEL
 async def test_redraw_draws_new_numbers(model: ModelClient) -> None:
     app = quiz_app(question_with("samples"))
     app.model = model
@@ -123,6 +126,7 @@ async def test_redraw_draws_new_numbers(model: ModelClient) -> None:
         assert not np.array_equal(first, screen.data["images"])
 
 
+@SHARES_THE_MODEL
 async def test_kl_training_phase_two_lowers_the_kl(model: ModelClient) -> None:
     app = demo_app("kl-training", 0, **FAST_KL)
     app.model = model
@@ -140,6 +144,7 @@ async def test_kl_training_phase_two_lowers_the_kl(model: ModelClient) -> None:
         assert "学習が終わりました" in widget_text(screen, "#kl-phase")
 
 
+@SHARES_THE_MODEL
 async def test_esc_stops_kl_training_at_once(model: ModelClient) -> None:
     session = question_with("kl-training")
     app = quiz_app(session)
@@ -163,6 +168,7 @@ async def test_esc_stops_kl_training_at_once(model: ModelClient) -> None:
     assert model.call("samples", seed=0, count=2)["images"].shape == (2, 28, 28)
 
 
+@SHARES_THE_MODEL
 async def test_gan_training_from_a_question_shows_what_this_run_measured(
     model: ModelClient,
 ) -> None:
