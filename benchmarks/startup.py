@@ -40,7 +40,6 @@ OURS = """
 import sys
 from gkentei_vae.cli import build_parser
 from gkentei_vae.commands.common import mode_app
-from gkentei_vae.tui.quiz_screen import QuizScreen
 
 # What `gkentei-vae quiz --seed 1` runs (cli.main → commands/quiz_cmd.py → common.run_mode),
 # headless: the app as the mode builder makes it, its model process due 0.3 s after mount.
@@ -48,6 +47,9 @@ argv = ["quiz", "--seed", "1"]
 args = build_parser(argv).parse_args(argv)
 
 async def first_question(pilot):
+    # Imported here: the CLI imports the quiz screen (and Textual) inside mode_app.
+    from gkentei_vae.tui.quiz_screen import QuizScreen
+
     while not isinstance(pilot.app.screen, QuizScreen):
         await pilot.pause()
     await pilot.pause()

@@ -138,12 +138,12 @@ ALLOWED: dict[str, set[str]] = {
     "demos": {"demos", "models", "paths", "halfblock", "demo_data", "jatext"},
     "tui": {
         "tui", "study", "banks", "demo_registry", "demo_data", "halfblock", "model_process", "paths",
-        "jatext",
+        "jatext", "startup_gc",
     },
     "web": {"web", "control_chars", "paths", "model_process"},
     "commands": {
         "commands", "banks", "study", "export", "tui", "models", "demos", "web", "demo_registry", "halfblock",
-        "paths", "control_chars", "demo_data", "jatext",
+        "paths", "control_chars", "demo_data", "jatext", "startup_gc",
     },
 }  # fmt: skip
 """Layer → the layers it may import (function-level imports included)."""
@@ -154,6 +154,7 @@ TOP_LEVEL: dict[str, set[str]] = {
     "gkentei_vae.demo_data": set(),
     "gkentei_vae.control_chars": set(),
     "gkentei_vae.jatext": set(),
+    "gkentei_vae.startup_gc": set(),
     "gkentei_vae.__main__": {"cli"},
     "gkentei_vae.cli": {"commands", "banks", "study"},
 }

@@ -374,21 +374,24 @@ def mode_app(args: argparse.Namespace, mode: str) -> Iterator[GkenteiApp | None]
     The banks are loaded and the filters checked first (bad input exits before the record
     is opened); None, after saying why, when the mode has nothing to serve now.
     """
-    from gkentei_vae.study.context import StudyContext
-    from gkentei_vae.study.selection import load_default_banks
-    from gkentei_vae.tui import modes
-    from gkentei_vae.tui.launch import mode_app
+    from gkentei_vae import startup_gc
 
-    banks = load_default_banks(getattr(args, "bank", None))  # an invalid bank: cli.main reports it
-    chosen = modes.select(mode, banks, mode_options(args))
-    with open_store(args) as store:
-        try:
-            make = modes.screen(chosen, StudyContext(store, banks))
-        except modes.NothingToStudy as exc:
-            say(exc)
-            yield None
-            return
-        yield mode_app(make, **(with_demos(store) if mode in modes.DEMO_MODES else {}))
+    with startup_gc.held():  # until the first screen has painted (GkenteiApp)
+        from gkentei_vae.study.context import StudyContext
+        from gkentei_vae.study.selection import load_default_banks
+        from gkentei_vae.tui import modes
+        from gkentei_vae.tui.launch import mode_app
+
+        banks = load_default_banks(getattr(args, "bank", None))  # invalid: cli.main reports it
+        chosen = modes.select(mode, banks, mode_options(args))
+        with open_store(args) as store:
+            try:
+                make = modes.screen(chosen, StudyContext(store, banks))
+            except modes.NothingToStudy as exc:
+                say(exc)
+                yield None
+                return
+            yield mode_app(make, **(with_demos(store) if mode in modes.DEMO_MODES else {}))
 
 
 def run_mode(args: argparse.Namespace, mode: str) -> int:

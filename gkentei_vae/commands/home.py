@@ -28,10 +28,12 @@ def home_screen() -> type:
 @common.store_errors
 def run_home(args: argparse.Namespace) -> int:
     """Load the banks and open the store before the screen starts (errors exit with a message)."""
+    from gkentei_vae import startup_gc
     from gkentei_vae.study.selection import load_default_banks
 
-    banks = load_default_banks(getattr(args, "bank", None))  # an invalid bank: cli.main reports it
-    with common.open_store(args) as store:
-        from gkentei_vae.tui.launch import home_app, run
+    with startup_gc.held():  # until the first screen has painted (GkenteiApp)
+        banks = load_default_banks(getattr(args, "bank", None))  # invalid: cli.main reports it
+        with common.open_store(args) as store:
+            from gkentei_vae.tui.launch import home_app, run
 
-        return run(home_app(store, banks, **common.with_demos(store)))
+            return run(home_app(store, banks, **common.with_demos(store)))

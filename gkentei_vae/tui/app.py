@@ -12,7 +12,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 
-from gkentei_vae import paths
+from gkentei_vae import paths, startup_gc
 from gkentei_vae.study.settings import MODEL_IDLE_DEFAULT
 from gkentei_vae.tui.jawrap import notify
 
@@ -92,6 +92,9 @@ class GkenteiApp(App[int]):
         self.end_mode()
 
     def on_mount(self) -> None:
+        # The collector held off while the app was built (commands.common.mode_app) is
+        # back once the first screen is on the terminal.
+        self.call_after_refresh(startup_gc.release)
         if self.warm_model and self.warm_at_start:
             self.set_timer(WARM_DELAY, self.model_client)
 
