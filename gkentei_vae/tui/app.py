@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import inspect
 from collections.abc import Callable
 from pathlib import Path, PurePath
@@ -146,6 +147,10 @@ class GkenteiApp(App[int]):
 
         prewarm()
         self.call_from_thread(self._read_demo_css)
+        # What the warm-up loaded (modules, classes, stylesheets) lives as long as the app:
+        # frozen, the collector's full passes stop walking it (they took 40–60 ms, at
+        # random presses of `e`; issue 19). See startup_gc.py.
+        gc.freeze()
         self.warmed = True
 
     def _read_demo_css(self) -> None:

@@ -18,12 +18,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Static
-from textual_plotext import PlotextPlot
 
 from gkentei_vae.demo_data import GanRecord
 from gkentei_vae.tui.demo_base import LiveDemoScreen
 from gkentei_vae.tui.image import image_grid
 from gkentei_vae.tui.jawrap import JaText
+from gkentei_vae.tui.live_plot import LivePlot
 from gkentei_vae.tui.widgets import KeyBar
 
 ROUND = "ラウンド"
@@ -68,21 +68,11 @@ class GanTrainingScreen(LiveDemoScreen[GanRecord]):
         with VerticalScroll(id="gan-scroll"):
             yield Static(id="gan-note")
             with Horizontal(id="gan-plots"):
-                yield PlotextPlot(id="plot-vae")
-                yield PlotextPlot(id="plot-gan")
+                yield LivePlot("VAE の損失", ROUND, id="plot-vae")
+                yield LivePlot("GAN: D と G の損失", ROUND, id="plot-gan")
             yield Static(id="gan-samples")
             yield Static(id="gan-result")
         yield KeyBar()
-
-    def on_mount(self) -> None:
-        self.set_up_plots()
-
-    def set_up_plots(self) -> None:
-        for plot_id, title in (("#plot-vae", "VAE の損失"), ("#plot-gan", "GAN: D と G の損失")):
-            plot = self.query_one(plot_id, PlotextPlot)
-            plot.plt.clear_data()
-            plot.plt.title(title)
-            plot.plt.xlabel(ROUND)
 
     def draw(self, batch: list[GanRecord], done: bool) -> None:
         last = self.records[-1]
@@ -102,15 +92,16 @@ class GanTrainingScreen(LiveDemoScreen[GanRecord]):
         if not note.content:
             note.update(JaText(Text(round_note(last), style="dim")))
         rounds = [r["step"] for r in self.records]
-        vae = self.query_one("#plot-vae", PlotextPlot)
-        vae.plt.clear_data()
-        vae.plt.plot(rounds, [r["vae_loss"] for r in self.records], marker="braille")
-        vae.refresh()
-        gan = self.query_one("#plot-gan", PlotextPlot)
-        gan.plt.clear_data()
-        gan.plt.plot(rounds, [r["d_loss"] for r in self.records], marker="braille", label="D")
-        gan.plt.plot(rounds, [r["g_loss"] for r in self.records], marker="braille", label="G")
-        gan.refresh()
+        self.query_one("#plot-vae", LivePlot).show(
+            rounds, [([r["vae_loss"] for r in self.records], None)]
+        )
+        self.query_one("#plot-gan", LivePlot).show(
+            rounds,
+            [
+                ([r["d_loss"] for r in self.records], "D"),
+                ([r["g_loss"] for r in self.records], "G"),
+            ],
+        )
         pictures = [r for r in batch if "gan_samples" in r]
         if pictures:
             self.query_one("#gan-samples", Static).update(self.samples_view(pictures[-1]))
@@ -129,7 +120,8 @@ class GanTrainingScreen(LiveDemoScreen[GanRecord]):
         )
 
     def action_switch(self) -> None:
-        self.set_up_plots()
+        for plot in self.query(LivePlot):
+            plot.clear()
         for selector in ("#gan-note", "#gan-samples", "#gan-result"):
             self.query_one(selector, Static).update("")
         self.start_run(failing=not self.failing)

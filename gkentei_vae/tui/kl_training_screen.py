@@ -15,12 +15,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Static
-from textual_plotext import PlotextPlot
 
 from gkentei_vae.demo_data import KlRecord
 from gkentei_vae.tui.demo_base import LiveDemoScreen
 from gkentei_vae.tui.image import image_grid
 from gkentei_vae.tui.jawrap import JaText
+from gkentei_vae.tui.live_plot import LivePlot
 from gkentei_vae.tui.widgets import KeyBar
 
 PHASE_TEXT = {
@@ -49,16 +49,10 @@ class KlTrainingScreen(LiveDemoScreen[KlRecord]):
         # The charts and the samples scroll: at 80×24 they do not fit together.
         with VerticalScroll(id="kl-scroll"):
             with Horizontal(id="kl-plots"):
-                yield PlotextPlot(id="plot-recon")
-                yield PlotextPlot(id="plot-kl")
+                yield LivePlot("再構成誤差", STEP, id="plot-recon")
+                yield LivePlot("KL", STEP, id="plot-kl")
             yield Static(id="kl-samples")
         yield KeyBar()
-
-    def on_mount(self) -> None:
-        for plot_id, title in (("#plot-recon", "再構成誤差"), ("#plot-kl", "KL")):
-            plt = self.query_one(plot_id, PlotextPlot).plt
-            plt.title(title)
-            plt.xlabel(STEP)
 
     def draw(self, batch: list[KlRecord], done: bool) -> None:
         if self.kl_at_switch is None:
@@ -77,10 +71,7 @@ class KlTrainingScreen(LiveDemoScreen[KlRecord]):
         steps = [r["step"] for r in self.records]
         recon, kl = [r["recon"] for r in self.records], [r["kl"] for r in self.records]
         for plot_id, values in (("#plot-recon", recon), ("#plot-kl", kl)):
-            plot = self.query_one(plot_id, PlotextPlot)
-            plot.plt.clear_data()
-            plot.plt.plot(steps, values, marker="braille")
-            plot.refresh()
+            self.query_one(plot_id, LivePlot).show(steps, [(values, None)])
         with_samples = [r for r in batch if "samples" in r]
         if with_samples:
             width = max(40, self.size.width - 8)  # padding and the scrollbar
