@@ -32,6 +32,9 @@ class LivePlot(PlotextPlot):
     def show(self, x: Sequence[float], lines: Sequence[tuple[Sequence[float], str | None]]) -> None:
         """Draw each of ``lines`` (values, legend label or None) against ``x``, replacing the last."""
         self.plt.clear_data()
+        # The colours of the lines come from the theme in force when they are plotted: the
+        # app's, which PlotextPlot sets only as it renders (and a blank chart never has).
+        self.plt.theme(self._get_plotext_theme_name(self.app.theme))
         for values, label in lines:
             self.plt.plot(x, values, marker="braille", label=label)
         self.plotted = True
