@@ -109,6 +109,7 @@ def test_optimize_declines_below_the_minimum(
         assert not optimize_would_help(store)
 
 
+@pytest.mark.early
 def test_optimize_fits_a_learner_whose_memory_is_not_the_default(tmp_path: Path) -> None:
     from gkentei_vae.models.fsrs_fit import fit_parameters
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from fsrs import Rating
 
 from gkentei_vae.banks import Bank, load_banks
@@ -57,6 +58,7 @@ def _review(store: Store, banks: list[Bank], new_per_day: int) -> tuple[ReviewSe
     return session, review_app(session, seed=1)
 
 
+@pytest.mark.early
 async def test_review_g_logs_again_and_the_forecast_counts_the_card_unseen(
     store: Store, banks: list[Bank]
 ) -> None:

@@ -70,6 +70,7 @@ def test_zero_means_never(tmp_path: Path) -> None:
         client.close()
 
 
+@pytest.mark.early
 async def test_after_a_release_the_next_e_shows_the_loading_indicator_and_the_demo(
     tmp_path: Path,
 ) -> None:

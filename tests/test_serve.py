@@ -517,6 +517,7 @@ async def test_a_plain_demo_answers_while_another_tab_streams_gan_training(
             await asyncio.gather(streaming.close(), plain.close())
 
 
+@pytest.mark.early
 async def test_the_shared_model_process_ends_after_the_idle_time_and_comes_back(
     tmp_path: Path,
 ) -> None:

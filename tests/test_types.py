@@ -8,9 +8,12 @@ import subprocess
 import sys
 import tomllib
 
+import pytest
+
 from tests.conftest import REPO
 
 
+@pytest.mark.early
 def test_mypy_is_clean() -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "mypy", "--no-error-summary", "gkentei_vae"],

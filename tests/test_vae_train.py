@@ -45,6 +45,7 @@ def _untimed(records: list[StepRecord | EpochRecord]) -> list[StepRecord | Epoch
     return [replace(r, seconds=0.0) for r in records]
 
 
+@pytest.mark.early
 def test_seeded_one_epoch_run_is_bit_for_bit_reproducible_and_learns(data: Split) -> None:
     first, records_a = _run(data)
     second, records_b = _run(data)
