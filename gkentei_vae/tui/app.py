@@ -93,7 +93,7 @@ class GkenteiApp(App[int]):
         self.end_mode()
 
     def on_mount(self) -> None:
-        # The collector held off while the app was built (commands.common.mode_app) is
+        # The collector held off while the command built the app (startup_gc.held) is
         # back once the first screen is on the terminal.
         self.call_after_refresh(startup_gc.release)
         if self.warm_model and self.warm_at_start:
